@@ -1,0 +1,273 @@
+"""Answer files: load, check against a questionnaire, evaluate show-if, save.
+
+An answer file (docs/formats.md) names the questionnaire and version it answers, holds
+metadata about the company and the answers keyed by question id. Loading keeps the
+round-trip document so that `save_answers` writes the person's comments back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from diagnose.errors import Location, ProblemList, UserError, did_you_mean, one_of
+from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
+from diagnose.questionnaire import Question, Questionnaire, load_questionnaire
+from diagnose.resources import questionnaire_path
+from diagnose.schema import Checker, describe
+from diagnose.yamlio import Document, dump_document, load_document, position, value_position
+
+META_KEYS = ("company", "industry", "respondent", "consultant", "consultancy", "date", "language")
+TOP_KEYS = ("questionnaire", "version", "meta", "answers")
+
+
+@dataclass
+class AnswerSet:
+    """A company's answers to one questionnaire, checked; Missing states are explicit."""
+
+    questionnaire: Questionnaire
+    meta: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    document: Document | None = None
+
+    @property
+    def company(self) -> str:
+        return str(self.meta.get("company") or "")
+
+    @property
+    def language(self) -> str:
+        lang = self.meta.get("language")
+        return lang if lang in self.questionnaire.languages else self.questionnaire.languages[0]
+
+    def visibility(self) -> dict[str, bool]:
+        """Which questions are asked, evaluating show-if in questionnaire order.
+
+        An undetermined show-if (it reads a "don't know") counts as shown: better ask
+        once too often than lose an answer.
+        """
+        shown: dict[str, bool] = {}
+        env: dict[str, Any] = {}
+        computed = list(self.questionnaire.computed)
+        for question in self.questionnaire.iter_questions():
+            _add_computed(env, computed)
+            visible = True
+            if question.show_if is not None:
+                visible = is_true(question.show_if.evaluate(env)) is not False
+            shown[question.id] = visible
+            env[question.id] = self.values.get(question.id, UNANSWERED) if visible else NOT_APPLICABLE
+        return shown
+
+    def environment(self) -> dict[str, Any]:
+        """Name -> value for conditions: visible answers, hidden ones as not_applicable,
+        and every computed value."""
+        shown = self.visibility()
+        env: dict[str, Any] = {}
+        for question in self.questionnaire.iter_questions():
+            env[question.id] = self.values.get(question.id, UNANSWERED) if shown[question.id] else NOT_APPLICABLE
+        for computed in self.questionnaire.computed:
+            env[computed.id] = computed.expr.evaluate(env)
+        return env
+
+    def missing_required(self) -> list[Question]:
+        shown = self.visibility()
+        return [
+            q
+            for q in self.questionnaire.iter_questions()
+            if q.required and shown[q.id] and q.id not in self.values
+        ]
+
+
+def _add_computed(env: dict[str, Any], pending: list) -> None:
+    """Add computed values whose inputs are all present in env (declared-before order)."""
+    while pending and all(name in env for name in pending[0].expr.names):
+        computed = pending.pop(0)
+        env[computed.id] = computed.expr.evaluate(env)
+
+
+def load_answers(
+    path: str | Path,
+    questionnaire: Questionnaire | None = None,
+    display: str | None = None,
+    require_complete: bool = True,
+) -> AnswerSet:
+    """Load and check an answer file; raise UserError listing every problem."""
+    document = load_document(path, display)
+    problems = ProblemList()
+    answers = answers_from_document(document, problems, questionnaire, require_complete)
+    problems.raise_if_any()
+    assert answers is not None
+    return answers
+
+
+def questionnaire_for(document: Document, problems: ProblemList) -> Questionnaire | None:
+    """The bundled questionnaire an answer file names, or None with a located problem."""
+    check = Checker(document, problems)
+    name = document.data.get("questionnaire")
+    if not isinstance(name, str):
+        check.error(document.data, "questionnaire", "questionnaire", f"expected the questionnaire id as text, got {describe(name)}")
+        return None
+    path = questionnaire_path(name)
+    if not path.exists():
+        available = sorted(p.name.removesuffix(".yaml") for p in path.parent.glob("*.yaml") if not p.name.endswith(".rules.yaml"))
+        check.error(
+            document.data, "questionnaire", "questionnaire",
+            f"unknown questionnaire '{name}'{did_you_mean(name, available)}; bundled: {one_of(available)} "
+            "(or pass --questionnaire FILE)",
+        )
+        return None
+    return load_questionnaire(path)
+
+
+def answers_from_document(
+    document: Document,
+    problems: ProblemList,
+    questionnaire: Questionnaire | None = None,
+    require_complete: bool = True,
+) -> AnswerSet | None:
+    check = Checker(document, problems)
+    data = document.data
+    check.keys(data, "", TOP_KEYS, ("questionnaire", "version", "answers"))
+    if questionnaire is None:
+        questionnaire = questionnaire_for(document, problems)
+        if questionnaire is None:
+            return None
+    if data.get("questionnaire") not in (None, questionnaire.id):
+        check.error(data, "questionnaire", "questionnaire", f"this file answers '{data.get('questionnaire')}', but the questionnaire is '{questionnaire.id}'")
+        return None
+    version = data.get("version")
+    if "version" in data and version != questionnaire.version:
+        check.error(
+            data, "version", "version",
+            f"this file answers version {describe(version) if not isinstance(version, int) else version} "
+            f"of '{questionnaire.id}', but the questionnaire is version {questionnaire.version}; "
+            "check the answers against the current questions and update 'version'",
+        )
+        return None
+
+    meta = _meta(check, data, questionnaire)
+    values: dict[str, Any] = {}
+    raw_answers = data.get("answers")
+    if raw_answers is None and "answers" in data:
+        raw_answers = CommentedMap()
+    if "answers" in data and not isinstance(raw_answers, dict):
+        check.error(data, "answers", "answers", f"expected a mapping of question id to answer, got {describe(raw_answers)}")
+        raw_answers = CommentedMap()
+    raw_answers = raw_answers if isinstance(raw_answers, dict) else CommentedMap()
+    for qid, raw in raw_answers.items():
+        question = questionnaire.questions.get(qid)
+        if question is None:
+            check.error(
+                raw_answers, qid, f"answers.{qid}",
+                f"unknown question id '{qid}'{did_you_mean(str(qid), questionnaire.questions)}", value=False,
+            )
+            continue
+        if raw is None:
+            continue  # left blank: unanswered
+        try:
+            values[qid] = question.parse(raw)
+        except ValueError as exc:
+            check.error(raw_answers, qid, f"answers.{qid}", str(exc))
+    answer_set = AnswerSet(questionnaire, meta, values, document.path, document)
+    if require_complete:
+        line, column = value_position(data, "answers") if "answers" in data else (1, 1)
+        for question in answer_set.missing_required():
+            where = position(raw_answers, question.id) if question.id in raw_answers else (line, column)
+            problems.add(
+                Location(document.path, *where, f"answers.{question.id}"),
+                f"missing required answer to '{question.text.get('en') or question.id}'; "
+                f"expected {question.expected()}",
+            )
+    return answer_set
+
+
+def _meta(check: Checker, data: Any, questionnaire: Questionnaire) -> dict[str, Any]:
+    raw = data.get("meta")
+    if raw is None:
+        if "meta" in data:
+            return {}
+        check.keys(data, "", (), ("meta",))
+        return {}
+    if not isinstance(raw, dict):
+        check.error(data, "meta", "meta", f"expected a mapping (company, industry, ...), got {describe(raw)}")
+        return {}
+    check.keys(raw, "meta", META_KEYS, ("company",))
+    meta: dict[str, Any] = {}
+    for key in META_KEYS:
+        if key not in raw or raw[key] is None:
+            continue
+        value = raw[key]
+        if key == "date":
+            if isinstance(value, (dt.date, dt.datetime)):
+                meta[key] = value.isoformat()[:10]
+                continue
+            try:
+                meta[key] = dt.date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                check.error(raw, key, f"meta.{key}", f"expected a date as YYYY-MM-DD, got {describe(value)}")
+            continue
+        if key == "language":
+            if value not in questionnaire.languages:
+                check.error(raw, key, f"meta.{key}", f"expected one of: {one_of(questionnaire.languages)}, got {describe(value)}")
+                continue
+        if not isinstance(value, str):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            else:
+                check.error(raw, key, f"meta.{key}", f"expected text, got {describe(value)}")
+                continue
+        if len(value) > 300:
+            check.error(raw, key, f"meta.{key}", f"text has {len(value)} characters, more than the 300 allowed")
+            continue
+        meta[key] = str(value).strip()
+    if "company" in raw and not meta.get("company"):
+        if not any(p.location.path == "meta.company" for p in check.problems.items):
+            check.error(raw, "company", "meta.company", "expected the company's name, got nothing")
+    return meta
+
+
+def to_yaml_value(value: Any) -> Any:
+    """A checked value as it is written to an answer file."""
+    if isinstance(value, Missing):
+        return value.state if value is not UNANSWERED else None
+    if isinstance(value, list):
+        from ruamel.yaml.comments import CommentedSeq
+
+        seq = CommentedSeq(value)
+        seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def set_answer(answer_set: AnswerSet, question_id: str, value: Any) -> None:
+    """Record an answer in the model and in the round-trip document (comments kept)."""
+    if value is UNANSWERED:
+        answer_set.values.pop(question_id, None)
+    else:
+        answer_set.values[question_id] = value
+    if answer_set.document is not None:
+        data = answer_set.document.data
+        if not isinstance(data.get("answers"), dict):
+            data["answers"] = CommentedMap()
+        data["answers"][question_id] = to_yaml_value(value)
+
+
+def save_answers(answer_set: AnswerSet, path: str | Path) -> None:
+    """Write the answer file atomically, keeping the comments it was loaded with."""
+    if answer_set.document is None:
+        raise UserError("answers have no document to save")
+    dump_document(path, answer_set.document.data)
+
+
+__all__ = [
+    "AnswerSet",
+    "load_answers",
+    "answers_from_document",
+    "save_answers",
+    "set_answer",
+    "Undetermined",
+]

@@ -1,0 +1,120 @@
+"""The `diagnose` command line: each command parses options and calls one core function.
+
+Heavy modules (WeasyPrint above all) are imported inside the commands that need them,
+so `diagnose --help` stays fast. A `UserError` anywhere becomes its located messages on
+stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from diagnose import __version__
+from diagnose.errors import EXIT_BAD_INPUT, UserError
+
+LANGS = click.Choice(["ru", "en"])
+
+
+class DiagnoseGroup(click.Group):
+    """A click group that turns UserError into exit 2 and commands listed lazily."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except BrokenPipeError:
+            ctx.exit(1)
+
+
+@click.group(cls=DiagnoseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="diagnose")
+def cli() -> None:
+    """Diagnose how a company's sales department should be organised.
+
+    Interview a client (or read answer files), apply the recommendations of
+    Erokhin & Klimov, "Client Base Management" (2024), and write a report that
+    proposes the structure: roles, who owns which task, and why.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check questionnaires, rulebooks, brand and answer files.
+
+    Each problem is printed as FILE:LINE:COL: KEY.PATH: MESSAGE. Exits 2 if any file
+    has a problem.
+    """
+    from diagnose.validate import validate_file
+
+    failed = False
+    for path in files:
+        kind, problems = validate_file(path)
+        if problems:
+            failed = True
+            for problem in problems:
+                click.echo(str(problem), err=True)
+        else:
+            click.echo(f"{path}: valid {kind}")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _questionnaire(path: Path | None):  # -> Questionnaire
+    from diagnose.questionnaire import load_questionnaire
+    from diagnose.resources import questionnaire_path
+
+    return load_questionnaire(path or questionnaire_path())
+
+
+QUESTIONNAIRE_OPTION = click.option(
+    "--questionnaire",
+    "questionnaire_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A questionnaire YAML file instead of the bundled one.",
+)
+
+
+@cli.command()
+@click.option("--lang", type=LANGS, default="ru", show_default=True, help="Language of the comments.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default="-",
+              show_default=True, help="Where to write the blank answer file ('-' for stdout).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@QUESTIONNAIRE_OPTION
+def template(lang: str, output: Path, force: bool, questionnaire_file: Path | None) -> None:
+    """Write a blank answer file to fill in a text editor."""
+    from diagnose.template import template_text
+    from diagnose.yamlio import atomic_write_text
+
+    text = template_text(_questionnaire(questionnaire_file), lang)
+    if str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        raise UserError(f"{output}: already exists; pass --force to overwrite it")
+    atomic_write_text(output, text)
+    click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@click.option("--lang", type=LANGS, default="ru", show_default=True)
+@QUESTIONNAIRE_OPTION
+def questions(lang: str, questionnaire_file: Path | None) -> None:
+    """Print the questionnaire as readable text (for a call or for paper)."""
+    from diagnose.paper import questionnaire_as_text
+
+    click.echo(questionnaire_as_text(_questionnaire(questionnaire_file), lang), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="diagnose")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,410 @@
+"""The safe condition language: Jinja2 expression syntax, our own evaluator.
+
+Jinja2's parser turns the text into a syntax tree (nothing is compiled or run); this
+module walks that tree with three-valued logic. "Don't know", "not applicable" and
+"unanswered" never become 0 or false: anything that reads them is `Undetermined`,
+which remembers which name made it so. `and`/`or` follow Kleene's rules, and the tests
+`is dont_know`, `is not_applicable`, `is unanswered`, `is answered`, `is known` are the
+only way to look at those states. Every name is checked when an expression is compiled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, nodes
+from jinja2.exceptions import TemplateSyntaxError
+from jinja2.parser import Parser
+
+from diagnose.errors import did_you_mean, one_of
+
+
+class Missing:
+    """The state of a question without a real value."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str):
+        self.state = state
+
+    def __repr__(self) -> str:
+        return self.state
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_missing_by_state, (self.state,))
+
+
+DONT_KNOW = Missing("dont_know")
+NOT_APPLICABLE = Missing("not_applicable")
+UNANSWERED = Missing("unanswered")
+MISSING_STATES = {m.state: m for m in (DONT_KNOW, NOT_APPLICABLE, UNANSWERED)}
+
+
+def _missing_by_state(state: str) -> Missing:
+    return MISSING_STATES[state]
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """A value that cannot be known from the answers; `reasons` says which and why."""
+
+    reasons: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+
+    def __or__(self, other: Undetermined) -> Undetermined:
+        return Undetermined(self.reasons | other.reasons)
+
+    @property
+    def names(self) -> list[str]:
+        return sorted({name for name, _ in self.reasons})
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} ({state})" for name, state in sorted(self.reasons))
+
+
+class ExpressionError(Exception):
+    """An expression that cannot be compiled; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    """What the compiler knows about a name: its kind and, for choices, the allowed ids."""
+
+    kind: str  # single | multi | yesno | number | percent | scale | text | computed | parameter
+    choices: tuple[str, ...] = ()
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "min": min,
+    "max": max,
+    "count": len,
+    "abs": abs,
+    "round": round,
+}
+TESTS = ("dont_know", "not_applicable", "unanswered", "answered", "known")
+_ARITHMETIC = {
+    "Add": lambda a, b: a + b,
+    "Sub": lambda a, b: a - b,
+    "Mul": lambda a, b: a * b,
+    "Div": lambda a, b: a / b,
+    "FloorDiv": lambda a, b: a // b,
+    "Mod": lambda a, b: a % b,
+}
+_COMPARE = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "lteq": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "gteq": lambda a, b: a >= b,
+    "in": lambda a, b: a in b,
+    "notin": lambda a, b: a not in b,
+}
+_ENV = Environment(autoescape=False)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled condition: its source text, its tree and the names it reads."""
+
+    source: str
+    tree: nodes.Expr
+    names: tuple[str, ...]
+
+    def evaluate(self, values: Mapping[str, Any]) -> Any:
+        return _Evaluator(values).eval(self.tree)
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def compile_expression(source: Any, names: Mapping[str, NameInfo]) -> Expression:
+    """Parse and check an expression; raise ExpressionError with a readable message."""
+    if isinstance(source, bool) or not isinstance(source, (str, int, float)):
+        raise ExpressionError(f"expected a condition as text, got {type(source).__name__}")
+    text = str(source).strip()
+    if not text:
+        raise ExpressionError("the condition is empty")
+    try:
+        parser = Parser(_ENV, text, state="variable")
+        tree = parser.parse_expression()
+        if not parser.stream.eos:
+            token = parser.stream.current
+            raise ExpressionError(f"unexpected '{token.value}' in condition '{text}'")
+    except TemplateSyntaxError as exc:
+        message = (exc.message or '').replace('end of template', 'end of condition')
+        raise ExpressionError(f"cannot parse condition '{text}': {message}") from None
+    used: list[str] = []
+    _check(tree, names, used, text)
+    return Expression(text, tree, tuple(dict.fromkeys(used)))
+
+
+def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], text: str) -> None:
+    """Refuse unknown names, functions, tests and constructs; check choice ids."""
+    if isinstance(node, nodes.Name):
+        if node.name in ("true", "false", "none"):
+            return
+        if node.name not in names:
+            raise ExpressionError(
+                f"unknown name '{node.name}' in condition '{text}'{did_you_mean(node.name, names)}"
+            )
+        used.append(node.name)
+        return
+    if isinstance(node, nodes.Const):
+        return
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        for item in node.items:
+            _check(item, names, used, text)
+        return
+    if isinstance(node, nodes.Call):
+        if not isinstance(node.node, nodes.Name) or node.node.name not in FUNCTIONS:
+            called = getattr(node.node, "name", "?")
+            raise ExpressionError(
+                f"unknown function '{called}' in condition '{text}'; "
+                f"available: {one_of(FUNCTIONS)}{did_you_mean(called, FUNCTIONS)}"
+            )
+        if node.kwargs or node.dyn_args or node.dyn_kwargs:
+            raise ExpressionError(f"functions take plain arguments only, in condition '{text}'")
+        for arg in node.args:
+            _check(arg, names, used, text)
+        return
+    if isinstance(node, nodes.Test):
+        if node.name not in TESTS:
+            raise ExpressionError(
+                f"unknown test 'is {node.name}' in condition '{text}'; "
+                f"available: {one_of(TESTS)}{did_you_mean(node.name, TESTS)}"
+            )
+        if not isinstance(node.node, nodes.Name):
+            raise ExpressionError(f"'is {node.name}' must follow a name, in condition '{text}'")
+        _check(node.node, names, used, text)
+        return
+    if isinstance(node, nodes.Compare):
+        _check(node.expr, names, used, text)
+        for operand in node.ops:
+            _check(operand.expr, names, used, text)
+        _check_choice_literals(node, names, text)
+        return
+    if isinstance(node, (nodes.And, nodes.Or)) or type(node).__name__ in _ARITHMETIC:
+        _check(node.left, names, used, text)
+        _check(node.right, names, used, text)
+        return
+    if isinstance(node, (nodes.Not, nodes.Neg, nodes.Pos)):
+        _check(node.node, names, used, text)
+        return
+    if isinstance(node, nodes.CondExpr):
+        if node.expr2 is None:
+            raise ExpressionError(f"'a if b' needs an 'else' part, in condition '{text}'")
+        for part in (node.test, node.expr1, node.expr2):
+            _check(part, names, used, text)
+        return
+    raise ExpressionError(f"'{type(node).__name__}' is not allowed in condition '{text}'")
+
+
+def _check_choice_literals(node: nodes.Compare, names: Mapping[str, NameInfo], text: str) -> None:
+    """`q == 'x'`, `'x' in q`, `q in ['x', 'y']`: every 'x' must be one of q's choices."""
+    left = node.expr
+    for operand in node.ops:
+        right = operand.expr
+        for name_node, literal_node in ((left, right), (right, left)):
+            if not isinstance(name_node, nodes.Name) or name_node.name not in names:
+                continue
+            info = names[name_node.name]
+            allowed = info.choices or (("yes", "no") if info.kind == "yesno" else ())
+            if not allowed:
+                if info.kind in ("number", "percent", "scale") and _string_literals(literal_node):
+                    raise ExpressionError(
+                        f"'{name_node.name}' is a number but is compared with text in condition '{text}'"
+                    )
+                continue
+            for literal in _string_literals(literal_node):
+                if literal not in allowed:
+                    raise ExpressionError(
+                        f"'{literal}' is not a choice of '{name_node.name}' in condition '{text}'; "
+                        f"expected one of: {one_of(allowed)}{did_you_mean(literal, allowed)}"
+                    )
+            if isinstance(literal_node, nodes.Const) and _is_number(literal_node.value):
+                raise ExpressionError(
+                    f"'{name_node.name}' holds choice ids but is compared with a number "
+                    f"in condition '{text}'"
+                )
+        left = right
+
+
+def _string_literals(node: nodes.Node) -> list[str]:
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        return [i.value for i in node.items if isinstance(i, nodes.Const) and isinstance(i.value, str)]
+    return []
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Evaluator:
+    """Walks a checked tree over a mapping of name -> value (or Missing/Undetermined)."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self.values = values
+
+    def eval(self, node: nodes.Node) -> Any:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is not None:
+            return method(node)
+        if type(node).__name__ in _ARITHMETIC:
+            return self._arithmetic(node)
+        raise ExpressionError(f"cannot evaluate '{type(node).__name__}'")
+
+    def _Name(self, node: nodes.Name) -> Any:
+        if node.name in ("true", "false"):
+            return node.name == "true"
+        if node.name == "none":
+            return None
+        value = self.values.get(node.name, UNANSWERED)
+        if isinstance(value, Missing):
+            return Undetermined(frozenset({(node.name, value.state)}))
+        return value
+
+    def _Const(self, node: nodes.Const) -> Any:
+        return node.value
+
+    def _List(self, node: nodes.List) -> Any:
+        items = [self.eval(i) for i in node.items]
+        undetermined = [i for i in items if isinstance(i, Undetermined)]
+        return _merge(undetermined) if undetermined else items
+
+    _Tuple = _List
+
+    def _Not(self, node: nodes.Not) -> Any:
+        value = self.eval(node.node)
+        return value if isinstance(value, Undetermined) else not _truth(value)
+
+    def _Neg(self, node: nodes.Neg) -> Any:
+        value = self.eval(node.node)
+        return value if isinstance(value, Undetermined) else -value
+
+    def _Pos(self, node: nodes.Pos) -> Any:
+        return self.eval(node.node)
+
+    def _And(self, node: nodes.And) -> Any:
+        left = self.eval(node.left)
+        if not isinstance(left, Undetermined) and not _truth(left):
+            return False
+        right = self.eval(node.right)
+        if not isinstance(right, Undetermined) and not _truth(right):
+            return False
+        if isinstance(left, Undetermined) or isinstance(right, Undetermined):
+            return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
+        return True
+
+    def _Or(self, node: nodes.Or) -> Any:
+        left = self.eval(node.left)
+        if not isinstance(left, Undetermined) and _truth(left):
+            return True
+        right = self.eval(node.right)
+        if not isinstance(right, Undetermined) and _truth(right):
+            return True
+        if isinstance(left, Undetermined) or isinstance(right, Undetermined):
+            return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
+        return False
+
+    def _CondExpr(self, node: nodes.CondExpr) -> Any:
+        test = self.eval(node.test)
+        if isinstance(test, Undetermined):
+            return test
+        return self.eval(node.expr1 if _truth(test) else node.expr2)
+
+    def _Compare(self, node: nodes.Compare) -> Any:
+        left = self.eval(node.expr)
+        result: Any = True
+        for operand in node.ops:
+            right = self.eval(operand.expr)
+            if isinstance(left, Undetermined) or isinstance(right, Undetermined):
+                step: Any = _merge([v for v in (left, right) if isinstance(v, Undetermined)])
+            else:
+                try:
+                    step = _COMPARE[operand.op](left, right)
+                except TypeError:
+                    raise ExpressionError(
+                        f"cannot compare {left!r} with {right!r} using '{operand.op}'"
+                    ) from None
+            if step is False:
+                return False
+            if isinstance(step, Undetermined):
+                result = step if result is True else _merge([result, step])
+            left = right
+        return result
+
+    def _arithmetic(self, node: nodes.BinExpr) -> Any:
+        left = self.eval(node.left)
+        right = self.eval(node.right)
+        if isinstance(left, Undetermined) or isinstance(right, Undetermined):
+            return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
+        try:
+            value = _ARITHMETIC[type(node).__name__](left, right)
+        except ZeroDivisionError:
+            return Undetermined(frozenset({(_source_of(node.right), "division_by_zero")}))
+        except TypeError:
+            raise ExpressionError(f"cannot compute {left!r} {node.operator} {right!r}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            return Undetermined(frozenset({(_source_of(node), "not_finite")}))
+        return value
+
+    def _Call(self, node: nodes.Call) -> Any:
+        args = [self.eval(a) for a in node.args]
+        undetermined = [a for a in args if isinstance(a, Undetermined)]
+        if undetermined:
+            return _merge(undetermined)
+        try:
+            return FUNCTIONS[node.node.name](*args)
+        except (TypeError, ValueError) as exc:
+            raise ExpressionError(f"{node.node.name}(): {exc}") from None
+
+    def _Test(self, node: nodes.Test) -> bool:
+        raw = self.values.get(node.node.name, UNANSWERED)
+        if isinstance(raw, Undetermined):
+            states = {state for _, state in raw.reasons}
+            return {
+                "dont_know": "dont_know" in states,
+                "not_applicable": "not_applicable" in states,
+                "unanswered": "unanswered" in states,
+                "answered": "unanswered" not in states,
+                "known": False,
+            }[node.name]
+        state = raw.state if isinstance(raw, Missing) else "value"
+        return {
+            "dont_know": state == "dont_know",
+            "not_applicable": state == "not_applicable",
+            "unanswered": state == "unanswered",
+            "answered": state != "unanswered",
+            "known": state == "value",
+        }[node.name]
+
+
+def _truth(value: Any) -> bool:
+    return bool(value)
+
+
+def _merge(items: list[Any]) -> Undetermined:
+    merged = Undetermined()
+    for item in items:
+        merged = merged | item
+    return merged
+
+
+def _source_of(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Const):
+        return repr(node.value)
+    return "expression"
+
+
+def is_true(value: Any) -> bool | None:
+    """True/False for a determined value, None for an undetermined one."""
+    if isinstance(value, Undetermined):
+        return None
+    return _truth(value)

@@ -1,0 +1,88 @@
+"""`diagnose validate`: recognise what a YAML file is and check all of it.
+
+Questionnaires and rulebooks say what they are with `kind:`; answer files are
+recognised by their `questionnaire:` key. Every checker reports into one ProblemList,
+so a file's problems come out together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
+from diagnose.yamlio import Document, load_document
+
+Checker = Callable[[Document, ProblemList], object]
+
+
+def _check_questionnaire(document: Document, problems: ProblemList) -> object:
+    from diagnose.questionnaire import questionnaire_from_document
+
+    return questionnaire_from_document(document, problems)
+
+
+def _check_answers(document: Document, problems: ProblemList) -> object:
+    from diagnose.answers import answers_from_document
+
+    return answers_from_document(document, problems)
+
+
+def _check_rulebook(document: Document, problems: ProblemList) -> object:
+    from diagnose.rules.rulebook import rulebook_from_document
+
+    return rulebook_from_document(document, problems)
+
+
+def _check_brand(document: Document, problems: ProblemList) -> object:
+    from diagnose.report.brand import brand_from_document
+
+    return brand_from_document(document, problems)
+
+
+KINDS: dict[str, Checker] = {
+    "questionnaire": _check_questionnaire,
+    "rulebook": _check_rulebook,
+    "brand": _check_brand,
+}
+
+
+def kind_of(document: Document) -> str:
+    data = document.data
+    if "kind" in data:
+        kind = data["kind"]
+        if kind not in KINDS:
+            line, column = None, None
+            from diagnose.yamlio import value_position
+
+            line, column = value_position(data, "kind")
+            raise UserError(
+                Problem(
+                    Location(document.path, line, column, "kind"),
+                    f"unknown kind '{kind}'{did_you_mean(str(kind), KINDS)}; "
+                    f"expected one of: {', '.join(KINDS)}",
+                )
+            )
+        return str(kind)
+    if "questionnaire" in data:
+        return "answers"
+    raise UserError(
+        Problem(
+            Location(document.path, 1, 1),
+            "cannot tell what this file is: expected 'kind: questionnaire', 'kind: rulebook', "
+            "'kind: brand' or an answer file with a 'questionnaire:' key",
+        )
+    )
+
+
+def validate_file(path: str | Path) -> tuple[str, list[Problem]]:
+    """Return (kind, problems) for one file; problems is empty when the file is valid."""
+    try:
+        document = load_document(path)
+        kind = kind_of(document)
+        problems = ProblemList()
+        checker = _check_answers if kind == "answers" else KINDS[kind]
+        checker(document, problems)
+        return kind, problems.items
+    except UserError as exc:
+        return "file", exc.problems
