@@ -1,0 +1,199 @@
+"""The Diagnosis: the one object every output (terminal, JSON, HTML, PDF) is made from.
+
+Produced by `diagnose.rules.evaluate`, consumed by `explain`, the JSON writer and the
+report. Plain dataclasses over plain data; texts a person reads are `Text` mappings
+{lang: str} so one diagnosis serves both languages. `to_json` gives the documented,
+versioned schema (docs/diagnosis-schema.md); role and task ids are BRIEF.md's glossary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1.0"
+
+Text = dict[str, str]  # {"ru": ..., "en": ...}
+ROLE_IDS = (
+    "head_of_commercial",
+    "head_of_sales",
+    "hunter",
+    "account_manager",
+    "senior_account_manager",
+    "operations",
+    "sales_support_specialist",
+    "specialist_department",
+)
+TASK_IDS = (
+    "new_client_acquisition",
+    "assortment_expansion",
+    "client_relationship",
+    "order_processing",
+    "order_fulfilment_control",
+    "solution_design",
+)
+Status = Literal["fired", "not_fired", "undetermined", "overridden"]
+Severity = Literal["info", "advice", "important", "critical"]
+
+
+@dataclass
+class Evidence:
+    """One answer (or computed value) a rule read, as the client gave it."""
+
+    name: str  # question or computed id
+    text: Text  # the question's text
+    value: Any  # the JSON-able raw value ("dont_know", 12, ["a"], ...)
+    display: Text  # the value as a person reads it, per language
+
+
+@dataclass
+class ConditionTrace:
+    """One atomic condition of a rule and what it evaluated to."""
+
+    source: str  # the condition as written in the rulebook
+    result: bool | None  # None = undetermined
+    reads: list[str] = field(default_factory=list)  # names it read
+    undetermined_by: list[str] = field(default_factory=list)  # "name (dont_know)" ...
+
+
+@dataclass
+class Finding:
+    """The outcome of one rule for this company."""
+
+    rule_id: str  # e.g. "R1-assortment-owner"
+    source: Literal["book", "complementary"]
+    status: Status
+    severity: Severity
+    title: Text
+    summary: Text  # what we recommend, one sentence
+    rationale: Text  # the book's reasoning, paraphrased
+    citation: str  # "Erokhin & Klimov, Client Base Management (2024), R1"
+    actions: list[Text] = field(default_factory=list)
+    conditions: list[ConditionTrace] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    to_find_out: list[Text] = field(default_factory=list)  # for undetermined rules
+    overridden_by: str | None = None  # rule id that won a conflict
+    priority: int = 0
+
+
+@dataclass
+class Role:
+    """A role in a structure (today's or proposed)."""
+
+    id: str  # one of ROLE_IDS
+    title: Text
+    headcount: float | None  # None = unknown; fractional FTE allowed in proposals
+    reports_to: str | None  # role id
+    change: Literal["existing", "new", "grown", "reduced", "unchanged", "removed"] = "existing"
+    note: Text = field(default_factory=dict)
+    rule_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TaskAssignment:
+    task: str  # one of TASK_IDS
+    title: Text
+    owner: str  # role id: exactly one owner per task
+    supported_by: list[str] = field(default_factory=list)  # role ids that help
+    rule_id: str | None = None  # the rule that decided it (None = default)
+    previous_owner: str | None = None  # today's owner when known
+
+
+@dataclass
+class SupportPlacement:
+    mode: Literal["inside_sales", "separate_with_controls", "hybrid", "not_needed", "undetermined"]
+    title: Text
+    explanation: Text
+    rule_ids: list[str] = field(default_factory=list)
+    service_levels: list[Text] = field(default_factory=list)  # what to agree, when separate
+
+
+@dataclass
+class Indicator:
+    """A derived measure shown by dimension in the report."""
+
+    id: str
+    title: Text
+    dimension: Literal["complexity", "operational_load", "support_speed", "temperament", "share_of_wallet", "scale"]
+    value: float | str | None  # None = undetermined
+    display: Text
+    level: Literal["low", "medium", "high", "unknown"] = "unknown"
+    scale_max: float | None = None  # for bar charts
+    threshold: float | None = None  # the parameter it is compared with, if any
+    explanation: Text = field(default_factory=dict)
+
+
+@dataclass
+class SizingLine:
+    """One step of the headcount arithmetic, shown with its formula."""
+
+    role: str
+    title: Text
+    formula: str  # e.g. "1200 orders × 15 min ÷ 60 ÷ 120 h"
+    result: float | None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    explanation: Text = field(default_factory=dict)
+
+
+@dataclass
+class Flip:
+    """The smallest change of answers that would flip a key decision."""
+
+    decision: str  # e.g. "assortment_expansion_owner"
+    title: Text
+    current: Text
+    would_become: Text
+    change: Text  # e.g. "if AM operational share were below 30 % (now 76 %)"
+
+
+@dataclass
+class Parameter:
+    id: str
+    value: float | int | str
+    default: float | int | str
+    source: str
+    explanation: Text
+    overridden: bool = False
+
+
+@dataclass
+class AnswerLine:
+    """One question with its answer, for the appendix."""
+
+    section: Text
+    question_id: str
+    text: Text
+    display: Text
+    state: Literal["answered", "dont_know", "not_applicable", "unanswered", "hidden"]
+
+
+@dataclass
+class Diagnosis:
+    schema_version: str
+    questionnaire: dict[str, Any]  # {"id", "version"}
+    rulebook: dict[str, Any]  # {"id", "version"}
+    company: dict[str, Any]  # meta: company, industry, respondent, consultant, consultancy, date, language
+    parameters: list[Parameter]
+    indicators: list[Indicator]
+    current_structure: list[Role]
+    proposed_structure: list[Role]
+    tasks: list[TaskAssignment]
+    support: SupportPlacement
+    findings: list[Finding]
+    sizing: list[SizingLine]
+    what_would_change: list[Flip]
+    changes: list[Text]  # today vs proposed, one sentence each
+    answers: list[AnswerLine]
+    roadmap: list[Text] = field(default_factory=list)  # ordered steps
+
+    def finding(self, rule_id: str) -> Finding | None:
+        return next((f for f in self.findings if f.rule_id == rule_id), None)
+
+    def owner_of(self, task: str) -> str | None:
+        return next((t.owner for t in self.tasks if t.task == task), None)
+
+
+def to_json(diagnosis: Diagnosis) -> dict[str, Any]:
+    """The diagnosis as JSON-able data (docs/diagnosis-schema.md)."""
+    return dataclasses.asdict(diagnosis)
