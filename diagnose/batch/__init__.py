@@ -1,0 +1,1 @@
+"""Batch processing: many answer files and form-tool exports -> many reports."""
