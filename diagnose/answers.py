@@ -8,6 +8,7 @@ round-trip document so that `save_answers` writes the person's comments back.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,8 @@ def questionnaire_for(document: Document, problems: ProblemList) -> Questionnair
         available = sorted(p.name.removesuffix(".yaml") for p in path.parent.glob("*.yaml") if not p.name.endswith(".rules.yaml"))
         check.error(
             document.data, "questionnaire", "questionnaire",
-            f"unknown questionnaire '{name}'{did_you_mean(name, available)}; bundled: {one_of(available)} "
-            "(or pass --questionnaire FILE)",
+            f"unknown questionnaire '{name}'{did_you_mean(name, available)}; "
+            f"expected one of the bundled questionnaires: {one_of(available)}",
         )
         return None
     return load_questionnaire(path)
@@ -131,7 +132,7 @@ def answers_from_document(
 ) -> AnswerSet | None:
     check = Checker(document, problems)
     data = document.data
-    check.keys(data, "", TOP_KEYS, ("questionnaire", "version", "answers"))
+    check.keys(data, "", TOP_KEYS, ("questionnaire", "version", "meta", "answers"))
     if questionnaire is None:
         questionnaire = questionnaire_for(document, problems)
         if questionnaire is None:
@@ -156,11 +157,16 @@ def answers_from_document(
         raw_answers = CommentedMap()
     if "answers" in data and not isinstance(raw_answers, dict):
         check.error(data, "answers", "answers", f"expected a mapping of question id to answer, got {describe(raw_answers)}")
-        raw_answers = CommentedMap()
+        require_complete = False  # every answer would be "missing": one message is enough
     raw_answers = raw_answers if isinstance(raw_answers, dict) else CommentedMap()
+    # Questions whose answer is already reported as wrong (or misspelled): they are not
+    # reported again as missing, nor are questions whose show-if reads them.
+    unsettled: set[str] = set()
     for qid, raw in raw_answers.items():
         question = questionnaire.questions.get(qid)
         if question is None:
+            meant = difflib.get_close_matches(str(qid), list(questionnaire.questions), n=1, cutoff=0.6)
+            unsettled.update(m for m in meant if m not in raw_answers)
             check.error(
                 raw_answers, qid, f"answers.{qid}",
                 f"unknown question id '{qid}'{did_you_mean(str(qid), questionnaire.questions)}", value=False,
@@ -171,11 +177,14 @@ def answers_from_document(
         try:
             values[qid] = question.parse(raw)
         except ValueError as exc:
+            unsettled.add(str(qid))
             check.error(raw_answers, qid, f"answers.{qid}", str(exc))
     answer_set = AnswerSet(questionnaire, meta, values, document.path, document)
     if require_complete:
         line, column = value_position(data, "answers") if "answers" in data else (1, 1)
         for question in answer_set.missing_required():
+            if question.id in unsettled or _reads_any(question, questionnaire, unsettled):
+                continue
             where = position(raw_answers, question.id) if question.id in raw_answers else (line, column)
             problems.add(
                 Location(document.path, *where, f"answers.{question.id}"),
@@ -185,12 +194,26 @@ def answers_from_document(
     return answer_set
 
 
+def _reads_any(question: Question, questionnaire: Questionnaire, names: set[str]) -> bool:
+    """Whether the question's show-if reads (directly or through computed values) any of names."""
+    if question.show_if is None or not names:
+        return False
+    computed = {c.id: c for c in questionnaire.computed}
+    pending, seen = list(question.show_if.names), set()
+    while pending:
+        name = pending.pop()
+        if name in names:
+            return True
+        if name in computed and name not in seen:
+            seen.add(name)
+            pending.extend(computed[name].expr.names)
+    return False
+
+
 def _meta(check: Checker, data: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     raw = data.get("meta")
     if raw is None:
-        if "meta" in data:
-            return {}
-        check.keys(data, "", (), ("meta",))
+        # a missing 'meta' is reported by the top-level key check
         return {}
     if not isinstance(raw, dict):
         check.error(data, "meta", "meta", f"expected a mapping (company, industry, ...), got {describe(raw)}")

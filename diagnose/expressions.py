@@ -141,35 +141,65 @@ def compile_expression(source: Any, names: Mapping[str, NameInfo]) -> Expression
     return Expression(text, tree, tuple(dict.fromkeys(used)))
 
 
-def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], text: str) -> None:
-    """Refuse unknown names, functions, tests and constructs; check choice ids."""
+# What a name holds, by question type; "any" where the compiler cannot tell.
+_NAME_KINDS = {
+    "number": "number", "percent": "number", "scale": "number", "computed": "number",
+    "single": "text", "yesno": "text", "text": "text", "multi": "list",
+}
+_KIND_WORDS = {"number": "a number", "text": "text", "list": "a list", "bool": "true/false", "none": "none"}
+_ORDERING = ("lt", "lteq", "gt", "gteq")
+
+
+def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    """Refuse unknown names, functions, tests and constructs; check choice ids and kinds.
+
+    Returns the kind of value the node gives (number, text, list, bool, none or any), so
+    that `team_size > 'big'` or `product_complexity * 2` are refused when the file loads
+    instead of failing while a report is being made.
+    """
     if isinstance(node, nodes.Name):
-        if node.name in ("true", "false", "none"):
-            return
+        if node.name in ("true", "false"):
+            return "bool"
+        if node.name == "none":
+            return "none"
         if node.name not in names:
             raise ExpressionError(
                 f"unknown name '{node.name}' in condition '{text}'{did_you_mean(node.name, names)}"
             )
         used.append(node.name)
-        return
+        return _NAME_KINDS.get(names[node.name].kind, "any")
     if isinstance(node, nodes.Const):
-        return
+        value = node.value
+        if isinstance(value, bool):
+            return "bool"
+        if value is None:
+            return "none"
+        return "number" if _is_number(value) else "text" if isinstance(value, str) else "any"
     if isinstance(node, (nodes.List, nodes.Tuple)):
         for item in node.items:
             _check(item, names, used, text)
-        return
+        return "list"
     if isinstance(node, nodes.Call):
         if not isinstance(node.node, nodes.Name) or node.node.name not in FUNCTIONS:
-            called = getattr(node.node, "name", "?")
+            called = getattr(node.node, "name", None) or _describe_node(node.node)
             raise ExpressionError(
                 f"unknown function '{called}' in condition '{text}'; "
                 f"available: {one_of(FUNCTIONS)}{did_you_mean(called, FUNCTIONS)}"
             )
         if node.kwargs or node.dyn_args or node.dyn_kwargs:
             raise ExpressionError(f"functions take plain arguments only, in condition '{text}'")
-        for arg in node.args:
-            _check(arg, names, used, text)
-        return
+        function = node.node.name
+        kinds = [_check(arg, names, used, text) for arg in node.args]
+        if not kinds:
+            raise ExpressionError(f"{function}() needs an argument, in condition '{text}'")
+        if function == "count":
+            _expect(kinds[0], ("list",), "count() counts the choices of a multiple-choice answer", node.args[0], text)
+        elif function in ("min", "max") and len(kinds) == 1:
+            _expect(kinds[0], ("list",), f"{function}() of one argument needs a list", node.args[0], text)
+        else:
+            for arg, kind in zip(node.args, kinds, strict=True):
+                _expect(kind, ("number",), f"{function}() works on numbers", arg, text)
+        return "number"
     if isinstance(node, nodes.Test):
         if node.name not in TESTS:
             raise ExpressionError(
@@ -179,27 +209,83 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
         if not isinstance(node.node, nodes.Name):
             raise ExpressionError(f"'is {node.name}' must follow a name, in condition '{text}'")
         _check(node.node, names, used, text)
-        return
+        return "bool"
     if isinstance(node, nodes.Compare):
-        _check(node.expr, names, used, text)
+        left = _check(node.expr, names, used, text)
+        left_node = node.expr
         for operand in node.ops:
-            _check(operand.expr, names, used, text)
+            right = _check(operand.expr, names, used, text)
+            if operand.op in _ORDERING:
+                _expect(left, ("number",), f"'{_OP_SIGNS[operand.op]}' compares numbers", left_node, text)
+                _expect(right, ("number",), f"'{_OP_SIGNS[operand.op]}' compares numbers", operand.expr, text)
+            elif operand.op in ("in", "notin"):
+                _expect(right, ("list", "text"), "'in' looks inside a list or a multiple-choice answer",
+                        operand.expr, text)
+            elif {left, right} in ({"number", "text"}, {"number", "list"}, {"text", "list"}):
+                raise ExpressionError(
+                    f"'{_source_of(left_node)}' ({_KIND_WORDS[left]}) is compared with "
+                    f"'{_source_of(operand.expr)}' ({_KIND_WORDS[right]}): they can never be equal, "
+                    f"in condition '{text}'"
+                )
+            left, left_node = right, operand.expr
         _check_choice_literals(node, names, text)
-        return
-    if isinstance(node, (nodes.And, nodes.Or)) or type(node).__name__ in _ARITHMETIC:
+        return "bool"
+    if isinstance(node, (nodes.And, nodes.Or)):
         _check(node.left, names, used, text)
         _check(node.right, names, used, text)
-        return
-    if isinstance(node, (nodes.Not, nodes.Neg, nodes.Pos)):
+        return "bool"
+    if type(node).__name__ in _ARITHMETIC:
+        for side in (node.left, node.right):
+            kind = _check(side, names, used, text)
+            _expect(kind, ("number",), f"'{node.operator}' works on numbers", side, text)
+        return "number"
+    if isinstance(node, nodes.Not):
         _check(node.node, names, used, text)
-        return
+        return "bool"
+    if isinstance(node, (nodes.Neg, nodes.Pos)):
+        kind = _check(node.node, names, used, text)
+        _expect(kind, ("number",), f"'{node.operator}' works on numbers", node.node, text)
+        return "number"
     if isinstance(node, nodes.CondExpr):
         if node.expr2 is None:
             raise ExpressionError(f"'a if b' needs an 'else' part, in condition '{text}'")
-        for part in (node.test, node.expr1, node.expr2):
-            _check(part, names, used, text)
+        _check(node.test, names, used, text)
+        first = _check(node.expr1, names, used, text)
+        second = _check(node.expr2, names, used, text)
+        return first if first == second else "any"
+    raise ExpressionError(
+        f"{_describe_node(node)} is not allowed in condition '{text}'; a condition may use "
+        "answers, numbers, 'texts', [lists], comparisons, and/or/not, + - * / and the "
+        f"functions {one_of(FUNCTIONS)}"
+    )
+
+
+_OP_SIGNS = {"lt": "<", "lteq": "<=", "gt": ">", "gteq": ">="}
+
+
+def _expect(kind: str, allowed: tuple[str, ...], rule: str, node: nodes.Node, text: str) -> None:
+    if kind == "any" or kind in allowed:
         return
-    raise ExpressionError(f"'{type(node).__name__}' is not allowed in condition '{text}'")
+    raise ExpressionError(
+        f"{rule}, but '{_source_of(node)}' is {_KIND_WORDS.get(kind, kind)}, in condition '{text}'"
+    )
+
+
+def _describe_node(node: nodes.Node) -> str:
+    """A construct as a person would name it, for "... is not allowed"."""
+    if isinstance(node, nodes.Getattr):
+        return f"attribute access '.{node.attr}'"
+    if isinstance(node, (nodes.Getitem, nodes.Slice)):
+        return "indexing with '[...]'"
+    if isinstance(node, nodes.Filter):
+        return f"the filter '| {node.name}'"
+    if isinstance(node, nodes.Concat):
+        return "joining texts with '~'"
+    if isinstance(node, nodes.Pow):
+        return "the power operator '**'"
+    if isinstance(node, nodes.Dict):
+        return "a mapping '{...}'"
+    return f"'{type(node).__name__}'"
 
 
 def _check_choice_literals(node: nodes.Compare, names: Mapping[str, NameInfo], text: str) -> None:
@@ -343,6 +429,9 @@ class _Evaluator:
         right = self.eval(node.right)
         if isinstance(left, Undetermined) or isinstance(right, Undetermined):
             return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
+        if not (_is_number(left) and _is_number(right)):
+            # never repeat texts or lists ('x' * 10**9): arithmetic is for numbers only
+            raise ExpressionError(f"cannot compute {left!r} {node.operator} {right!r}: expected numbers")
         try:
             value = _ARITHMETIC[type(node).__name__](left, right)
         except ZeroDivisionError:
@@ -396,10 +485,17 @@ def _merge(items: list[Any]) -> Undetermined:
 
 
 def _source_of(node: nodes.Node) -> str:
+    """A short text for a node in messages and undetermined reasons."""
     if isinstance(node, nodes.Name):
         return node.name
     if isinstance(node, nodes.Const):
         return repr(node.value)
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        return "[" + ", ".join(_source_of(i) for i in node.items) + "]"
+    if isinstance(node, nodes.Call):
+        return f"{_source_of(node.node)}(" + ", ".join(_source_of(a) for a in node.args) + ")"
+    if isinstance(node, nodes.BinExpr):
+        return f"{_source_of(node.left)} {node.operator} {_source_of(node.right)}"
     return "expression"
 
 

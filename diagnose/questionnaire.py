@@ -196,7 +196,7 @@ class Question:
         if whole and not float(value).is_integer():
             raise ValueError(f"{_num(value)} is not a whole number; expected {self.expected()}")
         low, high = self.bounds()
-        scale = f" (scale {_num(low)}–{_num(high)})" if self.type == "scale" else ""
+        scale = f" ({self.type} {_num(low)}–{_num(high)})" if self.type in ("scale", "percent") else ""
         if low is not None and value < low:
             raise ValueError(f"{_num(value)} is below the minimum {_num(low)}{scale}")
         if high is not None and value > high:
@@ -383,6 +383,11 @@ def _question(
     if qtype not in QUESTION_TYPES:
         check.error(raw, "type", f"{path}.type", f"unknown question type {describe(qtype)}{did_you_mean(str(qtype), QUESTION_TYPES)}; expected one of: {one_of(QUESTION_TYPES)}")
         check.keys(raw, path, _COMMON_KEYS + tuple(k for keys in _TYPE_KEYS.values() for k in keys), ("id", "type", "text"))
+        qid = raw.get("id")
+        if isinstance(qid, str) and qid not in known:
+            # keep the id known so that later conditions naming it are not reported as
+            # well: the one problem is the type
+            known[qid] = NameInfo("unknown")
         return None
     check.keys(raw, path, _COMMON_KEYS + _TYPE_KEYS[qtype], ("id", "type", "text"))
     qid = check.identifier(raw, "id", f"{path}.id")
@@ -445,7 +450,7 @@ def _question(
         try:
             question.default = question.parse(raw["default"])
         except ValueError as exc:
-            check.error(raw, "default", f"{path}.default", f"default: {exc}")
+            check.error(raw, "default", f"{path}.default", str(exc))
     return question
 
 

@@ -7,6 +7,7 @@ all of them in one pass. Questionnaires, rulebooks and brand files share it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -43,18 +44,22 @@ class Checker:
         self, mapping: Any, path: str, allowed: Iterable[str], required: Iterable[str] = ()
     ) -> None:
         allowed = list(allowed)
+        # a misspelled key is one problem: "unknown key 'metadata' (did you mean 'meta'?)",
+        # not that plus "missing required key 'meta'"
+        suggested: set[str] = set()
         for key in mapping:
             if key not in allowed:
+                suggested.update(difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6))
                 self.error(
                     mapping,
                     key,
                     join(path, key),
                     f"unknown key '{key}'{did_you_mean(str(key), allowed)}; "
-                    f"expected one of: {one_of(allowed)}",
+                    f"expected one of: {one_of(allowed, limit=30)}",
                     value=False,
                 )
         for key in required:
-            if key not in mapping:
+            if key not in mapping and key not in suggested:
                 self.problems.add(
                     Location(self.document.path, *position(mapping), path or ""),
                     f"missing required key '{key}'",

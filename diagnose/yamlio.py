@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -35,6 +37,7 @@ from diagnose.errors import Location, Problem, UserError
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_ALIASES = 100
+MAX_EXPANDED = 100_000
 # Standard YAML 1.2 core tags; anything else (e.g. !!python/object) is refused.
 _ALLOWED_TAGS = {
     None,
@@ -97,8 +100,27 @@ def value_position(container: Any, key: Any) -> tuple[int | None, int | None]:
     return position(container, key)
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an impossible date (2026-13-45) as text.
+
+    ruamel.yaml raises a bare ValueError, without a position, for a scalar that looks
+    like a date but is not one; kept as text, it reaches the checker that expects a date
+    and is reported there with its line and key path.
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _roundtrip_yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -134,9 +156,12 @@ def read_text(path: str | Path, display: str | None = None) -> str:
 
 def decode_bytes(raw: bytes, name: str) -> str:
     """Decode UTF-8 (BOM tolerated); refuse binary data and other encodings with a position."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         raise UserError(
-            Problem(Location(name, 1, 1), "file is UTF-16 encoded, expected UTF-8; re-save it as UTF-8")
+            Problem(
+                Location(name, 1, 1),
+                "file is UTF-16 encoded; expected a UTF-8 text file, re-save it as UTF-8",
+            )
         )
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
@@ -144,7 +169,7 @@ def decode_bytes(raw: bytes, name: str) -> str:
         raise UserError(
             Problem(
                 Location(name, line, column),
-                "file contains a NUL byte (binary data?), expected a UTF-8 text file",
+                "file contains a NUL byte (binary data?); expected a UTF-8 text file",
             )
         )
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -153,18 +178,32 @@ def decode_bytes(raw: bytes, name: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col(raw, exc.start)
-        hint = ""
-        try:
-            raw.decode("cp1251")
-            hint = " (it looks like Windows-1251: re-save the file as UTF-8)"
-        except UnicodeDecodeError:
-            pass
+        hint = " (it looks like Windows-1251)" if _looks_cp1251(raw) else ""
         raise UserError(
             Problem(
                 Location(name, line, column),
-                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8, expected a UTF-8 text file{hint}",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8{hint}; expected a UTF-8 text file, "
+                "re-save it as UTF-8",
             )
         ) from None
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: text whose every other byte is NUL."""
+    half = len(raw) // 2
+    return half >= 4 and max(raw[0::2].count(0), raw[1::2].count(0)) >= 0.8 * half
+
+
+def _looks_cp1251(raw: bytes) -> bool:
+    """Windows-1251 decodes almost any bytes, so call it that only if the result reads as
+    Russian: words of Cyrillic letters, not Latin words with a stray letter ("Cafй")."""
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if any("\u0400" <= c <= "\u04ff" for c in w)]
+    mixed = [w for w in words if any(c.isascii() for c in w)]
+    return bool(words) and len(mixed) <= 0.2 * len(words)
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
@@ -181,56 +220,62 @@ def _mark_location(name: str, mark: Any) -> Location:
 
 
 def _check_events(text: str, name: str, allow_aliases: bool) -> None:
-    """Scan the event stream before building anything: tags, aliases, depth."""
+    """Scan the event stream before building anything: tags, aliases, depth, expansion.
+
+    Where aliases are allowed, each one counts as the number of values it stands for,
+    so a few dozen aliases that nest nine-fold (a "billion laughs" bomb) are refused
+    here instead of exhausting memory when something later walks the data.
+    """
     yaml = YAML(typ="rt")
-    depth = 0
     aliases = 0
+    expanded = 0  # values in the document with every alias written out
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, `expanded` when it opened)
+    sizes: dict[str, int] = {}  # anchor -> values it stands for
     try:
         for event in yaml.parse(io.StringIO(text)):
-            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise UserError(
-                        Problem(
-                            _mark_location(name, event.start_mark),
-                            f"nesting is deeper than {MAX_DEPTH} levels",
-                        )
-                    )
-            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                depth -= 1
             if isinstance(event, AliasEvent):
                 aliases += 1
                 if not allow_aliases:
-                    raise UserError(
-                        Problem(
-                            _mark_location(name, event.start_mark),
-                            f"alias '*{event.anchor}' is not allowed here; write the value out",
-                        )
-                    )
+                    _refuse(name, event, f"alias '*{event.anchor}' is not allowed in this file; "
+                            "write the value out in full")
                 if aliases > MAX_ALIASES:
-                    raise UserError(
-                        Problem(
-                            _mark_location(name, event.start_mark),
-                            f"more than {MAX_ALIASES} aliases; write the values out",
-                        )
-                    )
-            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent):
-                tag = getattr(event, "tag", None)
-                tag = getattr(tag, "value", tag)  # ruamel wraps tags in a Tag object
-                if isinstance(event, ScalarEvent) and tag == "!":
-                    tag = None
-                if tag not in _ALLOWED_TAGS:
-                    shown = str(tag).replace("tag:yaml.org,2002:", "!!")
-                    raise UserError(
-                        Problem(
-                            _mark_location(name, event.start_mark),
-                            f"tag '{shown}' is not allowed: files hold plain data only",
-                        )
-                    )
+                    _refuse(name, event, f"more than {MAX_ALIASES} aliases; write the values out")
+                expanded += sizes.get(event.anchor, 1)
+            elif isinstance(event, NodeEvent):
+                _check_tag(name, event)
+                expanded += 1
+                anchor = getattr(event, "anchor", None)
+                if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                    open_nodes.append((anchor, expanded - 1))
+                    if len(open_nodes) > MAX_DEPTH:
+                        _refuse(name, event, f"nesting is deeper than the {MAX_DEPTH} levels allowed")
+                elif anchor:
+                    sizes[anchor] = 1
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)) and open_nodes:
+                anchor, start = open_nodes.pop()
+                if anchor:
+                    sizes[anchor] = expanded - start
+            if expanded > MAX_EXPANDED:
+                _refuse(name, event, f"aliases here expand to more than {MAX_EXPANDED} values "
+                        "(an alias bomb?); write the values out")
     except MarkedYAMLError as exc:
         raise UserError(_syntax_problem(name, exc)) from None
     except YAMLError as exc:
         raise UserError(Problem(Location(name), f"YAML error: {exc}")) from None
+
+
+def _refuse(name: str, event: Any, message: str) -> None:
+    raise UserError(Problem(_mark_location(name, event.start_mark), message))
+
+
+def _check_tag(name: str, event: Any) -> None:
+    tag = getattr(event, "tag", None)
+    tag = getattr(tag, "value", tag)  # ruamel wraps tags in a Tag object
+    if isinstance(event, ScalarEvent) and tag == "!":
+        tag = None
+    if tag not in _ALLOWED_TAGS:
+        shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+        _refuse(name, event, f"tag '{shown}' is not allowed: files hold plain data only")
 
 
 def _syntax_problem(name: str, exc: MarkedYAMLError) -> Problem:
@@ -239,7 +284,12 @@ def _syntax_problem(name: str, exc: MarkedYAMLError) -> Problem:
     if "'\\t'" in problem or "\\t" in problem:
         problem = "a tab character cannot be used for indentation in YAML; use spaces"
     elif exc.context:
-        problem = f"{problem} ({exc.context.strip()})"
+        context = exc.context.strip()
+        start = exc.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            # the parser notices an unclosed bracket or quote only lines later: say where it began
+            context = f"{context} that starts at line {start.line + 1}, column {start.column + 1}"
+        problem = f"{problem} ({context})"
     return Problem(_mark_location(name, mark), f"YAML syntax error: {problem}")
 
 
@@ -261,6 +311,9 @@ def parse_text(text: str, name: str, allow_aliases: bool = False) -> Any:
         raise UserError(_syntax_problem(name, exc)) from None
     except YAMLError as exc:
         raise UserError(Problem(Location(name), f"YAML error: {exc}")) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # a constructor rejecting a scalar it resolved (no position given by ruamel)
+        raise UserError(Problem(Location(name), f"YAML value cannot be read: {exc}")) from None
 
 
 def _duplicate_key_name(exc: MarkedYAMLError) -> str:
@@ -279,15 +332,23 @@ def load_document(path: str | Path, display: str | None = None, allow_aliases: b
     """Load one YAML file as a Document, or raise a UserError with its position."""
     name = display or str(path)
     text = read_text(path, name)
-    if not text.strip() or all(
-        line.strip().startswith("#") or not line.strip() for line in text.splitlines()
-    ):
+    if not text.strip():
         raise UserError(Problem(Location(name, 1, 1), "file is empty, expected a YAML mapping"))
+    if all(line.strip().startswith("#") or not line.strip() for line in text.splitlines()):
+        raise UserError(
+            Problem(Location(name, 1, 1), "file holds only comments, expected a YAML mapping")
+        )
     data = parse_text(text, name, allow_aliases=allow_aliases)
     if not isinstance(data, CommentedMap):
-        kind = type(data).__name__ if data is not None else "nothing"
+        if data is None:
+            held = "no data"
+        elif isinstance(data, list):
+            held = "a list"
+        else:
+            shown = str(data) if len(str(data)) <= 40 else str(data)[:37] + "..."
+            held = f"the single value '{shown}'"
         raise UserError(
-            Problem(Location(name, 1, 1), f"file holds a {_type_name(data) if data is not None else kind}, expected a YAML mapping")
+            Problem(Location(name, 1, 1), f"file holds {held}, expected a YAML mapping of 'key: value' lines")
         )
     return Document(name, data, text)
 
