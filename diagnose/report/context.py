@@ -1,0 +1,508 @@
+"""The report's template context: the documented contract between code and templates.
+
+`build_context(diagnosis, brand, lang, texts)` turns a Diagnosis into a `ReportContext`
+that holds only what the templates print, already in one language: strings, numbers
+formatted for that language, and the SVG drawings. A consultancy's own templates
+(`--templates DIR`) may use every field documented here and nothing else; rendering
+uses StrictUndefined, so a misspelt field fails loudly instead of printing nothing.
+
+Strings are plain text and are escaped by the templates' autoescape; the only markup
+fields are the SVG drawings (`Markup`), which `charts` and `orgchart` build with every
+text escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from diagnose.diagnosis import ROLE_IDS, Diagnosis, Finding, Role
+from diagnose.report.brand import Brand
+from diagnose.report.charts import ChartRow, dimension_chart
+from diagnose.report.orgchart import Box, org_chart
+from diagnose.report.texts import ReportTexts
+
+DIMENSIONS = ("complexity", "operational_load", "support_speed", "temperament", "share_of_wallet", "scale")
+# The five the issue names are always shown (with "no data" when empty); `scale` only when present.
+ALWAYS_SHOWN = DIMENSIONS[:5]
+SEVERITY_ORDER = {"critical": 0, "important": 1, "advice": 2, "info": 3}
+STATUS_ORDER = {"fired": 0, "undetermined": 1, "overridden": 2, "not_fired": 3}
+TOP_RECOMMENDATIONS = 4
+# Landscape A4 less margins, in points: the org-chart page's drawing width.
+CHART_WIDTH = 760.0
+SIDE_GAP = 36.0
+SPECIALISTS = "specialist_department"
+
+
+@dataclass
+class BrandView:
+    """The consultancy: `name` for the cover and footer, `logo_url` for <img> (or None)."""
+
+    name: str
+    logo_url: str | None
+    colors: dict[str, str]
+
+
+@dataclass
+class CompanyView:
+    """The client as the cover prints it; empty strings for what the answers do not give."""
+
+    name: str
+    industry: str
+    respondent: str
+    consultant: str
+    consultancy: str
+    date: str
+
+
+@dataclass
+class RoleLine:
+    """One role with its headcount, for the summary and the headcount table."""
+
+    id: str
+    title: str
+    today: str  # headcount today ("—" when the role does not exist today)
+    proposed: str  # proposed headcount ("—" when the role is removed)
+    change: str  # the change in words ("" when unchanged)
+    change_id: str  # new / grown / reduced / unchanged / existing / removed
+    note: str
+
+
+@dataclass
+class EvidenceLine:
+    question: str
+    answer: str
+    state: str  # answered / dont_know / not_applicable / unanswered
+
+
+@dataclass
+class ConditionLine:
+    source: str  # the condition as written in the rulebook
+    result: str  # "true" / "false" / "undetermined"
+    undetermined_by: list[str]
+
+
+@dataclass
+class FlipView:
+    title: str
+    current: str
+    would_become: str
+    change: str
+
+
+@dataclass
+class RecommendationView:
+    """One rule's outcome, as a section of the recommendations chapter."""
+
+    anchor: str  # HTML id, safe characters only
+    rule_id: str
+    source: str  # "book" / "complementary"
+    source_label: str
+    status: str
+    status_label: str
+    severity: str
+    severity_label: str
+    title: str
+    summary: str  # what to do, one sentence
+    actions: list[str]
+    rationale: str  # why: the book's reasoning, paraphrased
+    citation: str
+    evidence: list[EvidenceLine]
+    conditions: list[ConditionLine]
+    to_find_out: list[str]
+    flips: list[FlipView]  # what would change it
+    overridden_by: str | None
+
+
+@dataclass
+class Indicator:
+    title: str
+    display: str
+    level: str
+    level_label: str
+    explanation: str
+
+
+@dataclass
+class DimensionView:
+    id: str
+    title: str
+    chart: Markup | None  # the SVG, None when there is no indicator
+    indicators: list[Indicator]
+
+
+@dataclass
+class OrgChartView:
+    """`proposed` always; `today` only when today's roles are known (then side by side)."""
+
+    proposed: Markup
+    today: Markup | None
+    compact: Markup  # the proposed chart drawn for a portrait page (summary)
+    support_title: str
+    support_explanation: str
+    service_levels: list[str]
+
+
+@dataclass
+class MatrixCell:
+    mark: str  # "owner" / "support" / ""
+
+
+@dataclass
+class MatrixRow:
+    task: str
+    cells: list[MatrixCell]
+    today_owner: str  # today's owner's title when it differs, else ""
+    rule_id: str
+
+
+@dataclass
+class MatrixView:
+    roles: list[str]  # column headings
+    rows: list[MatrixRow]
+
+
+@dataclass
+class SizingView:
+    role: str
+    formula: str
+    result: str
+    explanation: str
+
+
+@dataclass
+class ParameterView:
+    id: str
+    value: str
+    default: str
+    overridden: bool
+    source: str
+    explanation: str
+
+
+@dataclass
+class AnswerView:
+    id: str
+    question: str
+    answer: str
+    state: str  # answered / dont_know / not_applicable / unanswered / hidden
+
+
+@dataclass
+class AppendixSection:
+    title: str
+    answers: list[AnswerView]
+
+
+@dataclass
+class ReportContext:
+    """Everything the report templates print. See the module docstring for the rules."""
+
+    lang: str  # "ru" / "en": the <html lang>, drives hyphenation
+    t: dict[str, str]  # report_templates/texts.yaml `texts`, in `lang`
+    title: str  # the document title (PDF metadata)
+    author: str  # consultant and consultancy (PDF metadata)
+    generated: str  # today's date in `lang`'s format
+    brand: BrandView
+    company: CompanyView
+    summary_roles: list[RoleLine]  # proposed roles at a glance
+    top: list[RecommendationView]  # the top recommendations (also in `recommendations`)
+    changes: list[str]  # what changes, one sentence each
+    dimensions: list[DimensionView]
+    orgchart: OrgChartView
+    matrix: MatrixView
+    recommendations: list[RecommendationView]  # book rules that apply or are undetermined
+    other_rules: list[RecommendationView]  # book rules that do not apply / were overridden
+    complementary: list[RecommendationView]  # complementary criteria, labelled as such
+    flips: list[FlipView]  # decisions and the answer that would flip each
+    headcount: list[RoleLine]
+    sizing: list[SizingView]
+    parameters: list[ParameterView]
+    roadmap: list[str]
+    appendix: list[AppendixSection]
+    versions: dict[str, str] = field(default_factory=dict)  # questionnaire / rulebook "id vN"
+
+
+def number(value: float | int | None, lang: str) -> str:
+    """A number as `lang` writes it: 3.5 -> "3,5" in Russian; whole numbers without ".0"."""
+    if value is None:
+        return "—"
+    text = f"{round(float(value), 1):g}"
+    return text.replace(".", ",") if lang == "ru" else text
+
+
+def format_date(value: Any, lang: str) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y") if lang == "ru" else value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _anchor(rule_id: str) -> str:
+    return "rule-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in rule_id)
+
+
+class _Builder:
+    """Holds the language and texts while one context is built."""
+
+    def __init__(self, diagnosis: Diagnosis, brand: Brand, lang: str, texts: ReportTexts, logo_url: str | None):
+        self.d = diagnosis
+        self.brand = brand
+        self.lang = lang
+        self.texts = texts
+        self.t = texts.words(lang)
+        self.logo_url = logo_url
+
+    def tr(self, text: dict[str, str] | None) -> str:
+        """A diagnosis text in the report's language (the other language only as a last resort)."""
+        if not text:
+            return ""
+        return text.get(self.lang) or next(iter(text.values()), "")
+
+    def role_title(self, role_id: str | None) -> str:
+        if role_id is None:
+            return ""
+        for role in [*self.d.proposed_structure, *self.d.current_structure]:
+            if role.id == role_id and role.title:
+                return self.tr(role.title)
+        return self.texts.role(role_id, self.lang)
+
+    # --- people -----------------------------------------------------------------------
+    def headcount(self, role: Role | None) -> str:
+        if role is None:
+            return "—"
+        if role.headcount is None:
+            return self.t["headcount_unknown"]
+        unit = self.t["people"] if float(role.headcount).is_integer() else self.t["fte"]
+        return f"{number(role.headcount, self.lang)} {unit}"
+
+    def role_lines(self) -> list[RoleLine]:
+        today = {r.id: r for r in self.d.current_structure}
+        proposed = {r.id: r for r in self.d.proposed_structure}
+        order = [r.id for r in self.d.proposed_structure] + [r for r in today if r not in proposed]
+        lines = []
+        for role_id in order:
+            new = proposed.get(role_id)
+            old = today.get(role_id)
+            change = new.change if new is not None else "removed"
+            label = self.t[f"change_{change}"] if change in ("new", "grown", "reduced", "removed") else ""
+            lines.append(RoleLine(
+                role_id, self.role_title(role_id), self.headcount(old),
+                self.headcount(new) if new is not None else "—", label, change,
+                self.tr(new.note if new is not None else old.note if old is not None else None),
+            ))
+        return lines
+
+    # --- findings ---------------------------------------------------------------------
+    def flips_by_rule(self) -> dict[str, list[FlipView]]:
+        """Flips attached to the rules that decide them (task owners, support placement)."""
+        decided: dict[str, list[str]] = {}
+        for task in self.d.tasks:
+            if task.rule_id:
+                for key in (task.task, f"{task.task}_owner"):
+                    decided.setdefault(key, []).append(task.rule_id)
+        for key in ("support", "support_placement", "support_mode"):
+            decided.setdefault(key, []).extend(self.d.support.rule_ids)
+        out: dict[str, list[FlipView]] = {}
+        for flip in self.d.what_would_change:
+            rule_ids = decided.get(flip.decision, []) + [f.rule_id for f in self.d.findings if f.rule_id == flip.decision]
+            for rule_id in dict.fromkeys(rule_ids):
+                out.setdefault(rule_id, []).append(self.flip(flip))
+        return out
+
+    def flip(self, flip: Any) -> FlipView:
+        return FlipView(self.tr(flip.title), self.tr(flip.current), self.tr(flip.would_become), self.tr(flip.change))
+
+    def recommendation(self, finding: Finding, flips: dict[str, list[FlipView]]) -> RecommendationView:
+        results = {True: "true", False: "false", None: "undetermined"}
+        return RecommendationView(
+            anchor=_anchor(finding.rule_id),
+            rule_id=finding.rule_id,
+            source=finding.source,
+            source_label=self.t[f"source_{finding.source}"],
+            status=finding.status,
+            status_label=self.t[f"status_{finding.status}"],
+            severity=finding.severity,
+            severity_label=self.t[f"severity_{finding.severity}"],
+            title=self.tr(finding.title),
+            summary=self.tr(finding.summary),
+            actions=[self.tr(a) for a in finding.actions],
+            rationale=self.tr(finding.rationale),
+            citation=finding.citation,
+            evidence=[
+                EvidenceLine(self.tr(e.text), self.tr(e.display),
+                             e.value if e.value in ("dont_know", "not_applicable", "unanswered") else "answered")
+                for e in finding.evidence
+            ],
+            conditions=[ConditionLine(c.source, results[c.result], list(c.undetermined_by)) for c in finding.conditions],
+            to_find_out=[self.tr(x) for x in finding.to_find_out],
+            flips=flips.get(finding.rule_id, []),
+            overridden_by=finding.overridden_by,
+        )
+
+    def findings(self) -> tuple[list[RecommendationView], list[RecommendationView], list[RecommendationView]]:
+        flips = self.flips_by_rule()
+        ordered = sorted(
+            self.d.findings,
+            key=lambda f: (STATUS_ORDER.get(f.status, 9), SEVERITY_ORDER.get(f.severity, 9), f.priority, f.rule_id),
+        )
+        book = [f for f in ordered if f.source == "book"]
+        main = [self.recommendation(f, flips) for f in book if f.status in ("fired", "undetermined")]
+        other = [self.recommendation(f, flips) for f in book if f.status not in ("fired", "undetermined")]
+        extra = [self.recommendation(f, flips) for f in ordered if f.source != "book"]
+        return main, other, extra
+
+    # --- drawings ---------------------------------------------------------------------
+    def boxes(self, roles: list[Role], proposed: bool) -> list[Box]:
+        today = {r.id: r for r in self.d.current_structure}
+        parents = {r.reports_to for r in roles}
+        out = []
+        for role in roles:
+            details = [self.headcount(role)]
+            if proposed and role.change in ("new", "grown", "reduced", "removed"):
+                label = self.t[f"change_{role.change}"]
+                old = today.get(role.id)
+                if role.change in ("grown", "reduced") and old is not None and old.headcount is not None:
+                    label += f" ({number(old.headcount, self.lang)} → {number(role.headcount, self.lang)})"
+                details.append(label)
+            note = self.tr(role.note)
+            if note:
+                details.append(note)
+            emphasis = "normal"
+            if proposed and role.change == "new":
+                emphasis = "new"
+            elif role.change == "removed":
+                emphasis = "removed"
+            elif role.reports_to is None and role.id in parents:
+                emphasis = "head"
+            out.append(Box(role.id, self.tr(role.title) or self.role_title(role.id), details, role.reports_to, emphasis))
+        return out
+
+    def chart(self, roles: list[Role], width: float, proposed: bool) -> Markup:
+        ids = {r.id for r in roles}
+        linked = self.d.support.mode in ("separate_with_controls", "hybrid") and SPECIALISTS in ids
+        target = "head_of_sales" if "head_of_sales" in ids else None
+        return Markup(org_chart(
+            self.boxes(roles, proposed), width, self.brand.colors,
+            SPECIALISTS if linked and target else None, target, self.t["service_link"],
+        ))
+
+    def orgchart(self) -> OrgChartView:
+        known_today = any(r.headcount is not None for r in self.d.current_structure)
+        if known_today:
+            half = (CHART_WIDTH - SIDE_GAP) / 2
+            proposed = self.chart(self.d.proposed_structure, half, True)
+            today = self.chart(self.d.current_structure, half, False)
+        else:
+            proposed, today = self.chart(self.d.proposed_structure, CHART_WIDTH, True), None
+        return OrgChartView(
+            proposed, today, self.chart(self.d.proposed_structure, 480.0, True),
+            self.tr(self.d.support.title), self.tr(self.d.support.explanation),
+            [self.tr(s) for s in self.d.support.service_levels],
+        )
+
+    def dimensions(self) -> list[DimensionView]:
+        words = {"threshold": self.t["threshold"], **{f"level_{x}": self.t[f"level_{x}"] for x in ("low", "medium", "high")}}
+        views = []
+        for dim in DIMENSIONS:
+            items = [i for i in self.d.indicators if i.dimension == dim]
+            if not items and dim not in ALWAYS_SHOWN:
+                continue
+            rows = [
+                ChartRow(self.tr(i.title), self.tr(i.display), i.level,
+                         float(i.value) if isinstance(i.value, (int, float)) and not isinstance(i.value, bool) else None,
+                         i.scale_max, i.threshold)
+                for i in items
+            ]
+            views.append(DimensionView(
+                dim, self.t[f"dimension_{dim}"],
+                Markup(dimension_chart(rows, self.brand.colors, words)) if rows else None,
+                [Indicator(self.tr(i.title), self.tr(i.display), i.level, self.t[f"level_{i.level}"],
+                           self.tr(i.explanation)) for i in items],
+            ))
+        return views
+
+    def matrix(self) -> MatrixView:
+        used = {t.owner for t in self.d.tasks} | {r for t in self.d.tasks for r in t.supported_by}
+        order = [r.id for r in self.d.proposed_structure] + list(ROLE_IDS)
+        roles = [r for r in dict.fromkeys(order) if r in used]
+        rows = []
+        for task in self.d.tasks:
+            cells = [MatrixCell("owner" if r == task.owner else "support" if r in task.supported_by else "") for r in roles]
+            before = task.previous_owner if task.previous_owner and task.previous_owner != task.owner else None
+            rows.append(MatrixRow(self.tr(task.title) or self.texts.task(task.task, self.lang), cells,
+                                  self.role_title(before) if before else "", task.rule_id or ""))
+        return MatrixView([self.role_title(r) for r in roles], rows)
+
+    def appendix(self) -> list[AppendixSection]:
+        sections: list[AppendixSection] = []
+        for line in self.d.answers:
+            title = self.tr(line.section)
+            if not sections or sections[-1].title != title:
+                sections.append(AppendixSection(title, []))
+            answer = self.tr(line.display) if line.state == "answered" else self.t[f"state_{line.state}"]
+            sections[-1].answers.append(AnswerView(line.question_id, self.tr(line.text), answer, line.state))
+        return sections
+
+    def build(self) -> ReportContext:
+        meta = self.d.company
+        company = CompanyView(
+            str(meta.get("company") or ""), str(meta.get("industry") or ""), str(meta.get("respondent") or ""),
+            str(meta.get("consultant") or ""), str(meta.get("consultancy") or ""),
+            format_date(meta.get("date"), self.lang),
+        )
+        consultancy = self.brand.name or company.consultancy
+        main, other, extra = self.findings()
+        roles = self.role_lines()
+        return ReportContext(
+            lang=self.lang,
+            t=self.t,
+            title=f"{company.name}: {self.t['report_title']}" if company.name else self.t["report_title"],
+            author=", ".join(x for x in (company.consultant, consultancy) if x),
+            generated=format_date(dt.date.today(), self.lang),
+            brand=BrandView(consultancy, self.logo_url, dict(self.brand.colors)),
+            company=company,
+            summary_roles=[r for r in roles if r.change_id != "removed"],
+            top=[r for r in main if r.status == "fired"][:TOP_RECOMMENDATIONS],
+            changes=[self.tr(c) for c in self.d.changes],
+            dimensions=self.dimensions(),
+            orgchart=self.orgchart(),
+            matrix=self.matrix(),
+            recommendations=main,
+            other_rules=other,
+            complementary=extra,
+            flips=[self.flip(f) for f in self.d.what_would_change],
+            headcount=roles,
+            sizing=[SizingView(self.role_title(s.role) if not s.title else self.tr(s.title), s.formula,
+                               number(s.result, self.lang) if s.result is not None else self.t["not_computable"],
+                               self.tr(s.explanation)) for s in self.d.sizing],
+            parameters=[ParameterView(p.id, _value(p.value, self.lang), _value(p.default, self.lang), p.overridden,
+                                      p.source, self.tr(p.explanation)) for p in self.d.parameters],
+            roadmap=[self.tr(step) for step in self.d.roadmap],
+            appendix=self.appendix(),
+            versions={
+                "questionnaire": f"{self.d.questionnaire.get('id', '')} v{self.d.questionnaire.get('version', '')}",
+                "rulebook": f"{self.d.rulebook.get('id', '')} v{self.d.rulebook.get('version', '')}",
+            },
+        )
+
+
+def _value(value: Any, lang: str) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number(value, lang)
+    return str(value)
+
+
+def build_context(diagnosis: Diagnosis, brand: Brand, lang: str, texts: ReportTexts,
+                  logo_url: str | None = None) -> ReportContext:
+    """The template context for `diagnosis` in `lang`; `logo_url` is what <img src> gets."""
+    return _Builder(diagnosis, brand, lang, texts, logo_url).build()

@@ -1,0 +1,106 @@
+"""ReportContext -> HTML with Jinja2: strict, autoescaped, user templates first.
+
+The template folders are searched in order: a consultancy's `--templates DIR` first, the
+bundled report_templates/ last, so one overridden partial (or texts.yaml, report.css, a
+logo) rebrands the report without forking it. Rendering is strict (`StrictUndefined`)
+and autoescaped; the stylesheet never goes through autoescape (quotes in CSS would be
+escaped and WeasyPrint would silently drop rules): for a PDF it is handed to WeasyPrint
+separately, for an HTML file it is inlined as trusted Markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+from markupsafe import Markup
+
+from diagnose.errors import Location, Problem, UserError
+from diagnose.report.context import ReportContext
+from diagnose.resources import templates_dir
+
+MAIN_TEMPLATE = "report.html"
+STYLESHEET = "report.css"
+
+
+def template_folders(user_dir: str | Path | None) -> list[Path]:
+    """The folders to search, the user's first; a missing user folder is a located error."""
+    bundled = templates_dir().resolve()
+    if user_dir is None:
+        return [bundled]
+    folder = Path(user_dir)
+    if not folder.is_dir():
+        raise UserError(Problem(Location(str(user_dir)), "--templates: not a folder; expected a folder of report templates"))
+    return [folder.resolve(), bundled]
+
+
+def find_file(folders: list[Path], name: str) -> Path:
+    """The first folder's copy of `name` (user before bundled)."""
+    for folder in folders:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise UserError(Problem(Location(str(folders[-1] / name)), "missing from the report templates; reinstall diagnose"))
+
+
+@functools.cache
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that cannot end the string or the <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    return f'"{escaped}"'
+
+
+def page_css(context: ReportContext) -> str:
+    """The page footer counter in the report's language ("Стр. 3 из 12")."""
+    label = f'{css_string(context.t["page"])} " " counter(page) " " {css_string(context.t["of"])} " " counter(pages)'
+    return (
+        "@page { @bottom-right { content: " + label + '; font: 8pt "PT Sans"; color: var(--muted); '
+        "vertical-align: top; padding-top: 3mm; } }\n"
+        "@page :first { @bottom-right { content: none; } }\n"
+    )
+
+
+def stylesheets(context: ReportContext, folders: list[Path], brand_css: str) -> tuple[Path, str]:
+    """(report.css path, generated CSS: brand colours and page label)."""
+    return find_file(folders, STYLESHEET), brand_css + page_css(context)
+
+
+def render_html(context: ReportContext, folders: list[Path], inline_css: str | None = None) -> str:
+    """The report's HTML; `inline_css` (trusted, ours) is put in a <style> element."""
+    env = _environment(tuple(folders))
+    fields = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    try:
+        template = env.get_template(MAIN_TEMPLATE)
+        return template.render(**fields, inline_css=Markup(inline_css) if inline_css else None)
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError(Problem(Location(exc.filename or exc.name or MAIN_TEMPLATE, exc.lineno), exc.message or str(exc))) from None
+    except jinja2.TemplateNotFound as exc:
+        raise UserError(Problem(Location(str(folders[0])), f"template '{exc.name}' not found in the report templates")) from None
+    except jinja2.UndefinedError as exc:
+        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+                                f"{exc.message}; see the ReportContext fields in diagnose/report/context.py")) from None
+
+
+def _template_location(tb: TracebackType | None, folders: list[Path]) -> Location:
+    """The innermost template frame of a rendering error (Jinja keeps template lines there)."""
+    where = Location(MAIN_TEMPLATE)
+    roots = [str(f) for f in folders]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if any(filename.startswith(root) for root in roots):
+            where = Location(filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where

@@ -1,0 +1,70 @@
+"""HTML -> PDF with WeasyPrint: the only module of the package that imports it.
+
+WeasyPrint's default fetcher reads any URL it is shown, `file://` included, so a crafted
+answer could pull a local file into the PDF. `ReportFetcher` serves only files inside the
+template folders (user folder first, bundled last) and the brand's logo, and refuses
+everything else: other paths, http(s), data: URLs. One FontConfiguration is shared by the
+stylesheets and `write_pdf`, which WeasyPrint needs for @font-face fonts to be embedded.
+Title, author and language metadata come from the HTML (<title>, <meta name=author>,
+<html lang>); the PDF outline comes from the headings' `bookmark-level`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class ReportFetcher(URLFetcher):
+    """Serves bundled/brand files only; every URL asked for is recorded in `requests`."""
+
+    def __init__(self, folders: list[Path], files: list[Path] = ()) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.folders = [f.resolve() for f in folders]
+        self.files = {f.resolve() for f in files}
+        self.requests: list[str] = []
+        self.refused: list[str] = []
+
+    def resolve(self, url: str) -> Path | None:
+        """The file a URL may be served from, or None when it is not ours to serve."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parts.path)).resolve()
+        if path in self.files and path.is_file():
+            return path
+        for folder in self.folders:
+            if path.is_relative_to(folder):
+                relative = path.relative_to(folder)
+                # a relative URL in a stylesheet is looked up user folder first, bundled last
+                for root in self.folders:
+                    candidate = (root / relative).resolve()
+                    if candidate.is_relative_to(root) and candidate.is_file():
+                        return candidate
+        return None
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        self.requests.append(url)
+        path = self.resolve(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"the report may not load {url!r}: only its own template and brand files")
+        mime, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime or "application/octet-stream"})
+
+
+def html_to_pdf(html: str, base_url: str, stylesheet: Path, extra_css: str, fetcher: ReportFetcher) -> bytes:
+    """Render the report's HTML with its stylesheet (a file, never autoescaped) and the
+    generated brand/page CSS."""
+    fonts = FontConfiguration()
+    sheets = [
+        CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
+        CSS(string=extra_css, base_url=base_url, url_fetcher=fetcher, font_config=fonts),
+    ]
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=sheets, font_config=fonts)

@@ -1,0 +1,121 @@
+"""`write_report`: answers -> Diagnosis -> PDF, HTML or JSON, written atomically.
+
+This is the one function the `report` and `demo` commands call. The stages stay plain
+functions (`diagnosis_for`, `report_bytes`) so tests and the benchmark can run any part
+of the pipeline on its own; WeasyPrint is imported only when a PDF is made.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from diagnose.answers import AnswerSet, load_answers
+from diagnose.diagnosis import Diagnosis, to_json
+from diagnose.errors import Location, Problem, UserError
+from diagnose.report.brand import Brand, load_brand
+from diagnose.report.context import ReportContext, build_context
+from diagnose.report.html import render_html, stylesheets, template_folders
+from diagnose.report.texts import LANGUAGES, load_texts
+from diagnose.yamlio import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from diagnose.report.pdf import ReportFetcher
+
+FORMATS = ("pdf", "html", "json")
+
+
+@dataclass
+class Rendered:
+    """A finished report and what was needed to make it (tests inspect `fetcher`)."""
+
+    data: bytes
+    fmt: str
+    context: ReportContext | None = None
+    html: str = ""
+    fetcher: ReportFetcher | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def diagnosis_for(answers: str | Path | AnswerSet) -> Diagnosis:
+    """Load an answer file (unless given loaded) and evaluate the bundled rulebook on it."""
+    from diagnose.rules.evaluate import evaluate
+
+    answer_set = answers if isinstance(answers, AnswerSet) else load_answers(answers)
+    return evaluate(answer_set)
+
+
+def _lang(diagnosis: Diagnosis, lang: str | None) -> str:
+    chosen = lang or str(diagnosis.company.get("language") or "ru")
+    if chosen not in LANGUAGES:
+        raise UserError(Problem(Location("--lang"), f"'{chosen}' is not a report language; expected one of: {', '.join(LANGUAGES)}"))
+    return chosen
+
+
+def build_html(diagnosis: Diagnosis, lang: str | None = None, brand: Brand | None = None,
+               templates: str | Path | None = None, inline_css: bool = True) -> tuple[str, ReportContext, list[Path], Brand]:
+    """The report's HTML (stylesheet inlined when `inline_css`) and the context it came from."""
+    folders = template_folders(templates)
+    brand = brand or load_brand(None)
+    texts = load_texts(folders)
+    lang = _lang(diagnosis, lang)
+    context = build_context(diagnosis, brand, lang, texts, brand.logo.as_uri() if brand.logo else None)
+    css_file, extra_css = stylesheets(context, folders, brand.css())
+    css = css_file.read_text(encoding="utf-8") + "\n" + extra_css if inline_css else None
+    return render_html(context, folders, css), context, folders, brand
+
+
+def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None, brand: Brand | None = None,
+                 templates: str | Path | None = None) -> Rendered:
+    """Render one diagnosis in one format."""
+    if fmt not in FORMATS:
+        raise UserError(Problem(Location("--format"), f"'{fmt}' is not a report format; expected one of: {', '.join(FORMATS)}"))
+    if fmt == "json":
+        text = json.dumps(to_json(diagnosis), ensure_ascii=False, indent=2, default=str) + "\n"
+        return Rendered(text.encode("utf-8"), fmt)
+    html, context, folders, brand = build_html(diagnosis, lang, brand, templates, inline_css=fmt == "html")
+    if fmt == "html":
+        return Rendered(html.encode("utf-8"), fmt, context, html)
+    from diagnose.report.pdf import ReportFetcher, html_to_pdf
+
+    css_file, extra_css = stylesheets(context, folders, brand.css())
+    fetcher = ReportFetcher(folders, [brand.logo] if brand.logo else [])
+    data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher)
+    return Rendered(data, fmt, context, html, fetcher)
+
+
+def write_output(data: bytes, output: str | Path) -> None:
+    """Write to a file atomically, or to stdout for '-'."""
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    atomic_write_bytes(output, data)
+
+
+def write_report(
+    answers: str | Path | AnswerSet | Diagnosis,
+    output: str | Path,
+    fmt: str = "pdf",
+    lang: str | None = None,
+    brand: str | Path | Brand | None = None,
+    templates_dir: str | Path | None = None,
+) -> Rendered:
+    """The report command: answers (file, AnswerSet or ready Diagnosis) -> `output`."""
+    diagnosis = answers if isinstance(answers, Diagnosis) else diagnosis_for(answers)
+    brand_obj = brand if isinstance(brand, Brand) or brand is None else load_brand(brand)
+    rendered = report_bytes(diagnosis, fmt, lang, brand_obj, templates_dir)
+    write_output(rendered.data, output)
+    return rendered
+
+
+def default_output(answers: str | Path, fmt: str) -> Path:
+    """answers.yaml -> answers.pdf beside it (used when -o is not given)."""
+    return Path(answers).with_suffix("." + fmt)
+
+
+def describe(rendered: Rendered) -> dict[str, Any]:
+    return {"format": rendered.fmt, "bytes": len(rendered.data)}
