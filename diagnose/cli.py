@@ -112,6 +112,27 @@ def questions(lang: str, questionnaire_file: Path | None) -> None:
     click.echo(questionnaire_as_text(_questionnaire(questionnaire_file), lang), nl=False)
 
 
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="The answer file to write (default answers.yaml); never overwritten.")
+@click.option("--resume", type=click.Path(path_type=Path, dir_okay=False),
+              help="Continue an answer file where it stopped, or reopen a finished one to edit.")
+@click.option("--lang", type=LANGS, default=None, help="Language of the interview (default: the file's, else ru).")
+@QUESTIONNAIRE_OPTION
+@click.option("--plain", is_flag=True,
+              help="Numbered prompts without colours or cursor movement (also: ACCESSIBLE=1).")
+def interview(output: Path | None, resume: Path | None, lang: str | None,
+              questionnaire_file: Path | None, plain: bool) -> None:
+    """Interview the client's head of sales in the terminal.
+
+    The answer file is saved after every answer; after an interruption, continue with
+    `diagnose interview --resume FILE`.
+    """
+    from diagnose.interview.run import run_interview
+
+    sys.exit(run_interview(output, resume, lang, questionnaire_file, plain))
+
+
 def main() -> None:
     cli(prog_name="diagnose")
 

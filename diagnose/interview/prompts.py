@@ -1,0 +1,369 @@
+"""Terminal front ends for the interview loop.
+
+`PlainFrontEnd` prints numbered choices and reads whole lines: it works with piped
+input, under click's CliRunner and with screen readers (no cursor movement, no colour).
+`RichFrontEnd` uses questionary: arrow keys and a digit for a choice, a checkbox list for
+several, inline error messages. Both return a `Reply`; the session checks it, so the
+two front ends accept the same answers and show the same messages.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from diagnose.interview.session import ReviewSection, View
+from diagnose.questionnaire import format_number
+from diagnose.texts import ui
+
+BACK = "<"
+HELP = "?"
+
+
+@dataclass
+class Reply:
+    """What the person did: answered (`value`), asked for help, or went back."""
+
+    kind: str  # "answer" | "help" | "back"
+    value: Any = None
+    typed: bool = True
+
+
+def classify(text: str) -> Reply:
+    stripped = text.strip()
+    if stripped == BACK:
+        return Reply("back")
+    if stripped == HELP:
+        return Reply("help")
+    return Reply("answer", text)
+
+
+# ── texts shared by both front ends ──────────────────────────────────────────────────
+def details(view: View) -> list[str]:
+    """Lines under a question's text: scale ends, range and unit (not the choices)."""
+    question, lang = view.question, view.lang
+    lines = []
+    if question.type == "scale" and question.labels:
+        lines.append(ui(
+            "iv_scale_ends", lang, min=format_number(question.min), max=format_number(question.max),
+            min_label=question.labels["min"].get(lang, ""), max_label=question.labels["max"].get(lang, ""),
+        ))
+    elif question.type in ("number", "percent"):
+        low, high = question.bounds()
+        parts = []
+        if low is not None and high is not None:
+            parts.append(ui("iv_range", lang, low=format_number(low), high=format_number(high)))
+        elif low is not None:
+            parts.append(ui("iv_range_low", lang, low=format_number(low)))
+        elif high is not None:
+            parts.append(ui("iv_range_high", lang, high=format_number(high)))
+        unit = "%" if question.type == "percent" else question.unit.get(lang, "")
+        if unit:
+            parts.append(ui("iv_unit", lang, unit=unit))
+        if parts:
+            lines.append("; ".join(parts))
+    return lines
+
+
+def special_hints(view: View) -> list[str]:
+    return [
+        ui("iv_hint_special", view.lang, shortcut=ui(f"iv_{state}_key", view.lang), word=ui(state, view.lang))
+        for state in view.question.special_answers()
+    ]
+
+
+def enter_hint(view: View) -> str:
+    if view.current is not None:
+        return ui("iv_hint_enter_keep", view.lang, value=view.shown(view.current))
+    if view.default is not None:
+        return ui("iv_hint_enter", view.lang, value=view.shown(view.default))
+    if not view.question.required:
+        return ui("iv_hint_enter_skip", view.lang)
+    return ""
+
+
+def help_text(view: View) -> str:
+    return view.question.help.get(view.lang) or ui("iv_no_help", view.lang)
+
+
+def header(view: View) -> str:
+    return f"{view.section} · {view.number}/{view.total}"
+
+
+def review_lines(sections: list[ReviewSection], lang: str) -> list[tuple[str, str]]:
+    """(style, line) pairs of the review; style is "title", "item", "hidden" or "missing"."""
+    lines = [("title", ui("iv_review_title", lang))]
+    for section in sections:
+        lines.append(("title", ""))
+        lines.append(("title", section.title))
+        for item in section.items:
+            if item.hidden:
+                lines.append(("hidden", f"   -  {item.text} — {item.answer} ({ui('iv_review_hidden', lang)})"))
+            else:
+                style = "missing" if item.missing else "item"
+                lines.append((style, f"{item.label:>4}. {item.text} — {item.answer}"))
+    return lines
+
+
+# ── plain numbered front end ─────────────────────────────────────────────────────────
+class PlainFrontEnd:
+    """Numbered text prompts, one line in and plain lines out."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.echo_input = not _isatty(sys.stdin)
+        # after help or an error the same question is asked again without repeating it
+        self.brief_for: str | None = None
+
+    def say(self, text: str = "") -> None:
+        click.echo(text)
+
+    def error(self, text: str) -> None:
+        click.echo(f"! {text}")
+        self.brief_for = self.last_key
+
+    last_key: str | None = None
+
+    def read(self, prompt: str) -> str:
+        click.echo(prompt, nl=False)
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            click.echo()
+            raise EOFError
+        line = line.rstrip("\r\n")
+        if self.echo_input:
+            click.echo(line)  # keep a transcript readable when input is piped
+        return line
+
+    def intro(self, title: str, text: str) -> None:
+        self.say(title)
+        if text:
+            self.say(text)
+        self.say(ui("iv_intro_keys", self.lang))
+
+    def ask(self, view: View) -> Reply:
+        question, lang = view.question, view.lang
+        brief = self.brief_for == view.step.key
+        self.brief_for, self.last_key = None, view.step.key
+        if not brief:
+            self.say()
+            self.say(header(view))
+            self.say(question.text.get(lang, question.id))
+            for line in details(view):
+                self.say(f"  {line}")
+        hints = []
+        if question.type in ("single", "multi"):
+            if not brief:
+                for number, choice in enumerate(question.choices, 1):
+                    self.say(f"  {number}. {choice.text.get(lang, choice.id)}")
+            hints.append(ui("iv_hint_multi" if question.type == "multi" else "iv_hint_choice", lang))
+        elif question.type == "yesno":
+            hints.append(ui("iv_hint_yesno", lang))
+        hints += special_hints(view)
+        hints.append(ui("iv_hint_keys", lang))
+        enter = enter_hint(view)
+        if enter:
+            hints.append(enter)
+        self.say(f"({'; '.join(hints)})")
+        return classify(self.read(f"{ui('iv_answer_prompt', lang)}: "))
+
+    def help(self, view: View) -> None:
+        self.say(f"{ui('help', view.lang)}: {help_text(view)}")
+        self.brief_for = view.step.key
+
+    def review(self, sections: list[ReviewSection]) -> str:
+        self.say()
+        for style, line in review_lines(sections, self.lang):
+            self.say(("* " + line.strip()) if style == "missing" else line)
+        self.say()
+        return self.read(f"{ui('iv_review_prompt', self.lang)}: ")
+
+    def confirm(self, text: str) -> bool:
+        while True:
+            reply = self.read(f"{text} {ui('iv_yes_no_suffix', self.lang)}: ").strip().lower()
+            if not reply:
+                return True
+            from diagnose.interview.typed import typed_to_raw
+            from diagnose.questionnaire import Question
+
+            raw = typed_to_raw(Question("confirm", "yesno", {}, ""), reply)
+            if raw in ("yes", "no"):
+                return raw == "yes"
+            self.error(ui("iv_hint_yesno", self.lang))
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+# ── questionary front end ────────────────────────────────────────────────────────────
+class RichFrontEnd:
+    """Arrow keys, digits and checkboxes, through questionary (prompt_toolkit)."""
+
+    def __init__(self, lang: str, check: Callable[[Any, bool], str | None]):
+        import questionary
+
+        self.q = questionary
+        self.lang = lang
+        self.check = check  # session.preview: the message an answer would get, or None
+        self.style = questionary.Style([
+            ("qmark", "fg:ansicyan bold"),
+            ("question", "bold"),
+            ("answer", "fg:ansigreen bold"),
+            ("pointer", "fg:ansicyan bold"),
+            ("highlighted", "fg:ansicyan bold"),
+            ("selected", "fg:ansigreen"),
+            ("instruction", "fg:ansibrightblack"),
+            ("separator", "fg:ansibrightblack"),
+        ])
+
+    def say(self, text: str = "", style: str = "") -> None:
+        self.q.print(text, style=style or None)
+
+    def error(self, text: str) -> None:
+        self.q.print(f"! {text}", style="fg:ansired")
+
+    def intro(self, title: str, text: str) -> None:
+        self.say(title, "bold")
+        if text:
+            self.say(text)
+        self.say(ui("iv_intro_keys", self.lang), "fg:ansibrightblack")
+
+    def _header(self, view: View) -> None:
+        self.say()
+        self.say(header(view), "fg:ansicyan")
+        for line in details(view):
+            self.say(f"  {line}", "fg:ansibrightblack")
+
+    def ask(self, view: View) -> Reply:
+        self._header(view)
+        question = view.question
+        if question.type in ("single", "yesno"):
+            return self._select(view)
+        if question.type == "multi":
+            return self._checkbox(view)
+        return self._text(view)
+
+    def _extras(self, view: View) -> list:
+        q = self.q
+        items: list = [q.Separator(" ")]
+        items += [q.Choice(ui(state, view.lang), value=state) for state in view.question.special_answers()]
+        items.append(q.Choice(ui("iv_help_item", view.lang), value=HELP))
+        items.append(q.Choice(ui("iv_back", view.lang), value=BACK))
+        return items
+
+    def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any]) -> None:
+        """`?` and `<` work in lists as they do in text answers."""
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        extra = KeyBindings()
+        for key in (HELP, BACK):
+            extra.add(key, eager=True)(lambda event, key=key: event.app.exit(result=exit_with(key)))
+        app = prompt.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
+
+    def _select(self, view: View) -> Reply:
+        q, question, lang = self.q, view.question, view.lang
+        if question.type == "yesno":
+            options = [(value, ui(value, lang)) for value in ("yes", "no")]
+        else:
+            options = [(c.id, c.text.get(lang, c.id)) for c in question.choices]
+        choices = [q.Choice(title, value=value) for value, title in options] + self._extras(view)
+        preset = view.current if view.current is not None else view.default
+        preset = getattr(preset, "state", preset)
+        hint = "; ".join([ui("iv_tty_single", lang), ui("iv_hint_keys", lang)])
+        prompt = q.select(
+            question.text.get(lang, question.id), choices=choices, default=preset if preset is not None else None,
+            use_shortcuts=True, use_jk_keys=False, instruction=f"({hint})", qmark="?", style=self.style,
+        )
+        self._bind_keys(prompt, lambda key: key)
+        value = prompt.unsafe_ask()
+        if value in (HELP, BACK):
+            return Reply("help" if value == HELP else "back")
+        return Reply("answer", value, typed=False)
+
+    def _checkbox(self, view: View) -> Reply:
+        q, question, lang = self.q, view.question, view.lang
+        current = view.current if view.current is not None else view.default
+        ticked = set(current) if isinstance(current, list) else {getattr(current, "state", None)}
+        choices = [q.Choice(c.text.get(lang, c.id), value=c.id, checked=c.id in ticked) for c in question.choices]
+        extras = self._extras(view)
+        for item in extras:
+            if isinstance(item, q.Choice) and item.value in ticked:
+                item.checked = True
+        hint = "; ".join([ui("iv_tty_multi", lang), ui("iv_hint_keys", lang)])
+
+        def validate(selected: list) -> bool | str:
+            reply = self._checkbox_reply(selected)
+            if reply.kind != "answer":
+                return True
+            return self.check(reply.value, False) or True
+
+        prompt = q.checkbox(
+            question.text.get(lang, question.id), choices=choices + extras, validate=validate,
+            instruction=f"({hint})", qmark="?", style=self.style, use_jk_keys=False,
+        )
+        self._bind_keys(prompt, lambda key: [key])
+        return self._checkbox_reply(prompt.unsafe_ask())
+
+    def _checkbox_reply(self, selected: list) -> Reply:
+        if HELP in selected:
+            return Reply("help")
+        if BACK in selected:
+            return Reply("back")
+        specials = [s for s in selected if s in ("dont_know", "not_applicable")]
+        if specials and len(selected) > 1:
+            return Reply("answer", selected, typed=False)  # parse names the problem
+        if specials:
+            return Reply("answer", specials[0], typed=False)
+        return Reply("answer", list(selected), typed=False)
+
+    def _text(self, view: View) -> Reply:
+        q, question, lang = self.q, view.question, view.lang
+        hints = special_hints(view) + [ui("iv_tty_text", lang)]
+        enter = enter_hint(view) if view.current is None else ""
+        if enter:
+            hints.append(enter)
+        current = view.current
+        prefill = "" if current is None or hasattr(current, "state") else view.shown(current) if view.step.is_meta else _plain(current)
+        if hasattr(current, "state"):
+            prefill = ui(f"iv_{current.state}_key", lang)
+
+        def validate(text: str) -> bool | str:
+            reply = classify(text)
+            if reply.kind != "answer":
+                return True
+            return self.check(text, True) or True
+
+        prompt = q.text(
+            question.text.get(lang, question.id), default=prefill, validate=validate,
+            instruction=f"({'; '.join(hints)})", qmark="?", style=self.style,
+        )
+        return classify(prompt.unsafe_ask())
+
+    def help(self, view: View) -> None:
+        self.say(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
+
+    def review(self, sections: list[ReviewSection]) -> str:
+        styles = {"title": "bold", "item": "", "hidden": "fg:ansibrightblack", "missing": "fg:ansired"}
+        self.say()
+        for style, line in review_lines(sections, self.lang):
+            self.say(line, styles[style])
+        self.say()
+        return self.q.text(ui("iv_review_prompt", self.lang), qmark="?", style=self.style).unsafe_ask()
+
+    def confirm(self, text: str) -> bool:
+        return bool(self.q.confirm(text, default=True, qmark="?", style=self.style).unsafe_ask())
+
+
+def _plain(value: Any) -> str:
+    """A number or text as it would be typed (no unit, no thousands separator)."""
+    return format_number(value) if isinstance(value, (int, float)) else str(value)

@@ -1,0 +1,290 @@
+"""`diagnose interview`: open or resume an answer file, run the loop, offer the report.
+
+The answer file is written after every answer, so an interruption loses at most the
+answer being typed. Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and the end of input all
+end the loop the same way: the file on disk already holds everything answered, and the
+person is told how to continue. A signal that arrives while the file is being written
+waits until the write is finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from diagnose.answers import AnswerSet, answers_from_document
+from diagnose.errors import Location, Problem, ProblemList, UserError
+from diagnose.interview.prompts import PlainFrontEnd, RichFrontEnd, _isatty
+from diagnose.interview.session import Session, new_answer_set
+from diagnose.questionnaire import Questionnaire, load_questionnaire
+from diagnose.resources import questionnaire_path
+from diagnose.texts import ui
+from diagnose.yamlio import load_document
+
+EXIT_INTERRUPTED = 130
+EXIT_END_OF_INPUT = 1
+REPORT_MODULE = "diagnose.report.render"
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived; like KeyboardInterrupt, it is not an error to catch."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class SignalGuard:
+    """Turns SIGINT/SIGTERM/SIGHUP into exceptions, but never in the middle of a save."""
+
+    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending: int | None = None
+        self.previous: dict[int, Any] = {}
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in self.SIGNALS:
+            self.previous[signum] = signal.signal(signum, self._handle)
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        self.previous.clear()
+
+    @staticmethod
+    def _exception(signum: int) -> BaseException:
+        return KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.depth:
+            self.pending = signum
+            return
+        exc = self._exception(signum)
+        app = _running_prompt()
+        if app is not None:
+            # let prompt_toolkit leave the terminal as it found it, then raise
+            with contextlib.suppress(Exception):
+                app.exit(exception=exc)
+                return
+        raise exc
+
+    @contextlib.contextmanager
+    def critical(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            if not self.depth and self.pending is not None:
+                signum, self.pending = self.pending, None
+                raise self._exception(signum)
+
+
+def _running_prompt() -> Any:
+    if "prompt_toolkit" not in sys.modules:
+        return None
+    from prompt_toolkit.application.current import get_app_or_none
+
+    app = get_app_or_none()
+    return app if app is not None and app.is_running else None
+
+
+# ── opening the file ─────────────────────────────────────────────────────────────────
+def open_answers(
+    output: Path | None, resume: Path | None, lang: str | None, questionnaire_file: Path | None
+) -> tuple[AnswerSet, Path, str, bool]:
+    """(answers, the file to save to, interview language, resumed?) or a UserError."""
+    questionnaire = load_questionnaire(questionnaire_file) if questionnaire_file else None
+    if resume is not None:
+        path = output or resume
+        if output is not None and output.resolve() != resume.resolve() and output.exists():
+            raise UserError(Problem(Location(str(output)), ui("iv_exists", lang or "ru", path=output)))
+        answers = _load_for_resume(resume, questionnaire)
+        lang = lang or answers.meta.get("language") or answers.questionnaire.languages[0]
+        return answers, path, str(lang), True
+    path = output or Path("answers.yaml")
+    lang = lang or "ru"
+    if path.exists():
+        raise UserError(Problem(Location(str(path)), ui("iv_exists", lang, path=path)))
+    if not path.parent.is_dir():
+        raise UserError(Problem(Location(str(path)), "cannot write: the folder does not exist"))
+    questionnaire = questionnaire or load_questionnaire(questionnaire_path())
+    return new_answer_set(questionnaire, path, lang), path, lang, False
+
+
+def _load_for_resume(path: Path, questionnaire: Questionnaire | None) -> AnswerSet:
+    """Load an answer file that may be unfinished; a blank company means "not asked yet"."""
+    document = load_document(path)
+    meta = document.data.get("meta") if isinstance(document.data, dict) else None
+    blank_company = isinstance(meta, dict) and "company" in meta and not str(meta["company"] or "").strip()
+    if blank_company:
+        index = list(meta).index("company")
+        meta.pop("company")
+    problems = ProblemList()
+    answers = answers_from_document(document, problems, questionnaire, require_complete=False)
+    problems.raise_if_any()
+    assert answers is not None
+    if blank_company:
+        meta.insert(index, "company", None)
+    return answers
+
+
+# ── warming the report's import ──────────────────────────────────────────────────────
+def report_available() -> bool:
+    try:
+        return importlib.util.find_spec(REPORT_MODULE) is not None
+    except ImportError:
+        return False
+
+
+def warm_report_import() -> threading.Thread | None:
+    """Import WeasyPrint and the report module in the background (about a second of work),
+    so that the PDF offered at the end appears without the cold-start wait."""
+    if not report_available():
+        return None
+
+    def work() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module("weasyprint")
+            importlib.import_module(REPORT_MODULE)
+
+    thread = threading.Thread(target=work, name="warm-report-import", daemon=True)
+    thread.start()
+    return thread
+
+
+# ── the loop ─────────────────────────────────────────────────────────────────────────
+def interview_loop(session: Session, front: Any, resumed: bool) -> None:
+    """Ask until the person finishes the review; every answer is saved as it is given."""
+    lang = session.lang
+    questionnaire = session.questionnaire
+    front.intro(questionnaire.title.get(lang, questionnaire.id), questionnaire.intro.get(lang, ""))
+    first = session.start()
+    if resumed:
+        if first is None:
+            front.say(ui("iv_complete_reopened", lang))
+        elif not first.is_meta:
+            view = session.view()
+            front.say(ui("iv_resuming", lang, number=view.number, total=view.total))
+    while True:
+        if session.current is None:
+            choice = front.review(session.review())
+            if choice is None:
+                raise EOFError
+            if choice.strip() == "<":
+                session.back()
+                continue
+            target = session.choose(choice)
+            if target is None:
+                missing = session.missing()
+                if not missing:
+                    return
+                item = missing[0]
+                front.error(ui("iv_review_missing", lang, number=item.label, text=item.text))
+                session.edit(item.step)
+                continue
+            if isinstance(target, str):
+                front.error(target)
+                continue
+            session.edit(target)
+            continue
+        view = session.view()
+        reply = front.ask(view)
+        if reply.kind == "help":
+            front.help(view)
+            continue
+        if reply.kind == "back":
+            if not session.back():
+                front.say(ui("iv_at_first", lang))
+            continue
+        edited = session.editing and view.step.key == session.edit_target
+        error = session.submit(reply.value, reply.typed)
+        if error is not None:
+            front.error(error)
+        elif edited and session.editing and session.current is not None:
+            pending = [s for s in session.shown_questions() if session.pending(s)]
+            front.say(ui("iv_newly_relevant", lang, count=len(pending)))
+
+
+def offer_report(session: Session, front: Any) -> None:
+    """Offer the PDF when the report module is installed; otherwise say how to make it."""
+    lang, path = session.lang, session.path
+    later = ui("iv_report_later", lang, path=path)
+    if not report_available():
+        front.say(later)
+        return
+    try:
+        wanted = front.confirm(ui("iv_offer_report", lang))
+    except EOFError:
+        wanted = False
+    if not wanted:
+        front.say(later)
+        return
+    render = importlib.import_module(REPORT_MODULE)
+    pdf = path.with_suffix(".pdf")
+    render.write_report(path, pdf, lang=session.answers.language)
+    front.say(ui("iv_report_written", lang, path=pdf))
+
+
+def use_plain(plain: bool) -> bool:
+    if plain or os.environ.get("ACCESSIBLE") or os.environ.get("TERM") == "dumb":
+        return True
+    return not (_isatty(sys.stdin) and _isatty(sys.stdout))
+
+
+def run_interview(
+    output: Path | None = None,
+    resume: Path | None = None,
+    lang: str | None = None,
+    questionnaire_file: Path | None = None,
+    plain: bool = False,
+) -> int:
+    """Run the interview; return the exit code (0, 130 interrupted, 1 end of input)."""
+    answers, path, lang, resumed = open_answers(output, resume, lang, questionnaire_file)
+    session = Session(answers, path, lang)
+    guard = SignalGuard()
+    session.critical = guard.critical
+    if use_plain(plain):
+        front: Any = PlainFrontEnd(lang)
+    else:
+        front = RichFrontEnd(lang, session.preview)
+        warm_report_import()
+    guard.install()
+    try:
+        interview_loop(session, front, resumed)
+    except (KeyboardInterrupt, Interrupted, EOFError) as exc:
+        return _stopped(session, exc)
+    finally:
+        guard.restore()
+    front.say(ui("iv_saved", lang, path=path))
+    offer_report(session, front)
+    return 0
+
+
+def _stopped(session: Session, exc: BaseException) -> int:
+    """Say what is on disk and how to continue; the exit code for how it stopped."""
+    lang = session.lang
+    lines = [ui("iv_end_of_input" if isinstance(exc, EOFError) else "iv_interrupted", lang)]
+    if session.has_answers():
+        lines.append(ui("iv_resume_hint", lang, path=session.path))
+    else:
+        lines.append(ui("iv_nothing_saved", lang))
+    with contextlib.suppress(OSError, ValueError):  # the terminal may be gone (SIGHUP)
+        click.echo("\n" + "\n".join(lines), err=True)
+    if isinstance(exc, Interrupted):
+        return 128 + exc.signum
+    return EXIT_END_OF_INPUT if isinstance(exc, EOFError) else EXIT_INTERRUPTED

@@ -1,0 +1,371 @@
+"""The interview's state, independent of how questions are displayed.
+
+A session walks an ordered list of steps: the interview details (company, respondent,
+consultant, date, report language), then every question whose show-if holds given the
+answers so far (`AnswerSet.visibility`, re-evaluated after every answer). It knows the
+position ("7/31" counts only questions that will be asked), goes back, takes defaults,
+checks every answer with `Question.parse` and saves the answer file after each one.
+
+Walking forward after an answer goes to the next step that is unanswered or that the
+person has already seen in this run; so after `<` the walk passes again through what
+was seen, a resumed file skips to what is missing, and a question made relevant by a
+changed answer is always asked. Editing from the review asks the chosen question, then
+any question the change made relevant, then returns to the review.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from diagnose.answers import AnswerSet, save_answers, set_answer
+from diagnose.expressions import UNANSWERED
+from diagnose.interview.marks import set_mark
+from diagnose.interview.typed import typed_to_raw
+from diagnose.questionnaire import Choice, Question, Questionnaire
+from diagnose.schema import describe
+from diagnose.template import blank_answers
+from diagnose.texts import ui
+from diagnose.yamlio import Document
+
+META_FIELDS = ("company", "respondent", "consultant", "date", "language")
+META_PREFIX = "meta."
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing asked: an interview detail (`meta.company`) or a question."""
+
+    key: str
+    question: Question
+
+    @property
+    def is_meta(self) -> bool:
+        return self.key.startswith(META_PREFIX)
+
+    @property
+    def meta_key(self) -> str:
+        return self.key.removeprefix(META_PREFIX)
+
+
+@dataclass
+class View:
+    """What a front end shows for the current step."""
+
+    step: Step
+    section: str
+    number: int
+    total: int
+    current: Any
+    default: Any
+    lang: str
+
+    @property
+    def question(self) -> Question:
+        return self.step.question
+
+    def shown(self, value: Any) -> str:
+        """A value as the person reads it."""
+        return display_value(self.step, value, self.lang)
+
+
+@dataclass
+class ReviewItem:
+    label: str  # "3" for a question, "a" for an interview detail, "" for a hidden answer
+    step: Step
+    text: str
+    answer: str
+    hidden: bool = False
+    missing: bool = False
+
+
+@dataclass
+class ReviewSection:
+    title: str
+    items: list[ReviewItem]
+
+
+def display_value(step: Step, value: Any, lang: str) -> str:
+    if value is None or value is UNANSWERED:
+        return ui("unanswered", lang)
+    if step.is_meta:
+        if step.meta_key == "language":
+            return step.question.choice_text(str(value), lang)
+        return str(value) if str(value) else "—"
+    return step.question.display(value, lang)
+
+
+def meta_steps(questionnaire: Questionnaire, lang: str, today: str) -> list[Step]:
+    """The interview details as questions, so that every front end asks them alike."""
+    langs = questionnaire.languages
+
+    def words(key: str) -> dict[str, str]:
+        return {code: ui(key, code) for code in langs}
+
+    steps = []
+    for key in META_FIELDS:
+        question = Question(id=key, type="text", text=words(f"iv_meta_{key}"), section="meta", max_length=300)
+        if key != "company":
+            question.required = False
+        if key == "date":
+            question.default = today
+        if key == "language":
+            question.type = "single"
+            question.choices = tuple(Choice(code, {c: _language_name(code, c) for c in langs}) for code in langs)
+            question.default = lang if lang in langs else langs[0]
+        steps.append(Step(META_PREFIX + key, question))
+    return steps
+
+
+def _language_name(code: str, lang: str) -> str:
+    try:
+        return ui(f"iv_language_{code}", lang)
+    except KeyError:
+        return code
+
+
+def new_answer_set(questionnaire: Questionnaire, path: Path, lang: str) -> AnswerSet:
+    """An empty answer set whose document is the commented blank file in `lang`."""
+    data = blank_answers(questionnaire, lang)
+    meta = data["meta"]
+    for key in list(meta):
+        meta[key] = None  # null: not asked yet
+    return AnswerSet(questionnaire, {}, {}, str(path), Document(str(path), data, ""))
+
+
+class Session:
+    """The question loop's state; front ends read `view()` and call submit/back/edit."""
+
+    def __init__(self, answers: AnswerSet, path: Path, lang: str, today: str | None = None):
+        self.answers = answers
+        self.questionnaire = answers.questionnaire
+        self.path = Path(path)
+        self.lang = lang
+        self.meta = meta_steps(self.questionnaire, lang, today or dt.date.today().isoformat())
+        self.steps = {s.key: s for s in self.meta}
+        self.steps.update({q.id: Step(q.id, q) for q in self.questionnaire.iter_questions()})
+        self.visited: set[str] = set()
+        self.skipped: set[str] = set()
+        self.current: Step | None = None
+        self.editing = False
+        self.edit_target: str | None = None
+        self.saves = 0
+        # run.py sets this to hold signals back while the file is being written
+        self.critical: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
+
+    # ── order and state ──────────────────────────────────────────────────────────────
+    def shown_questions(self) -> list[Step]:
+        shown = self.answers.visibility()
+        return [self.steps[q.id] for q in self.questionnaire.iter_questions() if shown[q.id]]
+
+    def order(self) -> list[Step]:
+        return self.meta + self.shown_questions()
+
+    def value(self, step: Step) -> Any:
+        """The present answer, or None when there is none."""
+        if step.is_meta:
+            data = self.answers.document.data if self.answers.document is not None else {}
+            meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+            value = meta.get(step.meta_key)
+            return None if value is None else str(value) if not isinstance(value, dt.date) else value.isoformat()
+        return self.answers.values.get(step.key)
+
+    def pending(self, step: Step) -> bool:
+        return self.value(step) is None and step.key not in self.skipped
+
+    def first_pending(self, questions_only: bool = False) -> Step | None:
+        order = self.shown_questions() if questions_only else self.order()
+        return next((s for s in order if self.pending(s)), None)
+
+    def start(self) -> Step | None:
+        """Begin at the first unanswered step; None means everything is answered."""
+        self.current = self.first_pending()
+        return self.current
+
+    def has_answers(self) -> bool:
+        return self.saves > 0 or self.path.exists()
+
+    # ── the current step ─────────────────────────────────────────────────────────────
+    def view(self) -> View:
+        step = self.current
+        assert step is not None
+        self.visited.add(step.key)
+        if step.is_meta:
+            section, number, total = ui("iv_details", self.lang), self.meta.index(step) + 1, len(self.meta)
+        else:
+            shown = self.shown_questions()
+            section = self.questionnaire.section_of(step.question).title.get(self.lang, step.question.section)
+            number, total = shown.index(step) + 1, len(shown)
+        current = self.value(step)
+        default = step.question.default if current is None else None
+        return View(step, section, number, total, current, default, self.lang)
+
+    def submit(self, reply: Any, typed: bool = True) -> str | None:
+        """Check and record an answer to the current step; return an error message or None.
+
+        `typed` replies are what a person typed; others are raw values (a choice id, a
+        list of ids) from a front end that offers choices itself.
+        """
+        step = self.current
+        assert step is not None
+        value, error = self.resolve(reply, typed)
+        if error is not None:
+            return error
+        if value is UNANSWERED or (step.is_meta and value == ""):
+            self.skipped.add(step.key)
+        self._record(step, value)
+        self._advance(step)
+        return None
+
+    def preview(self, reply: Any, typed: bool = True) -> str | None:
+        """The message `submit` would give for this reply, without recording it."""
+        return self.resolve(reply, typed)[1]
+
+    def resolve(self, reply: Any, typed: bool = True) -> tuple[Any, str | None]:
+        """(value, None) for an acceptable reply to the current step, else (None, message)."""
+        step = self.current
+        assert step is not None
+        question = step.question
+        if reply is None or (isinstance(reply, str) and not reply.strip()) or reply == []:
+            current = self.value(step)
+            if current is not None:
+                return current, None
+            if question.default is not None:
+                return question.default, None
+            if not question.required:
+                return ("" if step.is_meta else UNANSWERED), None
+            if step.key == META_PREFIX + "company":
+                return None, "expected the company's name, got nothing"
+            return None, ui("iv_answer_needed", self.lang, expected=question.expected())
+        raw = typed_to_raw(question, reply) if typed and isinstance(reply, str) else reply
+        try:
+            return self._check(step, raw), None
+        except ValueError as exc:
+            return None, str(exc)
+
+    def _check(self, step: Step, raw: Any) -> Any:
+        if step.meta_key == "date":
+            text = str(raw).strip()
+            try:
+                return dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                raise ValueError(f"expected a date as YYYY-MM-DD, got {describe(text)}") from None
+        value = step.question.parse(raw)
+        return value.strip() if step.is_meta and isinstance(value, str) else value
+
+    def _record(self, step: Step, value: Any) -> None:
+        if step.is_meta:
+            document = self.answers.document
+            assert document is not None
+            if not isinstance(document.data.get("meta"), dict):
+                document.data["meta"] = CommentedMap()
+            document.data["meta"][step.meta_key] = value
+            if value == "":
+                self.answers.meta.pop(step.meta_key, None)
+            else:
+                self.answers.meta[step.meta_key] = value
+        else:
+            set_answer(self.answers, step.key, value)
+            if value is not UNANSWERED:
+                self.skipped.discard(step.key)
+        self.save()
+
+    def save(self) -> None:
+        """Mark answers hidden by a show-if, then write the file atomically."""
+        document = self.answers.document
+        assert document is not None
+        answers = document.data.get("answers")
+        if isinstance(answers, CommentedMap):
+            shown = self.answers.visibility()
+            for key in answers:
+                hidden = key in shown and not shown[key] and key in self.answers.values
+                set_mark(answers, key, hidden, self.lang)
+        with self.critical():
+            save_answers(self.answers, self.path)
+        self.saves += 1
+
+    def _advance(self, step: Step) -> None:
+        if self.editing:
+            self.current = self.first_pending(questions_only=True)
+            if self.current is None:
+                self.editing = False
+            return
+        order = self.order()
+        index = order.index(step) if step in order else -1
+        nxt = next((s for s in order[index + 1:] if self.pending(s) or s.key in self.visited), None)
+        self.current = nxt or self.first_pending()
+
+    def back(self) -> bool:
+        """Go to the step before the current one; False at the very first step."""
+        order = self.order()
+        if self.current is None:
+            self.current = order[-1]
+            return True
+        index = order.index(self.current)
+        if index == 0:
+            return False
+        self.current = order[index - 1]
+        self.editing = False
+        return True
+
+    # ── review ───────────────────────────────────────────────────────────────────────
+    def review(self) -> list[ReviewSection]:
+        """Every answer by section: details lettered, asked questions numbered as asked."""
+        lang = self.lang
+        sections = [
+            ReviewSection(
+                ui("iv_details", lang),
+                [
+                    ReviewItem(_LETTERS[i], s, s.question.text.get(lang, s.meta_key), display_value(s, self.value(s), lang),
+                               missing=s.question.required and not self.value(s))
+                    for i, s in enumerate(self.meta)
+                ],
+            )
+        ]
+        shown = self.answers.visibility()
+        number = 0
+        for section in self.questionnaire.sections:
+            items = []
+            for question in section.questions:
+                step = self.steps[question.id]
+                value = self.value(step)
+                if shown[question.id]:
+                    number += 1
+                    missing = question.required and value is None
+                    items.append(ReviewItem(str(number), step, question.text.get(lang, question.id), display_value(step, value, lang), missing=missing))
+                elif value is not None:
+                    items.append(ReviewItem("", step, question.text.get(lang, question.id), display_value(step, value, lang), hidden=True))
+            if items:
+                sections.append(ReviewSection(section.title.get(lang, section.id), items))
+        return sections
+
+    def missing(self) -> list[ReviewItem]:
+        return [item for section in self.review() for item in section.items if item.missing]
+
+    def choose(self, text: str) -> Step | str | None:
+        """The step a review choice names, None for "finish", or an error message."""
+        choice = text.strip().lower()
+        if not choice:
+            return None
+        labels = {item.label: item.step for section in self.review() for item in section.items if item.label}
+        if choice in labels:
+            return labels[choice]
+        numbers = [label for label in labels if label.isdigit()]
+        return ui(
+            "iv_review_bad", self.lang, choice=text.strip(), last=len(numbers),
+            last_letter=_LETTERS[len(self.meta) - 1],
+        )
+
+    def edit(self, step: Step) -> None:
+        self.current = step
+        self.editing = True
+        self.edit_target = step.key
+        self.visited.add(step.key)

@@ -1,0 +1,248 @@
+"""The terminal interview in plain numbered mode, driven through click's CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from diagnose.answers import load_answers
+from diagnose.cli import cli
+from diagnose.expressions import DONT_KNOW, NOT_APPLICABLE
+from diagnose.resources import examples_dir
+
+FIXTURES = Path(__file__).parent / "fixtures" / "interview"
+HIDDEN_EN = "# not asked given current answers"
+
+
+def run(args: list[str], text: str, env: dict | None = None):
+    return CliRunner().invoke(cli, ["interview", *args], input=text, env=env or {})
+
+
+def script(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def asked_values(path: Path) -> dict:
+    answers = load_answers(path)
+    shown = answers.visibility()
+    return {key: value for key, value in answers.values.items() if shown[key]}
+
+
+@pytest.mark.parametrize(
+    ("example", "lang", "words"),
+    [
+        ("engineering-equipment", "ru", ["Проверка ответов", "Компания · 1/", "Ответы сохранены"]),
+        ("small-distributor", "en", ["Review of the answers", "Company · 1/", "Answers saved to"]),
+    ],
+)
+def test_full_interview_gives_the_example_answers(tmp_path, example, lang, words):
+    out = tmp_path / "answers.yaml"
+    result = run(["-o", str(out), "--lang", lang], script(f"{example}.{lang}.input"))
+    assert result.exit_code == 0, result.output + result.stderr
+    for word in words:
+        assert word in result.output
+    expected = load_answers(examples_dir() / f"{example}.yaml")
+    written = load_answers(out)  # complete: require_complete is on
+    assert written.values == asked_values(examples_dir() / f"{example}.yaml")
+    for key in ("company", "respondent", "consultant", "date", "language"):
+        assert written.meta[key] == expected.meta[key]
+    # the file explains itself in the interview's language
+    text = out.read_text(encoding="utf-8")
+    assert ("# Варианты:" if lang == "ru" else "# Choices:") in text
+
+
+def test_position_counts_only_questions_that_will_be_asked(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "en"], script("small-distributor.en.input"))
+    # 46 questions exist; at the start every show-if is still open
+    assert "Company · 1/46" in result.output
+    # no hunters, no time study: their questions leave the count as soon as that is known
+    assert "Account managers' time · 19/38" in result.output
+    # the specialists' questions still count until the answer "no" hides them
+    assert "Specialist support · 30/38" in result.output
+    assert "  30. Do salespeople need help from specialists" in result.output
+    assert "  31. " not in result.output
+
+
+def test_back_and_help(tmp_path):
+    out = tmp_path / "a.yaml"
+    lines = ["Acme", "", "", "2026-01-15", "2",
+             "?",      # help for company_stage
+             "2",      # growth
+             "<",      # back to company_stage
+             "3",      # change to mature
+             "<", "<", "<", "<", "<", "<",  # back through the details to the first
+             "<",      # nothing before the first
+             ]
+    result = run(["-o", str(out), "--lang", "en"], "\n".join(lines) + "\n")
+    assert "Help: The stage affects how far roles can be specialised" in result.output
+    assert "This is the first question: there is nothing before it." in result.output
+    assert 'Enter = keep "Growth' in result.output
+    answers = load_answers(out, require_complete=False)
+    assert answers.values == {"company_stage": "mature"}
+    assert result.exit_code == 1
+
+
+def test_invalid_answers_get_the_batch_message(tmp_path):
+    out = tmp_path / "a.yaml"
+    lines = ["Acme", "", "", "", "", "2", "2", "1", "1",
+             "61",      # sales_cycle_months: max 60
+             "dk"]      # don't know is allowed here
+    result = run(["-o", str(out), "--lang", "en"], "\n".join(lines) + "\n")
+    assert "! 61 is above the maximum 60" in result.output
+    values = load_answers(out, require_complete=False).values
+    assert values["sales_cycle_months"] is DONT_KNOW
+
+
+def test_dont_know_where_not_allowed_is_refused_with_the_batch_message(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "ru"], "Acme\n\n\n\n\nнз\n")
+    assert ("! 'dont_know' (don't know) is not allowed for this question; expected one of: "
+            "startup, growth, mature, restructuring") in result.output
+
+
+def test_required_question_needs_an_answer(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "en"], "\nAcme\n\n\n\n\n\n")
+    assert "! expected the company's name, got nothing" in result.output
+    assert "! an answer is needed; expected one of: startup, growth, mature, restructuring" in result.output
+
+
+def test_end_of_input_keeps_answers_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "a.yaml"
+    lines = script("small-distributor.en.input").splitlines()[:12]
+    result = run(["-o", str(out), "--lang", "en"], "\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    assert "The input ended before the interview was finished." in result.stderr
+    assert f"Continue with: diagnose interview --resume {out}" in result.stderr
+    answers = load_answers(out, require_complete=False)
+    assert answers.meta["company"] == "Brightline Supplies Ltd"
+    assert list(answers.values) == [
+        "company_stage", "industry_type", "offering_type", "product_complexity",
+        "sales_cycle_months", "lifetime_value_after_first_sale", "salespeople_total",
+    ]
+
+
+def test_resume_continues_at_the_first_unanswered_question(tmp_path):
+    out = tmp_path / "a.yaml"
+    lines = script("small-distributor.en.input").splitlines()
+    run(["-o", str(out), "--lang", "en"], "\n".join(lines[:12]) + "\n")
+    result = run(["--resume", str(out)], "\n".join(lines[12:]) + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Continuing at question 8 of" in result.output
+    assert "How many of them are hunters" in result.output.split("Continuing")[1].split("\n\n")[1]
+    assert load_answers(out).values == asked_values(examples_dir() / "small-distributor.yaml")
+
+
+def test_nothing_saved_before_the_first_answer(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out)], "")
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert "Ничего не сохранено" in result.stderr
+
+
+def test_existing_output_is_never_overwritten(tmp_path):
+    out = tmp_path / "a.yaml"
+    out.write_text("keep me", encoding="utf-8")
+    result = run(["-o", str(out), "--lang", "en"], "Acme\n")
+    assert result.exit_code == 2
+    assert f"{out}: already exists; continue it with: diagnose interview --resume {out}" in result.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def complete_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "complete.yaml"
+    shutil.copy(FIXTURES / "complete.en.yaml", path)
+    return path
+
+
+def test_complete_file_reopens_at_the_review_and_edits_by_number(tmp_path):
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path)], "14\n170\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Every question is answered" in result.output
+    assert "  14. How many active clients do you have" in result.output
+    assert load_answers(path).values["active_clients"] == 170
+
+
+def test_editing_meta_by_letter(tmp_path):
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path)], "a\nBrightline Group\nz\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert 'There is no item "z"' in result.output
+    assert load_answers(path).meta["company"] == "Brightline Group"
+
+
+def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
+    path = complete_copy(tmp_path)
+    # 18 = time study done? no -> yes: six hour questions become relevant and the
+    # estimate asked instead of them becomes hidden
+    hours = ["4", "3", "5", "1", "2", "na"]
+    result = run(["--resume", str(path)], "\n".join(["18", "y", *hours, ""]) + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.output.count("That change makes 6 more question(s) relevant.") == 1
+    assert "more question(s) relevant" not in result.output.split("relevant.", 1)[1]
+    assert "not asked given current answers; the report ignores it" in result.output
+    answers = load_answers(path)
+    assert answers.values["time_study_done"] == "yes"
+    assert answers.values["am_hours_travel"] is NOT_APPLICABLE
+    assert answers.values["am_operations_share_estimate"] == 45  # kept in the file ...
+    assert answers.environment()["am_operations_share_estimate"] is NOT_APPLICABLE  # ... ignored
+    lines = path.read_text(encoding="utf-8").splitlines()
+    marked = [line.strip() for line in lines if HIDDEN_EN in line]
+    assert marked == [f"am_operations_share_estimate: 45 {HIDDEN_EN}"]
+
+    # changing it back un-hides the estimate and hides the hours instead
+    result = run(["--resume", str(path)], "18\nn\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert "am_operations_share_estimate: 45\n" in text
+    assert f"am_hours_orders: 4 {HIDDEN_EN}" in text
+    assert load_answers(path).values["am_hours_orders"] == 4
+
+
+def test_going_back_over_a_changed_answer_asks_what_became_relevant(tmp_path):
+    out = tmp_path / "a.yaml"
+    lines = script("small-distributor.en.input").splitlines()
+    # up to headcount_account_managers = 4, then time_study_done asked; go back and
+    # set account managers to 0: time_study_done is then skipped
+    head = lines[:14]
+    result = run(["-o", str(out), "--lang", "en"], "\n".join([*head, "<", "0", ""]) + "\n")
+    assert "How many are senior account managers?" in result.output.split("Answer: 0")[-1]
+    answers = load_answers(out, require_complete=False)
+    assert answers.values["headcount_account_managers"] == 0
+    assert answers.visibility()["time_study_done"] is False
+
+
+def test_comments_in_a_resumed_file_survive(tmp_path):
+    path = tmp_path / "a.yaml"
+    text = (examples_dir() / "engineering-equipment.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    result = run(["--resume", str(path)], "15\n90\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    after = path.read_text(encoding="utf-8")
+    assert "active_clients: 90" in after
+    assert "# от опросного листа до аванса; у теплосетей — через тендер" in after
+
+
+def test_resume_of_a_file_with_a_bad_answer_is_reported_located(tmp_path):
+    path = tmp_path / "a.yaml"
+    text = (FIXTURES / "complete.en.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("top20_revenue_share: 55", "top20_revenue_share: 155"), encoding="utf-8")
+    result = run(["--resume", str(path)], "\n")
+    assert result.exit_code == 2
+    assert "answers.top20_revenue_share: 155 is above the maximum 100" in result.stderr
+
+
+def test_plain_mode_is_chosen_for_screen_readers(monkeypatch):
+    from diagnose.interview.run import use_plain
+
+    monkeypatch.setenv("ACCESSIBLE", "1")
+    assert use_plain(False)
+    monkeypatch.delenv("ACCESSIBLE")
+    assert use_plain(True)
+    assert use_plain(False)  # pytest's stdin is not a terminal
