@@ -102,7 +102,14 @@ class Question:
         if self.type == "single":
             return f"one of: {one_of(self.choice_ids)}{extra}"
         if self.type == "multi":
-            return f"a list of: {one_of(self.choice_ids)}{extra}"
+            low, high = self.min_selected, self.max_selected
+            count = (
+                f" {low} to {high}" if low is not None and high is not None
+                else f" at least {low}" if low is not None
+                else f" at most {high}" if high is not None
+                else ""
+            )
+            return f"a list of{count + ' of' if count else ''}: {one_of(self.choice_ids)}{extra}"
         if self.type == "yesno":
             return f"yes or no{extra}"
         if self.type == "text":
@@ -160,9 +167,11 @@ class Question:
                 raise ValueError(f"'{item}' is listed twice; list each choice once")
             values.append(str(item))
         if self.min_selected is not None and len(values) < self.min_selected:
-            raise ValueError(f"choose at least {self.min_selected}; expected {self.expected()}")
+            raise ValueError(
+                f"{len(values)} chosen; expected {self.expected()}"
+            )
         if self.max_selected is not None and len(values) > self.max_selected:
-            raise ValueError(f"choose at most {self.max_selected}; got {len(values)}")
+            raise ValueError(f"{len(values)} chosen; expected {self.expected()}")
         return values
 
     def _parse_yesno(self, raw: Any) -> str:
@@ -410,6 +419,14 @@ def _question(
         if qtype == "multi":
             question.min_selected = check.integer(raw, "min_selected", f"{path}.min_selected")
             question.max_selected = check.integer(raw, "max_selected", f"{path}.max_selected")
+            low, high = question.min_selected, question.max_selected
+            if low is not None and not 0 <= low <= len(question.choices):
+                check.error(raw, "min_selected", f"{path}.min_selected",
+                            f"expected a whole number from 0 to {len(question.choices)} (the number of choices), got {low}")
+            elif high is not None and not max(low or 1, 1) <= high <= len(question.choices):
+                check.error(raw, "max_selected", f"{path}.max_selected",
+                            f"expected a whole number from {max(low or 1, 1)} to {len(question.choices)} "
+                            f"(min_selected to the number of choices), got {high}")
     elif qtype == "scale":
         for key in ("min", "max"):
             if key not in raw:

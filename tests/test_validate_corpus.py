@@ -72,7 +72,7 @@ EXPECTED: dict[str, list[str]] = {
         "invalid/multi-duplicate-choice.yaml:30:23: answers.am_internal_stages: 'shipping_logistics' is listed twice; list each choice once",
     ],
     "invalid/multi-unknown-choice.yaml": [
-        "invalid/multi-unknown-choice.yaml:30:23: answers.am_internal_stages: 'invoicing_paymnts' is not a choice (did you mean 'invoicing_payments'?); expected a list of: purchasing, in_plant_transport, production_scheduling, quality_testing, shipping_logistics, customs, invoicing_payments, none",
+        "invalid/multi-unknown-choice.yaml:30:23: answers.am_internal_stages: 'invoicing_paymnts' is not a choice (did you mean 'invoicing_payments'?); expected a list of at least 1 of: purchasing, in_plant_transport, production_scheduling, quality_testing, shipping_logistics, customs, invoicing_payments, none",
     ],
     "invalid/not-applicable-not-allowed.yaml": [
         "invalid/not-applicable-not-allowed.yaml:25:21: answers.orders_per_month: 'not_applicable' (not applicable) is not allowed for this question; expected a number of at least 0",
@@ -118,6 +118,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "invalid/questionnaire/missing-language.yaml": [
         "invalid/questionnaire/missing-language.yaml:30:15: sections[0].questions[3].text: missing the 'en' text",
+    ],
+    "invalid/questionnaire/multi-max-selected.yaml": [
+        "invalid/questionnaire/multi-max-selected.yaml:22:23: sections[0].questions[2].max_selected: expected a whole number from 1 to 2 (min_selected to the number of choices), got 3",
     ],
     "invalid/questionnaire/reserved-choice-id.yaml": [
         "invalid/questionnaire/reserved-choice-id.yaml:25:18: sections[0].questions[2].choices[2].id: 'dont_know' is reserved; use allow_dont_know: true instead",
