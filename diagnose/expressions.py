@@ -20,6 +20,7 @@ from jinja2.exceptions import TemplateSyntaxError
 from jinja2.parser import Parser
 
 from diagnose.errors import did_you_mean, one_of
+from diagnose.yamlio import type_name
 
 
 class Missing:
@@ -123,7 +124,8 @@ class Expression:
 def compile_expression(source: Any, names: Mapping[str, NameInfo]) -> Expression:
     """Parse and check an expression; raise ExpressionError with a readable message."""
     if isinstance(source, bool) or not isinstance(source, (str, int, float)):
-        raise ExpressionError(f"expected a condition as text, got {type(source).__name__}")
+        shown = str(source).lower() if isinstance(source, bool) else ""
+        raise ExpressionError(f"expected a condition as text, got {type_name(source)} {shown}".rstrip())
     text = str(source).strip()
     if not text:
         raise ExpressionError("the condition is empty")
@@ -223,8 +225,8 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
                         operand.expr, text)
             elif {left, right} in ({"number", "text"}, {"number", "list"}, {"text", "list"}):
                 raise ExpressionError(
-                    f"'{_source_of(left_node)}' ({_KIND_WORDS[left]}) is compared with "
-                    f"'{_source_of(operand.expr)}' ({_KIND_WORDS[right]}): they can never be equal, "
+                    f"{_show(left_node)} ({_KIND_WORDS[left]}) is compared with "
+                    f"{_show(operand.expr)} ({_KIND_WORDS[right]}): they can never be equal, "
                     f"in condition '{text}'"
                 )
             left, left_node = right, operand.expr
@@ -267,8 +269,15 @@ def _expect(kind: str, allowed: tuple[str, ...], rule: str, node: nodes.Node, te
     if kind == "any" or kind in allowed:
         return
     raise ExpressionError(
-        f"{rule}, but '{_source_of(node)}' is {_KIND_WORDS.get(kind, kind)}, in condition '{text}'"
+        f"{rule}, but {_show(node)} is {_KIND_WORDS.get(kind, kind)}, in condition '{text}'"
     )
+
+
+def _show(node: nodes.Node) -> str:
+    """A node quoted for a message: 'name', 'text' once, numbers bare."""
+    if isinstance(node, nodes.Const):
+        return repr(node.value)
+    return f"'{_source_of(node)}'"
 
 
 def _describe_node(node: nodes.Node) -> str:
