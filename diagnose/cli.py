@@ -133,6 +133,44 @@ def interview(output: Path | None, resume: Path | None, lang: str | None,
     sys.exit(run_interview(output, resume, lang, questionnaire_file, plain))
 
 
+@cli.command()
+@click.argument("answers", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", default=None,
+              help="Where to write the report ('-' for stdout). Default: beside ANSWERS with the "
+                   "format's suffix (JSON: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "json"]), default="pdf", show_default=True)
+@click.option("--lang", type=LANGS, default=None, help="Language of the report (default: the answer file's).")
+@click.option("--brand", type=click.Path(path_type=Path, dir_okay=False),
+              help="A brand file (kind: brand): consultancy name, logo, colours.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of report templates searched before the bundled ones.")
+def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand: Path | None,
+           templates: Path | None) -> None:
+    """Write the report for an answer file: PDF (default), HTML or the diagnosis as JSON."""
+    from diagnose.report.render import default_output, write_report
+
+    target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
+    if target == "-" and fmt == "pdf" and sys.stdout.isatty():
+        raise UserError("-o -: refusing to write a PDF to the terminal; redirect it or pass -o FILE")
+    write_report(answers, target, fmt, lang, brand, templates)
+    if target != "-":
+        click.echo(f"Wrote {target}", err=True)
+
+
+@cli.command()
+@click.option("-o", "--output-dir", "output_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=".", show_default=True, help="The folder to write the demo report into.")
+@click.option("--lang", type=LANGS, default=None, help="Language of the report (default: ru).")
+def demo(output_dir: Path, lang: str | None) -> None:
+    """Write the PDF report of the bundled demo company (an equipment manufacturer)."""
+    from diagnose.report.render import write_demo
+
+    path = write_demo(output_dir, lang)
+    click.echo(f"Wrote the demo report to {path}")
+    click.echo("Its answers: diagnose template > answers.yaml to start your own, or "
+               "diagnose interview to ask them in the terminal.")
+
+
 def main() -> None:
     cli(prog_name="diagnose")
 

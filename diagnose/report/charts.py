@@ -14,7 +14,7 @@ from html import escape
 
 from diagnose.report.measure import fit, text_width
 
-WIDTH = 320.0
+WIDTH = 235.0  # 83 mm: one unit prints as one point
 LABEL_SIZE = 9.0
 VALUE_SIZE = 8.5
 BAR_HEIGHT = 9.0
@@ -66,7 +66,7 @@ def dimension_chart(rows: list[ChartRow], colors: Mapping[str, str], words: Mapp
         y = top + below + 8
     height = max(y, 10)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH:g} {height:.0f}" '
-            f'width="{WIDTH:g}" height="{height:.0f}" font-family="PT Sans, sans-serif">'
+            f'width="{WIDTH:g}" height="{height:.0f}" font-family="PT Sans, PT Mono, sans-serif">'
             + "".join(parts) + "</svg>")
 
 

@@ -34,6 +34,7 @@ TOP_RECOMMENDATIONS = 4
 # Landscape A4 less margins, in points: the org-chart page's drawing width.
 CHART_WIDTH = 760.0
 SIDE_GAP = 36.0
+PORTRAIT_WIDTH = 493.0  # A4 portrait less margins, in points: the summary's chart
 SPECIALISTS = "specialist_department"
 
 
@@ -389,11 +390,13 @@ class _Builder:
 
     def chart(self, roles: list[Role], width: float, proposed: bool) -> Markup:
         ids = {r.id for r in roles}
-        linked = self.d.support.mode in ("separate_with_controls", "hybrid") and SPECIALISTS in ids
+        # today the department serves sales somehow; in the proposal only when it stays separate
+        linked = SPECIALISTS in ids and (not proposed or self.d.support.mode in ("separate_with_controls", "hybrid"))
         target = "head_of_sales" if "head_of_sales" in ids else None
         return Markup(org_chart(
             self.boxes(roles, proposed), width, self.brand.colors,
-            SPECIALISTS if linked and target else None, target, self.t["service_link"],
+            SPECIALISTS if linked and target else None, target,
+            self.t["service_link"] if proposed else self.t["service_link_today"],
         ))
 
     def orgchart(self) -> OrgChartView:
@@ -405,7 +408,7 @@ class _Builder:
         else:
             proposed, today = self.chart(self.d.proposed_structure, CHART_WIDTH, True), None
         return OrgChartView(
-            proposed, today, self.chart(self.d.proposed_structure, 480.0, True),
+            proposed, today, self.chart(self.d.proposed_structure, PORTRAIT_WIDTH, True),
             self.tr(self.d.support.title), self.tr(self.d.support.explanation),
             [self.tr(s) for s in self.d.support.service_levels],
         )

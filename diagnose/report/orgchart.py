@@ -210,16 +210,20 @@ def org_chart(
         if ty > source.y + source.h:
             parts.append(f'<path d="M{sx:.1f},{source.y + source.h:.1f} V{ty:.1f} H{target.x + target.w:.1f}" {dash}/>')
             label_y = source.y + source.h + 11
+            label_x, label_w = sx + 4, source.w / 2 - 4
         else:
+            # the department's box reaches below the target's middle: a straight link,
+            # labelled under the department's box
             parts.append(f'<path d="M{source.x:.1f},{ty:.1f} H{target.x + target.w:.1f}" {dash}/>')
-            label_y = ty - 4
-        size, lines = fit(link_label, source.w / 2 - 4, DETAIL_SIZE)
+            label_y = source.y + source.h + 11
+            label_x, label_w = source.x, source.w
+        size, lines = fit(link_label, label_w, DETAIL_SIZE)
         for index, line in enumerate(lines):
-            parts.append(f'<text x="{sx + 4:.1f}" y="{label_y + index * size * 1.2:.1f}" font-size="{size:g}" '
+            parts.append(f'<text x="{label_x:.1f}" y="{label_y + index * size * 1.2:.1f}" font-size="{size:g}" '
                          f'fill="{colors["accent"]}">{escape(line)}</text>')
         bottom = max(bottom, label_y + len(lines) * size * 1.2)
     parts.extend(_box_svg(b, colors) for b in every)
     used = max([b.x + b.w for b in every] + [width])
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="orgchart" viewBox="-1 -1 {used + 2:.0f} {bottom + 2:.0f}" '
-            f'width="{used + 2:.0f}" height="{bottom + 2:.0f}" font-family="PT Sans, sans-serif">'
+            f'width="{used + 2:.0f}" height="{bottom + 2:.0f}" font-family="PT Sans, PT Mono, sans-serif">'
             + "".join(parts) + "</svg>")

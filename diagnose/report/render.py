@@ -119,3 +119,22 @@ def default_output(answers: str | Path, fmt: str) -> Path:
 
 def describe(rendered: Rendered) -> dict[str, Any]:
     return {"format": rendered.fmt, "bytes": len(rendered.data)}
+
+
+DEMO_ANSWERS = "engineering-equipment.yaml"
+
+
+def write_demo(output_dir: str | Path, lang: str | None = None) -> Path:
+    """The bundled demo company's PDF report in `output_dir` (created if missing)."""
+    from diagnose.resources import examples_dir
+
+    folder = Path(output_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(Problem(Location(str(folder)), f"cannot create the folder: {exc.strerror}")) from None
+    answers = examples_dir() / DEMO_ANSWERS
+    suffix = f"-{lang}" if lang else ""
+    target = folder / f"{Path(DEMO_ANSWERS).stem}-report{suffix}.pdf"
+    write_report(answers, target, "pdf", lang)
+    return target.resolve()
