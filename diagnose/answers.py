@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from diagnose.errors import Location, ProblemList, UserError, did_you_mean, one_of
 from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
@@ -253,13 +256,17 @@ def _meta(check: Checker, data: Any, questionnaire: Questionnaire) -> dict[str, 
     return meta
 
 
+# Texts that a YAML 1.1 reader (PyYAML, many editors) would take for true/false.
+_YAML11_BOOLS = {"yes", "no", "y", "n", "on", "off", "true", "false"}
+
+
 def to_yaml_value(value: Any) -> Any:
     """A checked value as it is written to an answer file."""
     if isinstance(value, Missing):
         return value.state if value is not UNANSWERED else None
+    if isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return SingleQuotedScalarString(value)
     if isinstance(value, list):
-        from ruamel.yaml.comments import CommentedSeq
-
         seq = CommentedSeq(value)
         seq.fa.set_flow_style()
         return seq
@@ -267,16 +274,78 @@ def to_yaml_value(value: Any) -> Any:
 
 
 def set_answer(answer_set: AnswerSet, question_id: str, value: Any) -> None:
-    """Record an answer in the model and in the round-trip document (comments kept)."""
+    """Record an answer in the model and in the round-trip document (comments kept).
+
+    A new key goes in questionnaire order, after the answer to the nearest earlier
+    question; comment lines that followed that answer (a section heading, the file's
+    closing comment) stay after the new key, so they keep introducing what they did.
+    """
     if value is UNANSWERED:
         answer_set.values.pop(question_id, None)
     else:
         answer_set.values[question_id] = value
-    if answer_set.document is not None:
-        data = answer_set.document.data
-        if not isinstance(data.get("answers"), dict):
-            data["answers"] = CommentedMap()
-        data["answers"][question_id] = to_yaml_value(value)
+    if answer_set.document is None:
+        return
+    data = answer_set.document.data
+    if not isinstance(data.get("answers"), dict):
+        data["answers"] = CommentedMap()
+    answers = data["answers"]
+    new_value = to_yaml_value(value)
+    if question_id in answers:
+        old = answers[question_id]
+        if _is_block(old) and not _is_block(new_value):
+            # the comment lines after a block list hang on its last item: keep them
+            rest = _split_trailing(answers, question_id)
+            answers[question_id] = new_value
+            _set_trailing(answers, question_id, rest)
+        else:
+            answers[question_id] = new_value
+        return
+    order = list(answer_set.questionnaire.questions)
+    earlier = order[: order.index(question_id)] if question_id in order else order
+    present = [k for k in answers if k in earlier]
+    after = max(present, key=earlier.index) if present else None
+    if after is None:
+        answers.insert(0, question_id, new_value)
+        return
+    rest = _split_trailing(answers, after)
+    answers.insert(list(answers).index(after) + 1, question_id, new_value)
+    _set_trailing(answers, question_id, rest)
+
+
+def _is_block(value: Any) -> bool:
+    return isinstance(value, (CommentedMap, CommentedSeq)) and len(value) > 0 and not value.fa.flow_style()
+
+
+def _trailing_slot(container: Any, key: Any) -> tuple[list, int]:
+    """The ruamel comment slot that holds the comment after `key`'s value."""
+    value = container[key]
+    if _is_block(value):
+        return _trailing_slot(value, len(value) - 1 if isinstance(value, CommentedSeq) else list(value)[-1])
+    index = 0 if isinstance(container, CommentedSeq) else 2
+    slots = container.ca.items.setdefault(key, [None, None, None, None])
+    return slots, index
+
+
+def _split_trailing(container: Any, key: Any) -> str:
+    """Cut the comment lines after `key`'s own end-of-line comment and return them."""
+    slots, index = _trailing_slot(container, key)
+    token = slots[index]
+    if token is None or "\n" not in token.value:
+        return ""
+    head, rest = token.value.split("\n", 1)
+    token.value = head + "\n"
+    return rest
+
+
+def _set_trailing(container: Any, key: Any, rest: str) -> None:
+    if not rest:
+        return
+    slots, index = _trailing_slot(container, key)
+    if slots[index] is None:
+        slots[index] = CommentToken("\n" + rest, CommentMark(0))
+    else:
+        slots[index].value = slots[index].value.rstrip("\n") + "\n" + rest
 
 
 def save_answers(answer_set: AnswerSet, path: str | Path) -> None:

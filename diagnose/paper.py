@@ -8,10 +8,15 @@ from diagnose.questionnaire import Question, Questionnaire, format_number
 from diagnose.texts import ui
 
 
+def _wrap(text: str, width: int, **options: str) -> list[str]:
+    """Wrap at spaces only: never split "из-за" or a choice id at its hyphen or underscore."""
+    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False, **options)
+
+
 def questionnaire_as_text(questionnaire: Questionnaire, lang: str, width: int = 88) -> str:
     lines: list[str] = [questionnaire.title[lang], "=" * len(questionnaire.title[lang]), ""]
     if questionnaire.intro:
-        lines += textwrap.wrap(questionnaire.intro[lang], width) + [""]
+        lines += _wrap(questionnaire.intro[lang], width) + [""]
     number = 0
     for s_index, section in enumerate(questionnaire.sections, 1):
         heading = f"{s_index}. {section.title[lang]}"
@@ -24,7 +29,7 @@ def questionnaire_as_text(questionnaire: Questionnaire, lang: str, width: int = 
 
 def _question_lines(question: Question, number: int, lang: str, width: int) -> list[str]:
     indent = " " * 4
-    lines = textwrap.wrap(
+    lines = _wrap(
         f"{number}. {question.text[lang]}" + ("" if question.required else f" ({ui('optional', lang)})"),
         width,
         subsequent_indent=indent,
@@ -36,7 +41,7 @@ def _question_lines(question: Question, number: int, lang: str, width: int) -> l
         if question.type == "multi":
             lines.append(f"{indent}({ui('choose_several', lang)})")
         for choice in question.choices:
-            lines += textwrap.wrap(f"[ ] {choice.text[lang]}", width, initial_indent=indent, subsequent_indent=indent + "    ")
+            lines += _wrap(f"[ ] {choice.text[lang]}", width, initial_indent=indent, subsequent_indent=indent + "    ")
     elif question.type == "yesno":
         lines.append(f"{indent}[ ] {ui('yes', lang)}   [ ] {ui('no', lang)}")
     elif question.type == "scale":
@@ -57,5 +62,5 @@ def _question_lines(question: Question, number: int, lang: str, width: int) -> l
     if question.default is not None:
         lines.append(f"{indent}{ui('default', lang)}: {question.display(question.default, lang)}")
     if question.help:
-        lines += textwrap.wrap(question.help[lang], width, initial_indent=indent + "» ", subsequent_indent=indent + "  ")
+        lines += _wrap(question.help[lang], width, initial_indent=indent + "» ", subsequent_indent=indent + "  ")
     return lines

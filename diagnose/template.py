@@ -18,6 +18,11 @@ from diagnose.yamlio import dump_to_string
 _WIDTH = 88
 
 
+def _wrap(text: str, width: int, **options: str) -> list[str]:
+    """Wrap at spaces only: never split "из-за" or a choice id at its hyphen or underscore."""
+    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False, **options)
+
+
 def blank_answers(questionnaire: Questionnaire, lang: str) -> CommentedMap:
     """A round-trip mapping ready to dump: meta to fill in, every answer null."""
     data = CommentedMap()
@@ -49,9 +54,9 @@ def blank_answers(questionnaire: Questionnaire, lang: str) -> CommentedMap:
 
 
 def _comment(question: Question, lang: str) -> str:
-    lines = textwrap.wrap(question.text[lang], _WIDTH)
+    lines = _wrap(question.text[lang], _WIDTH)
     if question.help:
-        lines += textwrap.wrap(question.help[lang], _WIDTH, initial_indent="  ", subsequent_indent="  ")
+        lines += _wrap(question.help[lang], _WIDTH, initial_indent="  ", subsequent_indent="  ")
     if question.type in ("single", "multi"):
         lines.append(ui("choices", lang) + (f" ({ui('choose_several', lang)}, [a, b])" if question.type == "multi" else "") + ":")
         lines += [f"  {c.id}: {c.text[lang]}" for c in question.choices]
