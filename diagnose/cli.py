@@ -171,6 +171,37 @@ def demo(output_dir: Path, lang: str | None) -> None:
                "diagnose interview to ask them in the terminal.")
 
 
+RULES_OPTIONS = [
+    click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                 help="Override a rulebook parameter (repeatable), e.g. --set am_operations_share_high=40."),
+    click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="A YAML file of parameter overrides (name: value)."),
+    QUESTIONNAIRE_OPTION,
+    click.option("--rules", "rules_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="A rulebook YAML file instead of the bundled one."),
+]
+
+
+def _rules_options(command):  # type: ignore[no-untyped-def]
+    for option in reversed(RULES_OPTIONS):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("answers", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", type=LANGS, default=None, help="Language of the explanation (default: the answer file's).")
+@_rules_options
+def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file: Path | None,
+            questionnaire_file: Path | None, rules_file: Path | None) -> None:
+    """Explain the diagnosis in the terminal: structure, task owners, findings and their evidence."""
+    from diagnose.rules.evaluate import diagnose_file
+    from diagnose.rules.explain import explain_text
+
+    diagnosis = diagnose_file(answers, questionnaire_file, rules_file, sets, params_file)
+    click.echo(explain_text(diagnosis, lang or str(diagnosis.company.get("language") or "ru")), nl=False)
+
+
 def main() -> None:
     cli(prog_name="diagnose")
 

@@ -55,6 +55,8 @@ class ConditionTrace:
     result: bool | None  # None = undetermined
     reads: list[str] = field(default_factory=list)  # names it read
     undetermined_by: list[str] = field(default_factory=list)  # "name (dont_know)" ...
+    depth: int = 0  # nesting: 0 = the rule's top all/any group, 1 = its items, ...
+    values: dict[str, Any] = field(default_factory=dict)  # name -> value it had (JSON-able)
 
 
 @dataclass
@@ -169,6 +171,19 @@ class AnswerLine:
 
 
 @dataclass
+class Conflict:
+    """Two rules that decided one thing differently: the higher priority won."""
+
+    decision: str  # "task:assortment_expansion", "support", "reports_to:operations", "headcount:account_manager"
+    winner: str  # rule id
+    winner_value: str
+    winner_priority: int
+    loser: str  # rule id
+    loser_value: str
+    loser_priority: int
+
+
+@dataclass
 class Diagnosis:
     schema_version: str
     questionnaire: dict[str, Any]  # {"id", "version"}
@@ -186,6 +201,7 @@ class Diagnosis:
     changes: list[Text]  # today vs proposed, one sentence each
     answers: list[AnswerLine]
     roadmap: list[Text] = field(default_factory=list)  # ordered steps
+    conflicts: list[Conflict] = field(default_factory=list)  # resolved by priority, for the trace
 
     def finding(self, rule_id: str) -> Finding | None:
         return next((f for f in self.findings if f.rule_id == rule_id), None)

@@ -1,0 +1,171 @@
+"""`diagnose explain`: the diagnosis as plain terminal text in one language.
+
+Shows the proposed structure as a tree of reporting lines, who owns each task, where
+specialist support sits, what changes, the indicators, every finding with its rule id,
+the book's reasoning, the conditions with their values and the answers read, then
+sizing, what would change the key decisions, the roadmap and the parameters.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from diagnose.diagnosis import Diagnosis, Role
+from diagnose.rules.words import number, word
+
+_MARK = {True: "✓", False: "✗", None: "?"}
+WIDTH = 96
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+
+
+def _value(value: Any, lang: str) -> str:
+    if value is None:
+        return word("undetermined_value", lang)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number(value, lang, 2)
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def _headcount(role: Role, lang: str) -> str:
+    if role.headcount is None:
+        return word("headcount_unknown", lang)
+    return word("headcount_fte", lang, n=number(role.headcount, lang))
+
+
+def explain_text(diagnosis: Diagnosis, lang: str) -> str:
+    lines: list[str] = []
+    title = word("heading_title", lang, company=diagnosis.company.get("company", ""))
+    lines += [title, "=" * len(title),
+              word("heading_rulebook", lang, id=diagnosis.rulebook["id"], version=diagnosis.rulebook["version"]), ""]
+    titles = {r.id: r.title[lang] for r in diagnosis.proposed_structure + diagnosis.current_structure}
+
+    def section(key: str) -> None:
+        heading = word(key, lang)
+        lines.extend(["", heading, "-" * len(heading)])
+
+    section("heading_structure")
+    lines += _tree(diagnosis.proposed_structure, lang, with_change=True)
+    section("heading_today")
+    lines += _tree(diagnosis.current_structure, lang, with_change=False)
+
+    section("heading_tasks")
+    for task in diagnosis.tasks:
+        decided = task.rule_id or word("label_default", lang)
+        text = f"  {task.title[lang]}: {titles.get(task.owner, task.owner)}  [{decided}]"
+        if task.supported_by:
+            text += f"; {word('label_supported_by', lang)}: " + ", ".join(titles.get(s, s) for s in task.supported_by)
+        if task.previous_owner != task.owner:
+            text += f"  ({word('label_was', lang)}: {titles.get(task.previous_owner or '', word('nobody', lang))})"
+        lines += _wrap(text, "")
+
+    section("heading_support")
+    support = diagnosis.support
+    lines += _wrap(f"{support.title.get(lang, support.mode)}" + (f"  [{', '.join(support.rule_ids)}]" if support.rule_ids else ""), "  ")
+    if support.explanation:
+        lines += _wrap(support.explanation[lang], "    ")
+    if support.service_levels:
+        lines.append(f"    {word('label_service_levels', lang)}:")
+        for level in support.service_levels:
+            lines += _wrap(f"- {level[lang]}", "      ")
+
+    if diagnosis.changes:
+        section("heading_changes")
+        for change in diagnosis.changes:
+            lines += _wrap(f"- {change[lang]}", "  ")
+
+    section("heading_indicators")
+    for indicator in diagnosis.indicators:
+        threshold = f"  ({word('label_threshold', lang, value=number(indicator.threshold, lang))})" if indicator.threshold is not None else ""
+        level = f" — {word('level_' + indicator.level, lang)}" if indicator.level != "unknown" or indicator.value is None else ""
+        lines.append(f"  {indicator.title[lang]}: {indicator.display[lang]}{level}{threshold}")
+
+    section("heading_findings")
+    for finding in diagnosis.findings:
+        status = word(f"status_{finding.status}", lang)
+        kind = f" ({word('label_complementary', lang)})" if finding.source == "complementary" else ""
+        lines.append("")
+        lines += _wrap(f"[{word('severity_' + finding.severity, lang)}] {finding.rule_id}{kind} — {finding.title[lang]}: {status}", "  ")
+        if finding.overridden_by:
+            lines.append(f"    {word('label_overridden_by', lang, rule=finding.overridden_by)}")
+        lines += _wrap(finding.summary[lang], "    ")
+        if finding.status in ("fired", "overridden", "undetermined"):
+            lines += _wrap(f"{word('label_why', lang)}: {finding.rationale[lang]} ({finding.citation})", "    ")
+        if finding.actions:
+            lines.append(f"    {word('label_actions', lang)}:")
+            for action in finding.actions:
+                lines += _wrap(f"- {action[lang]}", "      ")
+        if finding.to_find_out:
+            lines.append(f"    {word('label_find_out', lang)}:")
+            for item in finding.to_find_out:
+                lines += _wrap(f"- {item[lang]}", "      ")
+        lines.append(f"    {word('label_conditions', lang)}:")
+        for trace in finding.conditions:
+            indent = "      " + "  " * trace.depth
+            values = ", ".join(f"{k} = {_value(v, lang)}" for k, v in trace.values.items())
+            text = f"{_MARK[trace.result]} {trace.source}" + (f"   [{values}]" if values else "")
+            if trace.undetermined_by and trace.source not in ("all", "any"):
+                text += f"   ({', '.join(trace.undetermined_by)})"
+            lines += _wrap(text, indent)
+        if finding.evidence and finding.status != "not_fired":
+            lines.append(f"    {word('label_evidence', lang)}:")
+            for item in finding.evidence:
+                lines += _wrap(f"- {item.text[lang]} — {item.display[lang]}", "      ")
+
+    if diagnosis.conflicts:
+        section("heading_conflicts")
+        for conflict in diagnosis.conflicts:
+            lines += _wrap("- " + word("conflict_line", lang, **conflict.__dict__), "  ")
+
+    if diagnosis.sizing:
+        section("heading_sizing")
+        for line in diagnosis.sizing:
+            lines += _wrap(f"{line.title[lang]}: {line.formula}", "  ")
+            if line.explanation:
+                lines += _wrap(line.explanation[lang], "    ")
+
+    if diagnosis.what_would_change:
+        section("heading_whatif")
+        for flip in diagnosis.what_would_change:
+            lines += _wrap(f"{flip.title[lang]}: {flip.current[lang]} → {flip.would_become[lang]}", "  ")
+            lines += _wrap(flip.change[lang], "    ")
+
+    if diagnosis.roadmap:
+        section("heading_roadmap")
+        for index, step in enumerate(diagnosis.roadmap, 1):
+            lines += _wrap(f"{index}. {step[lang]}", "  ")
+
+    section("heading_parameters")
+    for parameter in diagnosis.parameters:
+        mark = f"  [{word('label_overridden_param', lang)}; {word('label_default_param', lang, value=parameter.default)}]" if parameter.overridden else ""
+        lines += _wrap(f"{parameter.id} = {parameter.value}{mark} — {parameter.explanation.get(lang, '')}", "  ")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _tree(roles: list[Role], lang: str, with_change: bool) -> list[str]:
+    by_boss: dict[str | None, list[Role]] = {}
+    ids = {r.id for r in roles}
+    for role in roles:
+        boss = role.reports_to if role.reports_to in ids else None
+        by_boss.setdefault(boss, []).append(role)
+    lines: list[str] = []
+
+    def walk(boss: str | None, depth: int) -> None:
+        for role in by_boss.get(boss, []):
+            text = f"{'  ' * (depth + 1)}{role.title[lang]} — {_headcount(role, lang)}"
+            if with_change and role.change not in ("existing", "unchanged"):
+                text += f"  [{word('role_change_' + role.change, lang)}]"
+            if with_change and role.rule_ids:
+                text += f"  ({', '.join(role.rule_ids)})"
+            lines.append(text)
+            walk(role.id, depth + 1)
+
+    walk(None, 0)
+    return lines

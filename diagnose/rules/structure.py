@@ -1,0 +1,216 @@
+"""Today's structure, the proposed one, task owners and what changes between them.
+
+Today's roles come from the headcount answers (the rulebook's `roles.*.today`). The
+proposal keeps every role that exists (sizing never proposes cuts), adds the roles
+rules call for and every role that ends up owning a task, sets headcounts from rules
+or sizing, and picks each reporting line as the first listed manager that exists.
+`check_consistency` states the guarantees: every task has exactly one owner, every
+owner and manager exists, reporting lines have no cycle, the support placement has the
+roles it needs, and every decision of a rule that stands is reflected in the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from diagnose.diagnosis import ROLE_IDS, TASK_IDS, Diagnosis, Role, TaskAssignment
+from diagnose.rules.evaluate import Outcome
+from diagnose.rules.rulebook import Rulebook
+from diagnose.rules.sizing import round_up
+from diagnose.rules.words import LANGS, both, number, word
+
+Text = dict[str, str]
+
+
+@dataclass
+class Structure:
+    current: list[Role]
+    proposed: list[Role]
+    tasks: list[TaskAssignment]
+    changes: list[Text]
+
+
+def _boss(candidates: list[str], present: set[str]) -> str | None:
+    return next((r for r in candidates if r in present), None)
+
+
+def build_structure(rulebook: Rulebook, outcome: Outcome, sized: dict[str, float]) -> Structure:
+    roles = rulebook.roles
+    today = outcome.today_roles
+    today_present = set(today)
+    current = [
+        Role(r, roles[r].title, today[r], _boss(roles[r].reports_to, today_present), "existing")
+        for r in ROLE_IDS if r in today
+    ]
+
+    # Which roles the proposal has, and why.
+    reasons: dict[str, list[str]] = {r: [] for r in ROLE_IDS}
+    present = set(today_present)
+    for claim in outcome.role_claims:
+        present.add(claim.key[1])
+        reasons[claim.key[1]].append(claim.rule)
+    for task, owner in outcome.owner.items():
+        present.add(owner)
+        rule = outcome.owner_rule.get(task)
+        if rule and rule not in reasons[owner]:
+            reasons[owner].append(rule)
+    step = float(outcome.params.get("fte_step", 0.5) or 0.5)
+
+    proposed: list[Role] = []
+    for r in ROLE_IDS:
+        if r not in present:
+            continue
+        definition = roles[r]
+        headcount = today.get(r) if r in today else (None if definition.headcount_unknown else 1.0)
+        claim = outcome.winners.get(("headcount", r))
+        if claim is not None and not definition.headcount_unknown:
+            if claim.value == "sizing":
+                if r in sized:
+                    headcount = sized[r] if r not in today else max(float(today[r] or 0), sized[r])
+            else:
+                headcount = round_up(float(claim.value), step) if r not in today else max(float(today[r] or 0), float(claim.value))
+            if claim.rule not in reasons[r]:
+                reasons[r].append(claim.rule)
+        line = outcome.winners.get(("reports_to", r))
+        boss = _boss(list(line.value) if line else definition.reports_to, present - {r})
+        if r not in today:
+            change = "new"
+        elif headcount is not None and today[r] is not None and headcount > today[r]:
+            change = "grown"
+        else:
+            change = "unchanged"
+        note = both("headcount_unknown") if headcount is None else {}
+        proposed.append(Role(r, definition.title, headcount, boss, change, note, reasons[r]))  # type: ignore[arg-type]
+
+    tasks = []
+    for t in TASK_IDS:
+        owner = outcome.owner[t]
+        supported = [s for s in outcome.supported_by.get(t, []) if s in present and s != owner]
+        tasks.append(TaskAssignment(t, rulebook.tasks[t].title, owner, supported, outcome.owner_rule.get(t), outcome.today_owner.get(t)))
+
+    changes = _changes(rulebook, outcome, current, proposed, tasks)
+    return Structure(current, proposed, tasks, changes)
+
+
+def _title(rulebook: Rulebook, role: str | None, lang: str) -> str:
+    if role is None:
+        return word("no_manager", lang)
+    return rulebook.roles[role].title[lang]
+
+
+def _headcount(value: float | None, lang: str) -> str:
+    if value is None:
+        return word("headcount_unknown", lang)
+    return word("headcount_fte", lang, n=number(value, lang))
+
+
+def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed: list[Role], tasks: list[TaskAssignment]) -> list[Text]:
+    today = {r.id: r for r in current}
+    lines: list[Text] = []
+    for role in proposed:
+        before = today.get(role.id)
+        if role.change == "new":
+            lines.append({lang: word("change_role_new", lang, role=role.title[lang], headcount=_headcount(role.headcount, lang),
+                                     boss=_title(rulebook, role.reports_to, lang)) for lang in LANGS})
+        elif role.change == "grown" and before is not None:
+            lines.append({lang: word("change_role_grown", lang, role=role.title[lang], old=number(before.headcount, lang),
+                                     new=number(role.headcount, lang)) for lang in LANGS})
+        if before is not None and before.reports_to != role.reports_to:
+            lines.append({lang: word("change_reports_to", lang, role=role.title[lang], boss=_title(rulebook, role.reports_to, lang),
+                                     old=_title(rulebook, before.reports_to, lang)) for lang in LANGS})
+    for task in tasks:
+        if task.owner == task.previous_owner:
+            continue
+        key = "change_task_assigned" if task.previous_owner is None else "change_task_moved"
+        lines.append({lang: word(key, lang, task=task.title[lang], old=_title(rulebook, task.previous_owner, lang),
+                                 new=_title(rulebook, task.owner, lang),
+                                 rule=task.rule_id or word("label_default", lang)) for lang in LANGS})
+    mode = outcome.support_mode
+    if mode in ("inside_sales", "separate_with_controls", "hybrid"):
+        location = outcome.env.get("specialists_location")
+        where = location if isinstance(location, str) else "unknown"
+        if not _same_place(mode, where):
+            lines.append({lang: word("change_support", lang, mode=rulebook.support_modes[mode]["title"][lang],
+                                     old=word(f"support_today_{where}", lang)) for lang in LANGS})
+    return lines
+
+
+def _same_place(mode: str, location: str) -> bool:
+    return {"inside_sales": "inside_sales", "separate_with_controls": "separate_department", "hybrid": "both"}[mode] == location
+
+
+def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) -> list[str]:
+    """Every way the diagnosis could contradict itself; empty when it is sound.
+
+    With the rulebook, also checks that every task a standing rule assigns went to the
+    role it named, unless that rule lost the task to a higher priority (a recorded conflict).
+    """
+    problems: list[str] = []
+    roles = {r.id: r for r in diagnosis.proposed_structure}
+    if len(roles) != len(diagnosis.proposed_structure):
+        problems.append("a role appears twice in the proposed structure")
+    owners: dict[str, list[str]] = {}
+    for task in diagnosis.tasks:
+        owners.setdefault(task.task, []).append(task.owner)
+    for task_id in TASK_IDS:
+        found = owners.get(task_id, [])
+        if len(found) != 1:
+            problems.append(f"task '{task_id}' has {len(found)} owners: {', '.join(found) or 'none'}")
+    for task in diagnosis.tasks:
+        if task.owner not in roles:
+            problems.append(f"task '{task.task}' is owned by '{task.owner}', which is not in the proposed structure")
+        for helper in task.supported_by:
+            if helper not in roles:
+                problems.append(f"task '{task.task}' is supported by '{helper}', which is not in the proposed structure")
+    for role in roles.values():
+        seen = {role.id}
+        boss = role.reports_to
+        while boss is not None:
+            if boss not in roles:
+                problems.append(f"'{role.id}' reports to '{boss}', which is not in the proposed structure")
+                break
+            if boss in seen:
+                problems.append(f"reporting lines form a cycle through '{boss}'")
+                break
+            seen.add(boss)
+            boss = roles[boss].reports_to
+    mode = diagnosis.support.mode
+    needs = {"inside_sales": "sales_support_specialist", "hybrid": "sales_support_specialist",
+             "separate_with_controls": "specialist_department"}.get(mode)
+    if needs and needs not in roles:
+        problems.append(f"support is '{mode}' but the structure has no '{needs}'")
+    owner = {t.task: t.owner for t in diagnosis.tasks}
+    lost = {(c.loser, c.decision) for c in diagnosis.conflicts}
+    for finding in diagnosis.findings:
+        if finding.status == "overridden" and not finding.overridden_by:
+            problems.append(f"rule '{finding.rule_id}' is overridden but names no winner")
+        if finding.status != "fired":
+            continue
+        for trace in finding.conditions:
+            if trace.depth == 0 and trace.result is not True:
+                problems.append(f"rule '{finding.rule_id}' fired although its condition is {trace.result}")
+    for task in diagnosis.tasks:
+        if task.rule_id is not None:
+            fired = next((f for f in diagnosis.findings if f.rule_id == task.rule_id), None)
+            if fired is None or fired.status not in ("fired", "overridden"):
+                problems.append(f"task '{task.task}' was decided by '{task.rule_id}', which did not fire")
+    for conflict in diagnosis.conflicts:
+        if conflict.decision.startswith("task:"):
+            task_id = conflict.decision.split(":", 1)[1]
+            if owner.get(task_id) != conflict.winner_value:
+                problems.append(f"task '{task_id}' went to '{owner.get(task_id)}' although '{conflict.winner}' won it")
+            if conflict.winner_priority < conflict.loser_priority:
+                problems.append(f"'{conflict.loser}' lost '{conflict.decision}' to a lower priority")
+    if rulebook is not None:
+        for finding in diagnosis.findings:
+            rule = rulebook.rule(finding.rule_id)
+            if finding.status != "fired" or rule is None:
+                continue
+            for assignment in rule.assign:
+                decision = f"task:{assignment.task}"
+                if owner.get(assignment.task) != assignment.role and (rule.id, decision) not in lost:
+                    problems.append(
+                        f"rule '{rule.id}' gives '{assignment.task}' to '{assignment.role}', but the owner is "
+                        f"'{owner.get(assignment.task)}' with no conflict recorded"
+                    )
+    return problems

@@ -1,0 +1,179 @@
+"""What would change it: the smallest change of answers that flips each key decision.
+
+Key decisions: who sells new lines to existing clients, who processes regular orders
+(is operations split off), where specialist support sits. For every question we try
+other answers — every other choice; for numbers the parameters' thresholds, the bounds
+and nearby values, then a bisection towards the current value — re-evaluate the
+rulebook, and keep the change that flips a decision at the smallest cost (a changed
+choice costs 1, a number its relative distance). Only single-answer changes are tried,
+so "no single answer changes it" is a finding too. Answers that would reveal hidden
+questions are evaluated as they stand: the newly shown questions count as unanswered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from diagnose.answers import AnswerSet
+from diagnose.diagnosis import Flip
+from diagnose.expressions import Missing
+from diagnose.questionnaire import Question
+from diagnose.rules.evaluate import Outcome, run
+from diagnose.rules.rulebook import Rulebook
+from diagnose.rules.words import LANGS, both, word
+from diagnose.yamlio import is_number
+
+DECISIONS = ("assortment_expansion", "operations_split", "support_placement")
+_TITLES = {
+    "assortment_expansion": "decision_assortment_expansion",
+    "operations_split": "decision_operations_split",
+    "support_placement": "decision_support_placement",
+}
+
+
+@dataclass
+class _Best:
+    cost: float
+    question: Question
+    old: Any
+    new: Any
+    becomes: str
+
+
+def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome) -> list[Flip]:
+    base = outcome.decisions()
+    best: dict[str, _Best] = {}
+    shown = answers.visibility()
+
+    def decide(question: Question, value: Any) -> dict[str, str]:
+        values = dict(answers.values)
+        values[question.id] = value
+        trial = AnswerSet(answers.questionnaire, answers.meta, values)
+        return run(rulebook, trial.environment(), params).decisions()
+
+    def consider(question: Question, old: Any, new: Any, cost: float, result: dict[str, str]) -> None:
+        for decision in DECISIONS:
+            # "undetermined" is not another decision, only a lack of one
+            if result[decision] != base[decision] and result[decision] != "undetermined":
+                current = best.get(decision)
+                if current is None or cost < current.cost:
+                    best[decision] = _Best(cost, question, old, new, result[decision])
+
+    for question in answers.questionnaire.iter_questions():
+        if not shown[question.id] or question.type == "text":
+            continue
+        old = answers.values.get(question.id)
+        if question.type in ("single", "yesno"):
+            for choice in question.choice_ids:
+                if choice != old:
+                    consider(question, old, choice, 1.0, decide(question, choice))
+        elif question.type == "multi":
+            current = list(old) if isinstance(old, list) else []
+            for choice in question.choice_ids:
+                trial = [c for c in current if c != choice] if choice in current else current + [choice]
+                if choice == "none":
+                    trial = ["none"] if choice not in current else [c for c in current if c != "none"]
+                elif "none" in trial and len(trial) > 1:
+                    trial = [c for c in trial if c != "none"]
+                if not trial or (question.min_selected and len(trial) < question.min_selected):
+                    continue
+                consider(question, old, trial, 1.0, decide(question, trial))
+        else:
+            _numeric(question, old, params, decide, consider)
+
+    flips = []
+    for decision in DECISIONS:
+        title = both(_TITLES[decision])
+        now = _decision_text(rulebook, decision, base[decision])
+        found = best.get(decision)
+        if found is None:
+            flips.append(Flip(decision, title, now, now, both("flip_none")))
+            continue
+        question = found.question
+        change = {
+            lang: word("flip_change", lang, question=question.text[lang], new=_display(question, found.new, lang),
+                       old=_display(question, found.old, lang))
+            for lang in LANGS
+        }
+        flips.append(Flip(decision, title, now, _decision_text(rulebook, decision, found.becomes), change))
+    return flips
+
+
+def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, consider: Any) -> None:
+    low, high = question.bounds()
+    whole = question.integer or question.type == "scale"
+    known = is_number(old)
+    points: set[float] = {float(p) for p in params.values() if is_number(p)}
+    points |= {p + d for p in list(points) for d in (-1, 1)}
+    if known:
+        points |= {0.0, old * 0.5, old * 2, old - 1, old + 1}
+    for bound in (low, high):
+        if bound is not None:
+            points.add(float(bound))
+    candidates = sorted(p for p in points if (low is None or p >= low) and (high is None or p <= high) and (not known or p != old))
+    if whole:
+        candidates = sorted({round(p) for p in candidates if not known or round(p) != old})
+    flipping: list[tuple[float, dict[str, str]]] = []
+    for value in candidates:
+        result = decide(question, _as(value, whole))
+        flipping.append((value, result))
+    if not known:
+        for value, result in flipping:
+            consider(question, old, _as(value, whole), 1.01, result)
+        return
+    base = decide(question, old)
+    for decision in DECISIONS:
+        # the flipping candidate nearest to the current value on each side, refined by bisection
+        for side in (-1, 1):
+            nearest = [v for v, r in flipping if (v - old) * side > 0 and r[decision] != base[decision]]
+            if not nearest:
+                continue
+            target = min(nearest, key=lambda v: abs(v - old))
+            inside, outside = float(old), target  # decision unchanged at `inside`, flipped at `outside`
+            for _ in range(14):
+                middle = (inside + outside) / 2
+                if whole:
+                    middle = round(middle)
+                    if middle in (inside, outside):
+                        break
+                if decide(question, _as(middle, whole))[decision] != base[decision]:
+                    outside = middle
+                else:
+                    inside = middle
+                if not whole and abs(outside - inside) < 0.05:
+                    break
+            value = _nice(outside, inside, whole)
+            result = decide(question, _as(value, whole))
+            if result[decision] != base[decision]:
+                # a small surcharge: at equal distance a changed choice reads more naturally
+                consider(question, old, _as(value, whole), abs(value - old) / max(abs(old), 1.0) + 0.01, result)
+
+
+def _nice(outside: float, inside: float, whole: bool) -> float:
+    """A round number on the flipped side, as close to the boundary as one decimal allows."""
+    if whole:
+        return float(round(outside))
+    rounded = round(outside, 1)
+    return rounded if (rounded - inside) * (outside - inside) > 0 else outside
+
+
+def _as(value: float, whole: bool) -> float | int:
+    if whole or float(value).is_integer():
+        return int(round(value))
+    return round(value, 2)
+
+
+def _display(question: Question, value: Any, lang: str) -> str:
+    if value is None:
+        return word("undetermined_value", lang)
+    if isinstance(value, Missing):
+        return question.display(value, lang)
+    return question.display(value, lang)
+
+
+def _decision_text(rulebook: Rulebook, decision: str, value: str) -> dict[str, str]:
+    if decision == "support_placement":
+        return dict(rulebook.support_modes.get(value, {}).get("title", {lang: value for lang in LANGS}))
+    role = rulebook.roles.get(value)
+    return dict(role.title) if role else {lang: value for lang in LANGS}
