@@ -133,6 +133,23 @@ def interview(output: Path | None, resume: Path | None, lang: str | None,
     sys.exit(run_interview(output, resume, lang, questionnaire_file, plain))
 
 
+RULES_OPTIONS = [
+    click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                 help="Override a rulebook parameter (repeatable), e.g. --set am_operations_share_high=40."),
+    click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="A YAML file of parameter overrides (name: value)."),
+    QUESTIONNAIRE_OPTION,
+    click.option("--rules", "rules_file", type=click.Path(path_type=Path, dir_okay=False),
+                 help="A rulebook YAML file instead of the bundled one."),
+]
+
+
+def _rules_options(command):  # type: ignore[no-untyped-def]
+    for option in reversed(RULES_OPTIONS):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("answers", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", default=None,
@@ -144,15 +161,19 @@ def interview(output: Path | None, resume: Path | None, lang: str | None,
               help="A brand file (kind: brand): consultancy name, logo, colours.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A folder of report templates searched before the bundled ones.")
+@_rules_options
 def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand: Path | None,
-           templates: Path | None) -> None:
+           templates: Path | None, sets: tuple[str, ...], params_file: Path | None,
+           questionnaire_file: Path | None, rules_file: Path | None) -> None:
     """Write the report for an answer file: PDF (default), HTML or the diagnosis as JSON."""
     from diagnose.report.render import default_output, write_report
+    from diagnose.rules.evaluate import diagnose_file
 
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
     if target == "-" and fmt == "pdf" and sys.stdout.isatty():
         raise UserError("-o -: refusing to write a PDF to the terminal; redirect it or pass -o FILE")
-    write_report(answers, target, fmt, lang, brand, templates)
+    diagnosis = diagnose_file(answers, questionnaire_file, rules_file, sets, params_file)
+    write_report(diagnosis, target, fmt, lang, brand, templates)
     if target != "-":
         click.echo(f"Wrote {target}", err=True)
 
@@ -169,23 +190,6 @@ def demo(output_dir: Path, lang: str | None) -> None:
     click.echo(f"Wrote the demo report to {path}")
     click.echo("Its answers: diagnose template > answers.yaml to start your own, or "
                "diagnose interview to ask them in the terminal.")
-
-
-RULES_OPTIONS = [
-    click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-                 help="Override a rulebook parameter (repeatable), e.g. --set am_operations_share_high=40."),
-    click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
-                 help="A YAML file of parameter overrides (name: value)."),
-    QUESTIONNAIRE_OPTION,
-    click.option("--rules", "rules_file", type=click.Path(path_type=Path, dir_okay=False),
-                 help="A rulebook YAML file instead of the bundled one."),
-]
-
-
-def _rules_options(command):  # type: ignore[no-untyped-def]
-    for option in reversed(RULES_OPTIONS):
-        command = option(command)
-    return command
 
 
 @cli.command()

@@ -6,5 +6,6 @@
 - `sizing`    headcount arithmetic, shown step by step
 - `whatif`    the smallest change of answers that flips each key decision
 - `explain`   the diagnosis as terminal text
-- `jsonout`   the diagnosis as JSON (docs/diagnosis-schema.md)
+- `params`    parameter overrides (`--set`, `--params`)
+- `words`     the words around the rulebook's texts (locale/rules.yaml)
 """
