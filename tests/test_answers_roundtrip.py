@@ -177,6 +177,26 @@ def test_read_only_folder_is_a_located_error_and_the_file_is_unchanged(tmp_path:
         folder.chmod(0o755)
 
 
+def test_permission_denied_is_a_located_error_even_for_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a read-only folder does to a normal user, simulated so that it also runs as root."""
+    import tempfile
+
+    target = tmp_path / "answers.yaml"
+    target.write_text("old\n")
+
+    def read_only_folder(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only_folder)
+    result = invoke("template", "--lang", "en", "--force", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == f"{target}: cannot write: permission denied\n"
+    assert "Traceback" not in result.output
+    assert target.read_text() == "old\n"
+
+
 def test_missing_folder_is_a_located_error(tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "answers.yaml"
     result = invoke("template", "-o", str(target))
