@@ -79,6 +79,8 @@ def build_structure(rulebook: Rulebook, outcome: Outcome, sized: dict[str, float
             change = "grown"
         else:
             change = "unchanged"
+        if isinstance(headcount, float) and headcount.is_integer():
+            headcount = int(headcount)
         note = both("headcount_unknown") if headcount is None else {}
         proposed.append(Role(r, definition.title, headcount, boss, change, note, reasons[r]))  # type: ignore[arg-type]
 
