@@ -66,7 +66,7 @@ def dimension_chart(rows: list[ChartRow], colors: Mapping[str, str], words: Mapp
         y = top + below + 8
     height = max(y, 10)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH:g} {height:.0f}" '
-            f'width="{WIDTH:g}" height="{height:.0f}" font-family="PT Sans, PT Mono, sans-serif">'
+            f'width="{WIDTH:g}" height="{height:.0f}" font-family="PT Sans, Report Symbols, sans-serif">'
             + "".join(parts) + "</svg>")
 
 

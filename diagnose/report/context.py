@@ -116,6 +116,7 @@ class RecommendationView:
     to_find_out: list[str]
     flips: list[FlipView]  # what would change it
     overridden_by: str | None
+    not_asked: int = 0  # evidence questions hidden for this company (left out of `evidence`)
 
 
 @dataclass
@@ -225,6 +226,7 @@ class ReportContext:
     roadmap: list[str]
     appendix: list[AppendixSection]
     versions: dict[str, str] = field(default_factory=dict)  # questionnaire / rulebook "id vN"
+    question_count: int = 0  # questions in the questionnaire (the appendix lists them all)
 
 
 def number(value: float | int | None, lang: str) -> str:
@@ -262,6 +264,7 @@ class _Builder:
         self.texts = texts
         self.t = texts.words(lang)
         self.logo_url = logo_url
+        self.hidden = {line.question_id for line in diagnosis.answers if line.state == "hidden"}
 
     def tr(self, text: dict[str, str] | None) -> str:
         """A diagnosis text in the report's language (the other language only as a last resort)."""
@@ -283,7 +286,10 @@ class _Builder:
             return "—"
         if role.headcount is None:
             return self.t["headcount_unknown"]
-        unit = self.t["people"] if float(role.headcount).is_integer() else self.t["fte"]
+        if not float(role.headcount).is_integer():
+            unit = self.t["fte"]
+        else:
+            unit = self.t["person"] if role.headcount == 1 else self.t["people"]
         return f"{number(role.headcount, self.lang)} {unit}"
 
     def role_lines(self) -> list[RoleLine]:
@@ -339,11 +345,14 @@ class _Builder:
             actions=[self.tr(a) for a in finding.actions],
             rationale=self.tr(finding.rationale),
             citation=finding.citation,
+            # questions hidden by a show-if (never asked of this company) are counted, not
+            # listed, so the client sees the answers that mattered
             evidence=[
                 EvidenceLine(self.tr(e.text), self.tr(e.display),
                              e.value if e.value in ("dont_know", "not_applicable", "unanswered") else "answered")
-                for e in finding.evidence
+                for e in finding.evidence if e.name not in self.hidden
             ],
+            not_asked=sum(1 for e in finding.evidence if e.name in self.hidden),
             conditions=[ConditionLine(c.source, results[c.result], list(c.undetermined_by)) for c in finding.conditions],
             to_find_out=[self.tr(x) for x in finding.to_find_out],
             flips=flips.get(finding.rule_id, []),
@@ -492,6 +501,7 @@ class _Builder:
                                       p.source, self.tr(p.explanation)) for p in self.d.parameters],
             roadmap=[self.tr(step) for step in self.d.roadmap],
             appendix=self.appendix(),
+            question_count=len(self.d.answers),
             versions={
                 "questionnaire": f"{self.d.questionnaire.get('id', '')} v{self.d.questionnaire.get('version', '')}",
                 "rulebook": f"{self.d.rulebook.get('id', '')} v{self.d.rulebook.get('version', '')}",

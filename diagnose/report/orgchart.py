@@ -225,5 +225,5 @@ def org_chart(
     parts.extend(_box_svg(b, colors) for b in every)
     used = max([b.x + b.w for b in every] + [width])
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="orgchart" viewBox="-1 -1 {used + 2:.0f} {bottom + 2:.0f}" '
-            f'width="{used + 2:.0f}" height="{bottom + 2:.0f}" font-family="PT Sans, PT Mono, sans-serif">'
+            f'width="{used + 2:.0f}" height="{bottom + 2:.0f}" font-family="PT Sans, Report Symbols, sans-serif">'
             + "".join(parts) + "</svg>")
