@@ -246,3 +246,24 @@ def test_plain_mode_is_chosen_for_screen_readers(monkeypatch):
     monkeypatch.delenv("ACCESSIBLE")
     assert use_plain(True)
     assert use_plain(False)  # pytest's stdin is not a terminal
+
+
+def test_declining_the_report_says_how_to_make_it(tmp_path):
+    out = tmp_path / "answers.yaml"
+    result = run(["-o", str(out), "--lang", "en"], script("small-distributor.en.input"))
+    assert result.exit_code == 0, result.output + result.stderr
+    assert f"The report can be made with: diagnose report {out}" in result.output
+
+
+def test_report_import_is_warmed_in_the_background():
+    from diagnose.interview.run import report_available, warm_report_import
+
+    if not report_available():
+        assert warm_report_import() is None
+        return
+    thread = warm_report_import()
+    assert thread is not None and thread.daemon
+    thread.join(timeout=60)
+    import sys
+
+    assert "weasyprint" in sys.modules

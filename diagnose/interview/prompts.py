@@ -9,7 +9,9 @@ two front ends accept the same answers and show the same messages.
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -228,36 +230,47 @@ class RichFrontEnd:
     def say(self, text: str = "", style: str = "") -> None:
         self.q.print(text, style=style or None)
 
+    def wrapped(self, text: str, style: str = "", indent: str = "") -> None:
+        """Print a paragraph wrapped at word boundaries to the terminal's width."""
+        width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 100) - 1)
+        for paragraph in text.splitlines() or [""]:
+            self.say(textwrap.fill(paragraph, width, initial_indent=indent, subsequent_indent=indent) or "", style)
+
     def error(self, text: str) -> None:
-        self.q.print(f"! {text}", style="fg:ansired")
+        self.wrapped(f"! {text}", "fg:ansired")
 
     def intro(self, title: str, text: str) -> None:
         self.say(title, "bold")
         if text:
-            self.say(text)
-        self.say(ui("iv_intro_keys", self.lang), "fg:ansibrightblack")
+            self.wrapped(text)
+        self.wrapped(ui("iv_intro_keys", self.lang), "fg:ansibrightblack")
 
-    def _header(self, view: View) -> None:
+    def _header(self, view: View, hints: list[str]) -> None:
         self.say()
         self.say(header(view), "fg:ansicyan")
-        for line in details(view):
-            self.say(f"  {line}", "fg:ansibrightblack")
+        self.wrapped(view.question.text.get(view.lang, view.question.id), "bold")
+        for line in details(view) + (["; ".join(hints)] if hints else []):
+            self.wrapped(line, "fg:ansibrightblack", "  ")
 
     def ask(self, view: View) -> Reply:
-        self._header(view)
         question = view.question
         if question.type in ("single", "yesno"):
+            self._header(view, [])
             return self._select(view)
         if question.type == "multi":
+            self._header(view, [])
             return self._checkbox(view)
+        hints = special_hints(view) + [ui("iv_tty_text", view.lang)]
+        enter = enter_hint(view) if view.current is None and view.default is None else ""
+        self._header(view, hints + ([enter] if enter else []))
         return self._text(view)
 
     def _extras(self, view: View) -> list:
         q = self.q
         items: list = [q.Separator(" ")]
         items += [q.Choice(ui(state, view.lang), value=state) for state in view.question.special_answers()]
-        items.append(q.Choice(ui("iv_help_item", view.lang), value=HELP))
-        items.append(q.Choice(ui("iv_back", view.lang), value=BACK))
+        items.append(_key_choice(ui("iv_help_item", view.lang), HELP))
+        items.append(_key_choice(ui("iv_back", view.lang), BACK))
         return items
 
     def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any]) -> None:
@@ -281,7 +294,7 @@ class RichFrontEnd:
         preset = getattr(preset, "state", preset)
         hint = "; ".join([ui("iv_tty_single", lang), ui("iv_hint_keys", lang)])
         prompt = q.select(
-            question.text.get(lang, question.id), choices=choices, default=preset if preset is not None else None,
+            ui("iv_answer_prompt", lang), choices=choices, default=preset if preset is not None else None,
             use_shortcuts=True, use_jk_keys=False, instruction=f"({hint})", qmark="?", style=self.style,
         )
         self._bind_keys(prompt, lambda key: key)
@@ -295,24 +308,32 @@ class RichFrontEnd:
         current = view.current if view.current is not None else view.default
         ticked = set(current) if isinstance(current, list) else {getattr(current, "state", None)}
         choices = [q.Choice(c.text.get(lang, c.id), value=c.id, checked=c.id in ticked) for c in question.choices]
-        extras = self._extras(view)
-        for item in extras:
-            if isinstance(item, q.Choice) and item.value in ticked:
-                item.checked = True
+        # help and back are the ? and < keys here: a tickable "Back" would only confuse
+        specials = question.special_answers()
+        extras = [q.Separator(" ")] + [q.Choice(ui(s, lang), value=s, checked=s in ticked) for s in specials] if specials else []
         hint = "; ".join([ui("iv_tty_multi", lang), ui("iv_hint_keys", lang)])
 
         def validate(selected: list) -> bool | str:
             reply = self._checkbox_reply(selected)
             if reply.kind != "answer":
                 return True
-            return self.check(reply.value, False) or True
+            return self._inline(self.check(reply.value, False))
 
         prompt = q.checkbox(
-            question.text.get(lang, question.id), choices=choices + extras, validate=validate,
+            ui("iv_answer_prompt", lang), choices=choices + extras, validate=validate,
             instruction=f"({hint})", qmark="?", style=self.style, use_jk_keys=False,
         )
         self._bind_keys(prompt, lambda key: [key])
         return self._checkbox_reply(prompt.unsafe_ask())
+
+    @staticmethod
+    def _inline(message: str | None) -> bool | str:
+        """A message short enough for the one-line toolbar is shown there while typing;
+        a longer one would be cut, so the answer goes through and the loop prints it whole."""
+        if message is None:
+            return True
+        width = shutil.get_terminal_size((100, 24)).columns
+        return message if len(message) < width - 1 else True
 
     def _checkbox_reply(self, selected: list) -> Reply:
         if HELP in selected:
@@ -327,30 +348,26 @@ class RichFrontEnd:
         return Reply("answer", list(selected), typed=False)
 
     def _text(self, view: View) -> Reply:
-        q, question, lang = self.q, view.question, view.lang
-        hints = special_hints(view) + [ui("iv_tty_text", lang)]
-        enter = enter_hint(view) if view.current is None else ""
-        if enter:
-            hints.append(enter)
-        current = view.current
-        prefill = "" if current is None or hasattr(current, "state") else view.shown(current) if view.step.is_meta else _plain(current)
-        if hasattr(current, "state"):
-            prefill = ui(f"iv_{current.state}_key", lang)
+        q, lang = self.q, view.lang
+        shown = view.current if view.current is not None else view.default
+        if shown is None:
+            prefill = ""
+        elif hasattr(shown, "state"):
+            prefill = ui(f"iv_{shown.state}_key", lang)
+        else:
+            prefill = str(shown) if view.step.is_meta else _plain(shown)
 
         def validate(text: str) -> bool | str:
             reply = classify(text)
             if reply.kind != "answer":
                 return True
-            return self.check(text, True) or True
+            return self._inline(self.check(text, True))
 
-        prompt = q.text(
-            question.text.get(lang, question.id), default=prefill, validate=validate,
-            instruction=f"({'; '.join(hints)})", qmark="?", style=self.style,
-        )
+        prompt = q.text(ui("iv_answer_prompt", lang), default=prefill, validate=validate, qmark="?", style=self.style)
         return classify(prompt.unsafe_ask())
 
     def help(self, view: View) -> None:
-        self.say(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
+        self.wrapped(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
 
     def review(self, sections: list[ReviewSection]) -> str:
         styles = {"title": "bold", "item": "", "hidden": "fg:ansibrightblack", "missing": "fg:ansired"}
@@ -362,6 +379,17 @@ class RichFrontEnd:
 
     def confirm(self, text: str) -> bool:
         return bool(self.q.confirm(text, default=True, qmark="?", style=self.style).unsafe_ask())
+
+
+def _key_choice(title: str, key: str) -> Any:
+    """A list entry labelled with its key ("?) Help"); `_bind_keys` makes the key work."""
+    from questionary import Choice
+
+    class KeyChoice(Choice):
+        def get_shortcut_title(self) -> str:
+            return f"{key}) "
+
+    return KeyChoice(title, value=key, shortcut_key=False)
 
 
 def _plain(value: Any) -> str:

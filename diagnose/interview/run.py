@@ -34,6 +34,8 @@ from diagnose.yamlio import load_document
 EXIT_INTERRUPTED = 130
 EXIT_END_OF_INPUT = 1
 REPORT_MODULE = "diagnose.report.render"
+# what a PDF needs imported; WeasyPrint's import alone takes about a second
+WARM_MODULES = ("weasyprint", REPORT_MODULE, "diagnose.report.pdf")
 
 
 class Interrupted(BaseException):
@@ -159,8 +161,8 @@ def warm_report_import() -> threading.Thread | None:
 
     def work() -> None:
         with contextlib.suppress(Exception):
-            importlib.import_module("weasyprint")
-            importlib.import_module(REPORT_MODULE)
+            for name in WARM_MODULES:
+                importlib.import_module(name)
 
     thread = threading.Thread(target=work, name="warm-report-import", daemon=True)
     thread.start()
@@ -236,7 +238,17 @@ def offer_report(session: Session, front: Any) -> None:
         return
     render = importlib.import_module(REPORT_MODULE)
     pdf = path.with_suffix(".pdf")
-    render.write_report(path, pdf, lang=session.answers.language)
+    try:
+        render.write_report(path, pdf, lang=session.answers.language)
+    except UserError as exc:
+        for problem in exc.problems:
+            front.error(str(problem))
+        front.say(later)
+        return
+    except Exception as exc:  # the answers are safe on disk; the report can be retried
+        front.error(ui("iv_report_failed", lang, reason=f"{type(exc).__name__}: {exc}"))
+        front.say(later)
+        return
     front.say(ui("iv_report_written", lang, path=pdf))
 
 

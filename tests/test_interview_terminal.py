@@ -1,0 +1,143 @@
+"""The interview in a real terminal (pexpect): arrow keys, signals, and SIGKILL at random
+points while a scripted interview runs."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from diagnose.answers import load_answers
+from diagnose.resources import examples_dir
+
+pexpect = pytest.importorskip("pexpect")
+
+FIXTURES = Path(__file__).parent / "fixtures" / "interview"
+SCRIPT = (FIXTURES / "small-distributor.en.input").read_text(encoding="utf-8").splitlines()
+DOWN = "\x1b[B"
+TIMEOUT = 15
+
+
+def spawn(tmp_path: Path, *args: str, env: dict | None = None):
+    # pexpect does not answer cursor-position requests; without this prompt_toolkit waits for them
+    environment = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", **(env or {})}
+    environment.pop("ACCESSIBLE", None)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "diagnose", "interview", *args], cwd=str(tmp_path), env=environment,
+        encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120), echo=False,
+    )
+    child.delaybeforesend = None  # the default 50 ms per send would dominate the run
+    return child
+
+
+def answer_details(child) -> None:
+    """Company, respondent, consultant, date, language in the questionary mode."""
+    child.expect("Interview details · 1/5")
+    child.expect("Answer")
+    child.send("Acme Ltd\r")
+    for number in range(2, 6):
+        child.expect(f"Interview details · {number}/5")
+        child.expect("Answer")
+        child.send("\r")
+
+
+def test_arrow_keys_select_a_choice(tmp_path):
+    child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
+    answer_details(child)
+    child.expect("Company · 1/46")
+    child.expect("Restructuring")  # the list is drawn
+    child.send(DOWN + DOWN)
+    child.send("\r")
+    child.expect("Company · 2/46")
+    child.expect("Other")
+    child.send("?")  # the ? key shows help where the question has some
+    child.expect("This question has no help text.")
+    child.expect("Company · 2/46")
+    child.expect("Other")
+    child.send("3")  # a digit moves to that choice
+    child.send("\r")
+    child.expect("Company · 3/46")
+    child.expect("Both")
+    child.send("<")  # back to the industry, the pointer on the answer given
+    child.expect("Company · 2/46")
+    child.expect("Other")
+    child.send(DOWN + "\r")
+    child.expect("Company · 3/46")
+    child.expect("Both")
+    child.sendcontrol("c")
+    child.expect("diagnose interview --resume a.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    answers = load_answers(tmp_path / "a.yaml", require_complete=False)
+    assert answers.meta["company"] == "Acme Ltd"
+    assert answers.values == {"company_stage": "mature", "industry_type": "engineering_construction"}
+
+
+def test_checkbox_for_several_choices(tmp_path):
+    path = tmp_path / "a.yaml"
+    text = (examples_dir() / "small-distributor.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("am_internal_stages: [shipping_logistics, invoicing_payments]", "am_internal_stages:"),
+                    encoding="utf-8")
+    assert "am_internal_stages:\n" in path.read_text(encoding="utf-8")
+    child = spawn(tmp_path, "--resume", "a.yaml")
+    child.expect("Which internal stages")
+    child.expect("None")
+    child.send(" " + DOWN + DOWN + " \r")  # tick the first and the third
+    child.expect("Review of the answers")
+    child.expect("Enter to finish")
+    child.send("\r")
+    child.expect("Answers saved to a.yaml")
+    child.close(force=True)
+    assert load_answers(path).values["am_internal_stages"] == ["purchasing", "production_scheduling"]
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_signals_keep_the_answers_and_say_how_to_resume(tmp_path, signum, code):
+    child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
+    answer_details(child)
+    child.expect("Company · 1/46")
+    child.expect("Restructuring")
+    child.kill(signum)
+    child.expect("The interview was interrupted.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code
+    assert load_answers(tmp_path / "a.yaml", require_complete=False).meta["company"] == "Acme Ltd"
+
+
+def test_sigkill_at_random_points_never_loses_a_given_answer(tmp_path):
+    """Kill a scripted interview at seeded random points, sometimes while an answer is being
+    saved: the file is always valid and holds every answer given before the last one."""
+    expected = load_answers(examples_dir() / "small-distributor.yaml")
+    rng = random.Random(20261126)
+    points = sorted(rng.sample(range(1, len(SCRIPT) - 2), 10))
+    for round_, given in enumerate(points):
+        path = tmp_path / f"run{round_}.yaml"
+        racing = round_ % 2 == 1  # kill right after Enter, racing the save
+        child = spawn(tmp_path, "-o", path.name, "--lang", "en", "--plain")
+        for line in SCRIPT[:given]:
+            child.expect("Answer: ")
+            child.send(line + "\n")
+        if not racing:
+            child.expect("Answer: ")
+            child.send("4")  # half-typed next answer
+        child.kill(signal.SIGKILL)
+        child.close(force=True)
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(f".{path.name}.")]
+        assert path.exists(), given
+        answers = load_answers(path, require_complete=False)
+        questions_given = max(0, given - 5)
+        if racing:
+            assert len(answers.values) in (max(0, questions_given - 1), questions_given), given
+        else:
+            assert len(answers.values) == questions_given, given
+        for key, value in answers.values.items():
+            assert value == expected.values[key], key
+        assert answers.meta["company"] == expected.meta["company"]
+        if not racing:
+            assert not leftovers
