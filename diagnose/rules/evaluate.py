@@ -530,7 +530,9 @@ def _roadmap(rulebook: Rulebook, outcome: Outcome, findings: list[Finding]) -> l
         if finding.status == "undetermined" and by_id[finding.rule_id].roadmap_step and finding.to_find_out:
             if finding.to_find_out[0] not in steps:
                 steps.append(finding.to_find_out[0])
+    losers = {c.loser for c in outcome.conflicts}  # a rule that lost a decision is not a step of its own
     for finding in ordered:
-        if finding.status == "fired" and by_id[finding.rule_id].roadmap_step and finding.summary not in steps:
+        if (finding.status == "fired" and by_id[finding.rule_id].roadmap_step and finding.rule_id not in losers
+                and finding.summary not in steps):
             steps.append(finding.summary)
     return steps

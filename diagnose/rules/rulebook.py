@@ -733,7 +733,7 @@ class _Loader:
             except ExpressionError:
                 return None
             if is_true(value) is False:
-                return f"'{expr.source}' is false whatever the answers (with the parameters' default values)"
+                return f'"{expr.source}" is false whatever the answers (with the parameters\' default values)'
             return None
         constraint = self.constraint(expr.tree, params)
         if constraint is None:
@@ -741,12 +741,12 @@ class _Loader:
         name, low, high, allowed = constraint
         bounds = self.bounds(name)
         if allowed is not None:
-            return None if allowed else f"'{expr.source}' can never be true"
+            return None if allowed else f'"{expr.source}" can never be true'
         if bounds is None:
             return None
         qlow, qhigh, what = bounds
         if _empty(_meet((low, high), (qlow, qhigh))):
-            return f"'{expr.source}' can never be true: '{name}' is {what}"
+            return f'"{expr.source}" can never be true: \'{name}\' is {what}'
         return None
 
     def bounds(self, name: str) -> tuple[tuple[float, bool] | None, tuple[float, bool] | None, str] | None:
@@ -810,7 +810,7 @@ class _Loader:
                 if name in choices:
                     previous, source = choices[name]
                     if not previous & allowed:
-                        return (f"'{source}' and '{child.source}' cannot both be true", child.location)
+                        return (f'"{source}" and "{child.source}" cannot both be true', child.location)
                     choices[name] = (previous & allowed, source)
                 else:
                     choices[name] = (allowed, child.source)
@@ -819,7 +819,7 @@ class _Loader:
                 plow, phigh, source = intervals[name]
                 met = _meet((plow, phigh), (low, high))
                 if _empty(met):
-                    return (f"'{source}' and '{child.source}' cannot both be true", child.location)
+                    return (f'"{source}" and "{child.source}" cannot both be true', child.location)
                 intervals[name] = (met[0], met[1], source)
             else:
                 intervals[name] = (low, high, child.source)

@@ -1,0 +1,82 @@
+"""`diagnose validate` lints rulebooks: exact messages with file, line, column, key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from diagnose.cli import cli
+from diagnose.errors import UserError
+from diagnose.resources import rulebook_path
+from diagnose.rules.rulebook import load_rulebook
+
+LINT = Path(__file__).parent / "fixtures" / "rules" / "lint"
+ROLES = ("head_of_commercial, head_of_sales, hunter, account_manager, senior_account_manager, operations, "
+         "sales_support_specialist, specialist_department")
+TASKS = ("new_client_acquisition, assortment_expansion, client_relationship, order_processing, "
+         "order_fulfilment_control, solution_design")
+
+CASES = {
+    "unknown-name": "49:11: rules[0].when.all[1]: unknown name 'am_operation_share' in condition "
+                    "'am_operation_share >= high_load' (did you mean 'am_operations_share'?)",
+    "unknown-role": f"52:42: rules[0].then.assign[0].role: unknown role id 'operation' (did you mean 'operations'?); "
+                    f"expected one of: {ROLES}",
+    "unknown-task": f"52:18: rules[0].then.assign[0].task: unknown task id 'order_procesing' (did you mean "
+                    f"'order_processing'?); expected one of: {TASKS}",
+    "out-of-range": "49:11: rules[0].when.all[1]: rule 'R3-separate-operations' can never fire: "
+                    "\"am_operations_share_estimate > 120\" can never be true: 'am_operations_share_estimate' "
+                    "is a percent from 0 to 100",
+    "contradiction": "50:11: rules[0].when.all[2]: rule 'R3-separate-operations' can never fire: "
+                     "\"product_complexity == 'simple'\" and \"product_complexity == 'high'\" cannot both be true",
+    "constant-false": "49:11: rules[0].when.all[1]: rule 'R3-separate-operations' can never fire: "
+                      "\"high_load > 100\" is false whatever the answers (with the parameters' default values)",
+    "equal-priority": "65:11: rules[1].then.assign[0]: rule 'C1-secondary-function-split' decides task "
+                      "'order_processing' (account_manager) and rule 'R3-separate-operations' decides it "
+                      "differently (operations) with the same priority 60; give one of them a higher priority",
+    "unknown-rule-ref": "49:19: rules[0].when.all[1].fired: unknown rule 'R5-share-of-wallet'",
+    "bad-syntax": "49:11: rules[0].when.all[1]: cannot parse condition 'load >=': unexpected 'end of condition'",
+    "bare-condition": "46:11: rules[0].when: expected 'all: [...]' or 'any: [...]' (a list of small conditions, "
+                      "so that each one is traced)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_lint_message(name: str) -> None:
+    path = LINT / f"{name}.rules.yaml"
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:{CASES[name]}\n"
+
+
+def test_load_rulebook_raises_the_same_problems() -> None:
+    with pytest.raises(UserError) as caught:
+        load_rulebook(LINT / "unknown-name.rules.yaml")
+    assert [p.location.path for p in caught.value.problems] == ["rules[0].when.all[1]"]
+
+
+def test_minimal_and_bundled_rulebooks_are_valid() -> None:
+    for path in (LINT / "minimal.rules.yaml", rulebook_path()):
+        result = CliRunner().invoke(cli, ["validate", str(path)])
+        assert (result.exit_code, result.stdout) == (0, f"{path}: valid rulebook\n")
+
+
+def test_bundled_rulebook_has_every_rule_of_the_brief() -> None:
+    rulebook = load_rulebook(rulebook_path())
+    ids = sorted((r.index, r.id) for r in rulebook.rules)
+    assert [i for _, i in ids] == [
+        "R1-assortment-owner", "R2-temperament-fit", "R3-separate-operations", "R4-time-study",
+        "R5-share-of-wallet-symptom", "R6-specialist-support", "R7-support-inside-sales", "R8-support-controls",
+        "R9-hybrid-support", "R10-conveyor-order", "C1-secondary-function-split", "C2-team-size-conveyor",
+        "C3-selling-time-share", "C4-hunter-farmer-split", "C5-am-sizing",
+    ]
+    assert {r.source for r in rulebook.rules if r.id.startswith("C")} == {"complementary"}
+    assert {r.source for r in rulebook.rules if r.id.startswith("R")} == {"book"}
+    # every rule explains itself in both languages, and says what to find out
+    for rule in rulebook.rules:
+        for text in (rule.title, rule.summary, rule.rationale):
+            assert set(text) == {"ru", "en"}, rule.id
+        assert rule.to_find_out, rule.id
+    for parameter in rulebook.parameters.values():
+        assert parameter.source and set(parameter.explanation) == {"ru", "en"}
