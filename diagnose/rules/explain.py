@@ -134,7 +134,8 @@ def explain_text(diagnosis: Diagnosis, lang: str) -> str:
     if diagnosis.what_would_change:
         section("heading_whatif")
         for flip in diagnosis.what_would_change:
-            lines += _wrap(f"{flip.title[lang]}: {flip.current[lang]} → {flip.would_become[lang]}", "  ")
+            outcome = flip.current[lang] if flip.current == flip.would_become else f"{flip.current[lang]} → {flip.would_become[lang]}"
+            lines += _wrap(f"{flip.title[lang]}: {outcome}", "  ")
             lines += _wrap(flip.change[lang], "    ")
 
     if diagnosis.roadmap:

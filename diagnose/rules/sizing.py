@@ -60,7 +60,7 @@ def compute_sizing(env: dict[str, Any]) -> tuple[list[SizingLine], dict[str, flo
         ))
         sized["operations"] = round_up(fte, step)
         lines.append(SizingLine(
-            "operations", both("sizing_rounded", step=number(step, "en")), f"⌈{_n(fte)} ÷ {_n(step)}⌉ × {_n(step)} = {_n(sized['operations'])}",
+            "operations", {lang: both("sizing_rounded", step=number(step, lang))[lang] for lang in ("ru", "en")}, f"⌈{_n(fte)} ÷ {_n(step)}⌉ × {_n(step)} = {_n(sized['operations'])}",
             sized["operations"], {"fte": round(fte, 2), "fte_step": step}, {},
         ))
     if _known(env, "account_managers_total", "am_operational_share"):

@@ -7,7 +7,9 @@ and nearby values, then a bisection towards the current value — re-evaluate th
 rulebook, and keep the change that flips a decision at the smallest cost (a changed
 choice costs 1, a number its relative distance). Only single-answer changes are tried,
 so "no single answer changes it" is a finding too. Answers that would reveal hidden
-questions are evaluated as they stand: the newly shown questions count as unanswered.
+questions are evaluated as they stand: the newly shown questions count as unanswered. A change
+that would remove a role the company has today (say, no account managers at all) is not
+counted: it describes another company, not a circumstance of this one.
 """
 
 from __future__ import annotations
@@ -46,11 +48,18 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
     best: dict[str, _Best] = {}
     shown = answers.visibility()
 
+    roles_today = set(outcome.today_roles)
+
     def decide(question: Question, value: Any) -> dict[str, str]:
         values = dict(answers.values)
         values[question.id] = value
         trial = AnswerSet(answers.questionnaire, answers.meta, values)
-        return run(rulebook, trial.environment(), params).decisions()
+        result = run(rulebook, trial.environment(), params)
+        if not roles_today <= set(result.today_roles):
+            # abolishing a role the company has is not a circumstance that "would change"
+            # the advice: such answers flip nothing
+            return base
+        return result.decisions()
 
     def consider(question: Question, old: Any, new: Any, cost: float, result: dict[str, str]) -> None:
         for decision in DECISIONS:
