@@ -17,23 +17,25 @@ NO_R3 = {"am_internal_stages": ["none"]}
 
 
 @pytest.mark.parametrize(
-    ("changes", "expected"),
+    ("changes", "expected", "owner"),
     [
-        ({"new_line_like_new_sale": "like_new_sale"}, "fired"),
-        ({"new_line_like_new_sale": "partly"}, "not_fired"),
-        ({**NO_R3, "am_operations_share_estimate": 30}, "fired"),  # at the threshold
-        ({**NO_R3, "am_operations_share_estimate": 29.9}, "not_fired"),  # just below
-        ({**NO_R3, "am_operations_share_estimate": "dont_know"}, "undetermined"),
-        ({"new_line_like_new_sale": "dont_know"}, "undetermined"),
+        ({"new_line_like_new_sale": "like_new_sale"}, "fired", "hunter"),
+        ({"new_line_like_new_sale": "partly"}, "not_fired", "account_manager"),
+        ({**NO_R3, "am_operations_share_estimate": 30}, "fired", "hunter"),  # at the threshold
+        ({**NO_R3, "am_operations_share_estimate": 29.9}, "not_fired", "account_manager"),  # just below
+        ({**NO_R3, "am_operations_share_estimate": "dont_know"}, "undetermined", "account_manager"),
+        ({"new_line_like_new_sale": "dont_know"}, "undetermined", "account_manager"),
+        # without account managers the load question is not asked: nothing to decide on it,
+        # and the task goes to the first role the company has (the hunters)
+        ({"headcount_account_managers": 0, "new_line_like_new_sale": "partly"}, "not_fired", "hunter"),
         # overload that operations will take away (R3 fires) leaves the task with AMs
-        ({"headcount_operations": 0, "am_operations_share_estimate": 80}, "not_fired"),
+        ({"headcount_operations": 0, "am_operations_share_estimate": 80}, "not_fired", "account_manager"),
     ],
 )
-def test_r1_assortment_owner(changes: dict, expected: str) -> None:
+def test_r1_assortment_owner(changes: dict, expected: str, owner: str) -> None:
     diagnosis = diagnose_with(**changes)
     assert status(diagnosis, "R1-assortment-owner") == expected
-    owner = diagnosis.owner_of("assortment_expansion")
-    assert owner == ("hunter" if expected == "fired" else "account_manager")
+    assert diagnosis.owner_of("assortment_expansion") == owner
 
 
 def test_r1_threshold_is_a_parameter() -> None:
@@ -62,6 +64,8 @@ def test_r1_dont_know_says_what_to_find_out() -> None:
         ({"am_temperament": "mostly_introverts"}, "fired"),  # AMs sell new lines in the base
         ({"am_temperament": "mixed"}, "not_fired"),
         ({"am_temperament": "dont_know"}, "undetermined"),
+        # no account managers: the temperament question is not asked and nothing to flag
+        ({"headcount_account_managers": 0, "new_client_acquisition_owner": "account_managers"}, "not_fired"),
         ({"am_temperament": "mostly_introverts", "assortment_expansion_owner": "hunters"}, "not_fired"),
         ({"am_temperament": "mostly_introverts", "assortment_expansion_owner": "hunters",
           "new_client_acquisition_owner": "mixed"}, "fired"),
