@@ -37,6 +37,10 @@ CASES = {
                       "differently (operations) with the same priority 60; give one of them a higher priority",
     "unknown-rule-ref": "49:19: rules[0].when.all[1].fired: unknown rule 'R5-share-of-wallet'",
     "bad-syntax": "49:11: rules[0].when.all[1]: cannot parse condition 'load >=': unexpected 'end of condition'",
+    "missing-priority": "42:5: rules[0]: a rule that assigns tasks or places support needs a 'priority' "
+                        "(a whole number; higher wins a conflict)",
+    "rule-cycle": "56:5: rules[1]: rules depend on each other's outcome in a cycle: "
+                  "R4-time-study -> R5-share-of-wallet-symptom -> R4-time-study",
     "bare-condition": "46:11: rules[0].when: expected 'all: [...]' or 'any: [...]' (a list of small conditions, "
                       "so that each one is traced)",
 }
