@@ -66,6 +66,9 @@ def test_demo_company_is_undetermined_where_it_does_not_know() -> None:
     r3 = diagnosis.finding("R3-separate-operations")
     assert r3 is not None and r3.status == "undetermined"
     assert "am_operations_share_estimate (dont_know)" in r3.conditions[0].undetermined_by
+    # the evidence lists what the company answered, not the time-study questions it skipped
+    evidence = [e.name for e in r3.evidence]
+    assert "am_operations_share_estimate" in evidence and "am_hours_orders" not in evidence
     assert diagnosis.owner_of("order_processing") == "account_manager"  # nothing moves on a guess
     # what to find out comes first in the roadmap, then the recommendations in step order
     assert [step["en"][:40] for step in diagnosis.roadmap[:3]] == [

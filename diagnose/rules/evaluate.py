@@ -418,8 +418,8 @@ def _evidence(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> list[Evidence
             continue  # a hidden question: its show-if says it does not apply to this company
         if name in questionnaire.questions:
             question = questionnaire.questions[name]
-            shown = {lang: question.display(value, lang) if not isinstance(value, Undetermined) else word("undetermined_value", lang) for lang in LANGS}
-            result.append(Evidence(name, question.text, json_value(value), shown))
+            display = {lang: question.display(value, lang) if not isinstance(value, Undetermined) else word("undetermined_value", lang) for lang in LANGS}
+            result.append(Evidence(name, question.text, json_value(value), display))
         elif name in computed:
             unit = " %" if computed[name].type == "percent" else ""
             result.append(Evidence(name, computed[name].text, json_value(value),
