@@ -72,6 +72,7 @@ class Outcome:
     support_mode: str = "not_needed"
     support_rules: list[str] = field(default_factory=list)
     role_claims: list[Claim] = field(default_factory=list)  # from rules that fired and were not overridden
+    shown: dict[str, bool] = field(default_factory=dict)  # question id -> asked (show-if not false)
 
     def decisions(self) -> dict[str, str]:
         """The key decisions the what-if search watches."""
@@ -277,7 +278,7 @@ def evaluate(
     overrides = overrides or {}
     params = {pid: overrides.get(pid, p.default) for pid, p in rulebook.parameters.items()}
     outcome = run(rulebook, answers.environment(), params)
-    outcome.env["__shown__"] = answers.visibility()
+    outcome.shown = answers.visibility()
     sizing, sized = compute_sizing(outcome.env)
     structure = build_structure(rulebook, outcome, sized)
     flips = []
@@ -411,7 +412,7 @@ def _evidence(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> list[Evidence
             if name not in outcome.held:
                 visit(name)
     result = []
-    shown = outcome.env.get("__shown__", {})
+    shown = outcome.shown
     for name in order:
         value = outcome.env.get(name)
         if name in questionnaire.questions and not shown.get(name, True):
