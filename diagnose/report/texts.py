@@ -8,8 +8,11 @@ in a Russian report.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from diagnose.errors import ProblemList
 from diagnose.schema import Checker
@@ -52,14 +55,50 @@ def _read(path: Path, problems: ProblemList) -> dict[str, dict[str, dict[str, st
     return out
 
 
+def _read_fast(path: Path) -> dict[str, dict[str, dict[str, str]]] | None:
+    """The file through the fast safe loader, or None when it needs the located check.
+
+    The round-trip loader that gives positions is slow (a tenth of a second for this
+    file); a well-formed file does not need positions, so it is read fast and only a file
+    with a problem goes through `_read` to say where the problem is.
+    """
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:  # any problem: the located loader reports it properly
+        return None
+    if not isinstance(data, dict) or set(data) - {"kind", *GROUPS} or "kind" not in data:
+        return None
+    out: dict[str, dict[str, dict[str, str]]] = {group: {} for group in GROUPS}
+    for group in GROUPS:
+        entries = data.get(group) or {}
+        if not isinstance(entries, dict):
+            return None
+        for key, text in entries.items():
+            if not isinstance(text, dict) or set(text) != set(LANGUAGES):
+                return None
+            if not all(isinstance(v, str) and v.strip() for v in text.values()):
+                return None
+            out[group][str(key)] = {lang: text[lang].strip() for lang in LANGUAGES}
+    return out
+
+
+@functools.cache
+def _load(path: Path, mtime: float) -> dict[str, dict[str, dict[str, str]]]:
+    fast = _read_fast(path)
+    if fast is not None:
+        return fast
+    problems = ProblemList()
+    result = _read(path, problems)
+    problems.raise_if_any()
+    return result
+
+
 def load_texts(folders: list[Path]) -> ReportTexts:
     """Merge texts.yaml from the bundled folder (last in `folders`) up to the user's (first)."""
-    problems = ProblemList()
     merged: dict[str, dict[str, dict[str, str]]] = {group: {} for group in GROUPS}
     for folder in reversed(folders):
         path = folder / "texts.yaml"
         if path.is_file():
-            for group, entries in _read(path, problems).items():
+            for group, entries in _load(path, path.stat().st_mtime).items():
                 merged[group].update(entries)
-    problems.raise_if_any()
     return ReportTexts(merged)

@@ -1,0 +1,114 @@
+"""How much of a report's time is ours, and how fast `diagnose --help` starts.
+
+Run: .venv/bin/python bench/report_speed.py [--runs N]
+
+Prints, from one run of this script:
+1. `diagnose report DEMO -o FILE` against a bare WeasyPrint render of the very same HTML and
+   CSS (both as fresh processes, so both pay Python start-up and `import weasyprint`);
+2. the in-process split: our stages (load answers, rules, context, charts, templates) against
+   WeasyPrint's layout and PDF writing;
+3. `diagnose --help` against a bare click command with one option.
+Medians of N runs. This is a benchmark, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from diagnose.answers import load_answers
+from diagnose.report.render import build_html, diagnosis_for
+from diagnose.resources import examples_dir
+
+DEMO = examples_dir() / "engineering-equipment.yaml"
+PY = sys.executable
+DIAGNOSE = [PY, "-m", "diagnose"]
+
+BARE_WEASYPRINT = """
+import sys
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+html, css, base, out = sys.argv[1:5]
+fonts = FontConfiguration()
+sheet = CSS(string=open(css, encoding="utf-8").read(), base_url=base, font_config=fonts)
+HTML(string=open(html, encoding="utf-8").read(), base_url=base).write_pdf(out, stylesheets=[sheet], font_config=fonts)
+"""
+
+BARE_CLICK = """
+import click
+
+@click.command()
+@click.option("--lang")
+def main(lang):
+    "A bare command."
+
+main()
+"""
+
+
+def wall(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    runs = parser.parse_args().runs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # the exact HTML and CSS the report renders (stylesheet kept apart, as in the PDF path)
+        diagnosis = diagnosis_for(DEMO)
+        html, context, folders, brand = build_html(diagnosis, inline_css=False)
+        from diagnose.report.html import stylesheets
+
+        css_file, extra = stylesheets(context, folders, brand.css())
+        (folder / "r.html").write_text(html, encoding="utf-8")
+        (folder / "r.css").write_text(css_file.read_text(encoding="utf-8") + extra, encoding="utf-8")
+        base = folders[-1].as_uri() + "/"
+
+        ours = wall([*DIAGNOSE, "report", str(DEMO), "-o", str(folder / "a.pdf")], runs)
+        bare = wall([PY, "-c", BARE_WEASYPRINT, str(folder / "r.html"), str(folder / "r.css"), base,
+                     str(folder / "b.pdf")], runs)
+        print(f"diagnose report (whole command)     {ours * 1000:7.0f} ms")
+        print(f"bare WeasyPrint, same HTML and CSS   {bare * 1000:7.0f} ms")
+        print(f"ratio report / bare WeasyPrint       {ours / bare:7.2f}")
+
+        # in-process split: our stages vs WeasyPrint (imported before timing, as in a batch worker)
+        from diagnose.report.pdf import ReportFetcher, html_to_pdf
+
+        stage_ours, stage_pdf = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            answers = load_answers(DEMO)
+            diagnosis = diagnosis_for(answers)
+            html, context, folders, brand = build_html(diagnosis, inline_css=False)
+            middle = time.perf_counter()
+            css_file, extra = stylesheets(context, folders, brand.css())
+            html_to_pdf(html, base, css_file, extra, ReportFetcher(folders, [brand.logo] if brand.logo else []))
+            stage_ours.append(middle - start)
+            stage_pdf.append(time.perf_counter() - middle)
+        mine, pdf = statistics.median(stage_ours), statistics.median(stage_pdf)
+        print(f"our stages (load, rules, context, charts, templates)  {mine * 1000:6.0f} ms")
+        print(f"WeasyPrint layout and PDF                             {pdf * 1000:6.0f} ms")
+        print(f"our share of the report's time                        {mine / (mine + pdf) * 100:6.1f} %")
+
+    helped = wall([*DIAGNOSE, "--help"], runs)
+    bare_click = wall([PY, "-c", BARE_CLICK, "--help"], runs)
+    print(f"diagnose --help                      {helped * 1000:7.0f} ms")
+    print(f"bare click command --help            {bare_click * 1000:7.0f} ms")
+    print(f"ratio --help / bare click            {helped / bare_click:7.2f}")
+
+
+if __name__ == "__main__":
+    main()
