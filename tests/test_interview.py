@@ -184,8 +184,8 @@ def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
     hours = ["4", "3", "5", "1", "2", "na"]
     result = run(["--resume", str(path)], "\n".join(["18", "y", *hours, ""]) + "\n")
     assert result.exit_code == 0, result.output + result.stderr
-    assert result.output.count("That change makes 6 more question(s) relevant.") == 1
-    assert "more question(s) relevant" not in result.output.split("relevant.", 1)[1]
+    assert result.output.count("Questions added by this change: 6.") == 1
+    assert "Questions added" not in result.output.split("Questions added by this change: 6.", 1)[1]
     assert "not asked given current answers; the report ignores it" in result.output
     answers = load_answers(path)
     assert answers.values["time_study_done"] == "yes"
@@ -256,7 +256,7 @@ def test_declining_the_report_says_how_to_make_it(tmp_path):
 
 
 def test_report_import_is_warmed_in_the_background():
-    from diagnose.interview.run import report_available, warm_report_import
+    from diagnose.interview.prerender import report_available, warm_report_import
 
     if not report_available():
         assert warm_report_import() is None
@@ -267,3 +267,23 @@ def test_report_import_is_warmed_in_the_background():
     import sys
 
     assert "weasyprint" in sys.modules
+
+
+def test_prerendered_pdf_is_used_only_while_the_answers_are_unchanged(tmp_path):
+    from diagnose.interview.prerender import Prerender, report_available
+
+    if not report_available():
+        pytest.skip("the report module is not installed")
+    path = complete_copy(tmp_path)
+    prerender = Prerender(path)
+    try:
+        prerender.start()
+        assert prerender.take(tmp_path / "a.pdf")
+        assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+        path.write_text(path.read_text(encoding="utf-8").replace("active_clients: 160", "active_clients: 170"),
+                        encoding="utf-8")
+        assert not prerender.take(tmp_path / "b.pdf")  # stale: the caller renders again
+        assert not (tmp_path / "b.pdf").exists()
+    finally:
+        prerender.close()
+    assert not prerender.folder.exists()

@@ -372,8 +372,9 @@ class RichFrontEnd:
     def review(self, sections: list[ReviewSection]) -> str:
         styles = {"title": "bold", "item": "", "hidden": "fg:ansibrightblack", "missing": "fg:ansired"}
         self.say()
+        width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 1)
         for style, line in review_lines(sections, self.lang):
-            self.say(line, styles[style])
+            self.say(textwrap.fill(line, width, subsequent_indent=" " * 6) if line else "", styles[style])
         self.say()
         return self.q.text(ui("iv_review_prompt", self.lang), qmark="?", style=self.style).unsafe_ask()
 

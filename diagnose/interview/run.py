@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.util
 import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import click
 
 from diagnose.answers import AnswerSet, answers_from_document
 from diagnose.errors import Location, Problem, ProblemList, UserError
+from diagnose.interview.prerender import REPORT_MODULE, Prerender, report_available, warm_report_import
 from diagnose.interview.prompts import PlainFrontEnd, RichFrontEnd, _isatty
 from diagnose.interview.session import Session, new_answer_set
 from diagnose.questionnaire import Questionnaire, load_questionnaire
@@ -33,9 +33,6 @@ from diagnose.yamlio import load_document
 
 EXIT_INTERRUPTED = 130
 EXIT_END_OF_INPUT = 1
-REPORT_MODULE = "diagnose.report.render"
-# what a PDF needs imported; WeasyPrint's import alone takes about a second
-WARM_MODULES = ("weasyprint", REPORT_MODULE, "diagnose.report.pdf")
 
 
 class Interrupted(BaseException):
@@ -145,33 +142,13 @@ def _load_for_resume(path: Path, questionnaire: Questionnaire | None) -> AnswerS
     return answers
 
 
-# ── warming the report's import ──────────────────────────────────────────────────────
-def report_available() -> bool:
-    try:
-        return importlib.util.find_spec(REPORT_MODULE) is not None
-    except ImportError:
-        return False
-
-
-def warm_report_import() -> threading.Thread | None:
-    """Import WeasyPrint and the report module in the background (about a second of work),
-    so that the PDF offered at the end appears without the cold-start wait."""
-    if not report_available():
-        return None
-
-    def work() -> None:
-        with contextlib.suppress(Exception):
-            for name in WARM_MODULES:
-                importlib.import_module(name)
-
-    thread = threading.Thread(target=work, name="warm-report-import", daemon=True)
-    thread.start()
-    return thread
-
-
 # ── the loop ─────────────────────────────────────────────────────────────────────────
-def interview_loop(session: Session, front: Any, resumed: bool) -> None:
-    """Ask until the person finishes the review; every answer is saved as it is given."""
+def interview_loop(
+    session: Session, front: Any, resumed: bool, on_review: Callable[[], None] | None = None
+) -> None:
+    """Ask until the person finishes the review; every answer is saved as it is given.
+
+    `on_review` runs each time the review is shown (the answers are complete then)."""
     lang = session.lang
     questionnaire = session.questionnaire
     front.intro(questionnaire.title.get(lang, questionnaire.id), questionnaire.intro.get(lang, ""))
@@ -184,6 +161,8 @@ def interview_loop(session: Session, front: Any, resumed: bool) -> None:
             front.say(ui("iv_resuming", lang, number=view.number, total=view.total))
     while True:
         if session.current is None:
+            if on_review is not None and not session.missing():
+                on_review()
             choice = front.review(session.review())
             if choice is None:
                 raise EOFError
@@ -222,7 +201,7 @@ def interview_loop(session: Session, front: Any, resumed: bool) -> None:
             front.say(ui("iv_newly_relevant", lang, count=len(pending)))
 
 
-def offer_report(session: Session, front: Any) -> None:
+def offer_report(session: Session, front: Any, prerender: Prerender | None = None) -> None:
     """Offer the PDF when the report module is installed; otherwise say how to make it."""
     lang, path = session.lang, session.path
     later = ui("iv_report_later", lang, path=path)
@@ -236,10 +215,11 @@ def offer_report(session: Session, front: Any) -> None:
     if not wanted:
         front.say(later)
         return
-    render = importlib.import_module(REPORT_MODULE)
     pdf = path.with_suffix(".pdf")
     try:
-        render.write_report(path, pdf, lang=session.answers.language)
+        if prerender is None or not prerender.take(pdf):
+            # the report's own language default: the one in the file, as `diagnose report` does
+            importlib.import_module(REPORT_MODULE).write_report(path, pdf)
     except UserError as exc:
         for problem in exc.problems:
             front.error(str(problem))
@@ -270,20 +250,27 @@ def run_interview(
     session = Session(answers, path, lang)
     guard = SignalGuard()
     session.critical = guard.critical
+    prerender: Prerender | None = None
     if use_plain(plain):
         front: Any = PlainFrontEnd(lang)
     else:
         front = RichFrontEnd(lang, session.preview)
-        warm_report_import()
+        if warm_report_import() is not None:
+            prerender = Prerender(path)
     guard.install()
     try:
-        interview_loop(session, front, resumed)
-    except (KeyboardInterrupt, Interrupted, EOFError) as exc:
-        return _stopped(session, exc)
+        try:
+            interview_loop(session, front, resumed, prerender.start if prerender else None)
+        except (KeyboardInterrupt, Interrupted, EOFError) as exc:
+            return _stopped(session, exc)
+        front.say(ui("iv_saved", lang, path=path))
+        offer_report(session, front, prerender)
+    except (KeyboardInterrupt, Interrupted, EOFError):
+        return EXIT_INTERRUPTED  # at the report offer: every answer is already saved
     finally:
         guard.restore()
-    front.say(ui("iv_saved", lang, path=path))
-    offer_report(session, front)
+        if prerender is not None:
+            prerender.close()
     return 0
 
 
