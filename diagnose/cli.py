@@ -206,6 +206,35 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
     click.echo(explain_text(diagnosis, lang or str(diagnosis.company.get("language") or "ru")), nl=False)
 
 
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out-dir", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="The folder for the reports, the summary and the portfolio overview (created if missing).")
+@click.option("-j", "--jobs", type=int, default=None,
+              help="Processes to run in parallel (default: all cores; 1 runs in this process).")
+@click.option("--format", "formats", default="pdf", show_default=True, metavar="FORMATS",
+              help="Comma-separated formats to write for every input: pdf, html, json.")
+@click.option("--lang", type=LANGS, default=None, help="Language of the reports (default: each answer file's).")
+@click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Base name of the summary table: FILE.csv and FILE.json (default: OUT_DIR/summary).")
+@click.option("--force", is_flag=True, help="Overwrite reports that already exist.")
+@QUESTIONNAIRE_OPTION
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="Override a rulebook parameter for every input (repeatable).")
+def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str, lang: str | None,
+          summary: Path | None, force: bool, questionnaire_file: Path | None, sets: tuple[str, ...]) -> None:
+    """Write reports for many answer files and response tables at once.
+
+    INPUTS are answer files, folders (searched recursively), globs and CSV tables
+    exported from online forms (one row per company). A bad input never stops the
+    others: each failure is printed with its located problem. Exit 0 when every input
+    succeeded, 1 when some failed, 2 for a usage error, 130 when interrupted.
+    """
+    from diagnose.batch.runner import run_batch
+
+    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, questionnaire_file, sets))
+
 def main() -> None:
     cli(prog_name="diagnose")
 

@@ -418,6 +418,13 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         except OSError:
             pass
         raise UserError(Problem(Location(str(path)), f"cannot write: {exc.strerror}")) from None
+    except BaseException:
+        # interrupted (Ctrl-C, or SIGTERM turned into an exception): leave no temporary file
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _umask() -> int:

@@ -130,13 +130,8 @@ def _rows(text: str, columns: dict[str, tuple[str, str]]) -> list[list[str]]:
     return best
 
 
-def read_table(path: str | Path, questionnaire: Questionnaire, display: str | None = None) -> list[TableRow]:
-    """Read a CSV export into one answer document per data row.
-
-    Problems with the table as a whole (no header, unknown columns) raise UserError;
-    problems with a row's answers are left for the answer checker, per row.
-    """
-    name = display or str(path)
+def _load(path: str | Path, questionnaire: Questionnaire, name: str) -> tuple[list[list[str]], list[tuple[int, str, str]]]:
+    """The table's rows (header first) and the column plan; table-wide problems raise."""
     text = read_text(path, name)
     if not text.strip():
         raise UserError(Problem(Location(name, 1, 1), "file is empty, expected a header row and one row per company"))
@@ -170,7 +165,24 @@ def read_table(path: str | Path, questionnaire: Questionnaire, display: str | No
     if "company" not in seen:
         problems.add(Location(name, 1, 1, "columns"), "no 'company' column; expected one naming each company")
     problems.raise_if_any()
+    return rows, plan
 
+
+def count_rows(path: str | Path, questionnaire: Questionnaire, display: str | None = None) -> int:
+    """How many companies `read_table` would return (0 when the table has no rows);
+    table-wide problems raise UserError, row problems are left for `read_table`."""
+    rows, _ = _load(path, questionnaire, display or str(path))
+    return sum(1 for row in rows[1:] if any(cell.strip() for cell in row))
+
+
+def read_table(path: str | Path, questionnaire: Questionnaire, display: str | None = None) -> list[TableRow]:
+    """Read a CSV export into one answer document per data row.
+
+    Problems with the table as a whole (no header, unknown columns) raise UserError;
+    problems with a row's answers are left for the answer checker, per row.
+    """
+    name = display or str(path)
+    rows, plan = _load(path, questionnaire, name)
     specials = _special_words(questionnaire)
     result: list[TableRow] = []
     line = 1

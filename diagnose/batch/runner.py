@@ -1,0 +1,265 @@
+"""`diagnose batch`: many inputs -> many reports, in parallel, with a summary.
+
+The parent process only plans: it expands the inputs, counts the rows of tables, checks
+the options (a bad --set is a usage error before anything runs) and gives each input a
+unique stem for its output names. Reading, checking, evaluating and rendering happen in
+worker processes (`diagnose.batch.worker`); the parent never imports WeasyPrint before
+the workers are forked, and workers are recycled (`maxtasksperchild`) because native
+memory grows with every PDF. `--jobs 1` runs everything in this process.
+
+Ctrl-C or SIGTERM stops the pool: finished outputs stay, the workers delete the outputs
+of the inputs they were in the middle of, and the summary lists what was finished.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from diagnose.batch.inputs import expand_inputs, is_table
+from diagnose.batch.naming import slug
+from diagnose.batch.worker import BatchOptions, ItemResult, Task, init_worker, process, run_task, warm
+from diagnose.errors import Location, Problem, UserError
+
+FORMATS = ("pdf", "html", "json")
+EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+# Recycle a worker after this many inputs: WeasyPrint's native memory grows ~0.3 MB per
+# PDF and is only returned when the process ends; 20 keeps the peak flat whatever the
+# batch size, and re-warming a worker costs about one report in twenty.
+TASKS_PER_WORKER = 20
+
+
+@dataclass
+class BatchRun:
+    """The outcome of a run: one result per planned input, in input order."""
+
+    results: list[ItemResult]
+    interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_SOME_FAILED if any(r.status != "ok" for r in self.results) else EXIT_OK
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'pdf,json' -> ('pdf', 'json'); an unknown format is a usage error."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise UserError(Problem(Location("--format"), f"'{text}' is not a list of formats; expected some of: "
+                                                      f"{', '.join(FORMATS)}, separated by commas"))
+    return tuple(dict.fromkeys(names))
+
+
+def plan(inputs: list[str], questionnaire_file: str | None = None) -> list[Task]:
+    """One task per answer file and per table row, each with a unique output stem."""
+    files = expand_inputs(inputs)
+    tasks: list[Task] = []
+    used: dict[str, int] = {}
+    for path in files:
+        stem = _unique_stem(path.stem, used)
+        if is_table(path):
+            rows = _row_count(path, questionnaire_file)
+            if rows:
+                tasks += [Task(str(path), row, stem) for row in range(rows)]
+                continue
+            # a table that cannot be read at all is one failed input (the worker says why)
+            tasks.append(Task(str(path), None, stem))
+        else:
+            tasks.append(Task(str(path), None, stem))
+    return tasks
+
+
+def _unique_stem(stem: str, used: dict[str, int]) -> str:
+    """Two inputs called `answers.yaml` in different folders get `answers` and `answers-2`."""
+    key = slug(stem, 40)
+    used[key] = used.get(key, 0) + 1
+    if used[key] == 1:
+        return stem
+    return f"{slug(stem, 36)}-{used[key]}"
+
+
+def _row_count(path: Path, questionnaire_file: str | None) -> int:
+    from diagnose.batch.tables import count_rows
+    from diagnose.questionnaire import load_questionnaire
+    from diagnose.resources import questionnaire_path
+
+    try:
+        return count_rows(path, load_questionnaire(questionnaire_file or questionnaire_path()), str(path))
+    except UserError:
+        return 0
+
+
+def check_overrides(sets: tuple[str, ...], questionnaire_file: str | None) -> dict:
+    """--set NAME=VALUE checked against the rulebook here, so a typo is a usage error."""
+    if not sets:
+        return {}
+    from diagnose.questionnaire import load_questionnaire
+    from diagnose.resources import questionnaire_path, rulebook_path
+    from diagnose.rules.params import parameter_values
+    from diagnose.rules.rulebook import load_rulebook
+
+    questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
+    rulebook = load_rulebook(rulebook_path(questionnaire.id), questionnaire)
+    return parameter_values(rulebook, sets)
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(Problem(Location(str(out_dir)), "--out-dir: not a folder; expected a folder for the reports"))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(Problem(Location(str(out_dir)), f"--out-dir: cannot create the folder: {exc.strerror}")) from None
+
+
+# ------------------------------------------------------------------ running
+
+
+def _in_process(tasks: list[Task], options: BatchOptions) -> Iterator[tuple[int, ItemResult]]:
+    warm(options)
+    for index, task in enumerate(tasks):
+        yield index, process(task, options)
+
+
+def _indexed(args: tuple[int, Task, BatchOptions]) -> tuple[int, ItemResult]:
+    index, task, options = args
+    return index, run_task((task, options))
+
+
+def execute(tasks: list[Task], options: BatchOptions, jobs: int,
+            on_result: Callable[[int, ItemResult], None] = lambda i, r: None) -> BatchRun:
+    """Run every task; `on_result` sees each result as it arrives. Ctrl-C and SIGTERM
+    end the run early with `interrupted` set; unfinished inputs are `not_run`."""
+    results = [ItemResult(t.path, None if t.row is None else t.row + 1, "not_run") for t in tasks]
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    pool = None
+    interrupted = False
+    try:
+        if jobs <= 1 or len(tasks) <= 1:
+            stream: Iterator[tuple[int, ItemResult]] = _in_process(tasks, options)
+        else:
+            pool = multiprocessing.get_context("fork").Pool(
+                processes=min(jobs, len(tasks)), initializer=init_worker, initargs=(options,),
+                maxtasksperchild=TASKS_PER_WORKER,
+            )
+            stream = pool.imap_unordered(_indexed, [(i, t, options) for i, t in enumerate(tasks)], chunksize=1)
+        for index, result in stream:
+            results[index] = result
+            on_result(index, result)
+    except KeyboardInterrupt:
+        interrupted = True
+        if pool is not None:
+            # SIGTERM to the workers: each removes the outputs of the input it was working on
+            pool.terminate()
+    finally:
+        if pool is not None:
+            if not interrupted:
+                pool.close()
+            pool.join()
+        signal.signal(signal.SIGTERM, previous)
+    return BatchRun(results, interrupted)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+# ------------------------------------------------------------------ the terminal
+
+
+class Progress:
+    """A one-line progress counter on a terminal; silent in pipes and on CI. Failures are
+    always printed, one line each, with the located problem."""
+
+    def __init__(self, total: int, stream: TextIO, show: bool | None = None) -> None:
+        self.total, self.stream = total, stream
+        self.done = self.failed = 0
+        if show is None:
+            show = stream.isatty() and not os.environ.get("CI")
+        self.show = show
+
+    def update(self, index: int, result: ItemResult) -> None:
+        self.done += 1
+        if result.status != "ok":
+            self.failed += 1
+            self._clear()
+            first = result.errors[0] if result.errors else result.input
+            more = f" (and {len(result.errors) - 1} more problems)" if len(result.errors) > 1 else ""
+            print(f"failed: {first}{more}", file=self.stream, flush=True)
+        if self.show:
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
+            if self.failed:
+                line += f", {self.failed} failed"
+            print("\r" + line, end="", file=self.stream, flush=True)
+
+    def _clear(self) -> None:
+        if self.show:
+            print("\r\033[K", end="", file=self.stream)
+
+    def finish(self) -> None:
+        if self.show:
+            self._clear()
+            self.stream.flush()
+
+
+def run_batch(
+    inputs: list[str],
+    out_dir: Path,
+    formats: str = "pdf",
+    jobs: int | None = None,
+    lang: str | None = None,
+    summary: Path | None = None,
+    force: bool = False,
+    questionnaire_file: Path | None = None,
+    sets: tuple[str, ...] = (),
+    progress: bool | None = None,
+    stream: TextIO | None = None,
+) -> int:
+    """The batch command: plan, run, write the summary and the portfolio; the exit code."""
+    from diagnose.batch.summary import summary_paths, write_portfolio, write_summary
+
+    stream = stream or sys.stderr
+    chosen = parse_formats(formats)
+    if jobs is not None and jobs < 1:
+        raise UserError(Problem(Location("--jobs"), f"{jobs} is not a number of processes; expected 1 or more"))
+    qfile = str(questionnaire_file) if questionnaire_file else None
+    if qfile:
+        from diagnose.questionnaire import load_questionnaire
+
+        load_questionnaire(qfile)  # a broken questionnaire is a usage error, before any work
+    overrides = check_overrides(sets, qfile)
+    tasks = plan(inputs, qfile)
+    prepare_out_dir(out_dir)
+    options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides)
+    bar = Progress(len(tasks), stream, progress)
+    run = execute(tasks, options, jobs or os.cpu_count() or 1, bar.update)
+    bar.finish()
+
+    csv_path, json_path = summary_paths(summary, out_dir)
+    write_summary(run.results, csv_path, json_path)
+    ok = [r for r in run.results if r.status == "ok"]
+    failed = [r for r in run.results if r.status == "failed"]
+    if run.interrupted:
+        print(f"Interrupted: {len(ok)} of {len(tasks)} inputs finished, their outputs are kept in {out_dir}; "
+              f"{len(failed)} failed, {len(tasks) - len(ok) - len(failed)} not run.", file=stream)
+        for result in ok:
+            print(f"finished: {result.input}" + (f" (row {result.row})" if result.row else "")
+                  + f" -> {', '.join(result.outputs)}", file=stream)
+        print(f"Summary: {csv_path}, {json_path}", file=stream)
+        return run.exit_code
+    portfolio = write_portfolio(run.results, out_dir, chosen, lang)
+    print(f"{len(ok)} of {len(tasks)} inputs written to {out_dir}"
+          + (f"; {len(failed)} failed" if failed else "") + ".", file=stream)
+    print(f"Summary: {csv_path}, {json_path}; portfolio: {', '.join(str(p) for p in portfolio)}", file=stream)
+    return run.exit_code

@@ -1,0 +1,271 @@
+"""One batch input -> its outputs: read, check, evaluate, render, write. Runs in a worker.
+
+Everything a worker needs more than once is loaded once per process and kept: the
+questionnaire and rulebook, the brand, parsed tables, and (when PDFs are made) WeasyPrint
+itself with its fonts warmed by a tiny render. A worker never raises for a bad input: it
+returns an `ItemResult` with the located problems. An interruption (SIGTERM from the
+parent stopping the pool, or Ctrl-C when running in-process) unwinds through `process`,
+which deletes the outputs of the unfinished input, so an input has all its outputs or none.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from diagnose.errors import Location, Problem, ProblemList, UserError
+from diagnose.questionnaire import Questionnaire, load_questionnaire
+from diagnose.resources import questionnaire_path
+
+Text = dict[str, str]
+
+
+class Interrupted(BaseException):
+    """SIGTERM inside a worker: unwind (deleting unfinished outputs), then exit."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every input is processed with (picklable: it is sent to the workers)."""
+
+    out_dir: str
+    formats: tuple[str, ...] = ("pdf",)
+    lang: str | None = None
+    force: bool = False
+    questionnaire_file: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One input to process: a file, or a table's row (0-based among its data rows)."""
+
+    path: str
+    row: int | None
+    stem: str  # the input's part of the output names, unique within the run
+
+    @property
+    def label(self) -> str:
+        return self.path if self.row is None else f"{self.path} (row {self.row + 1})"
+
+
+@dataclass
+class ItemResult:
+    """What became of one input; the summary and the portfolio are made from these."""
+
+    input: str
+    row: int | None  # 1-based data row of a table, None for an answer file
+    status: str  # "ok", "failed" or "not_run"
+    company: str = ""
+    language: str = ""
+    errors: list[str] = field(default_factory=list)
+    roles_added: list[str] = field(default_factory=list)
+    proposed_roles: list[str] = field(default_factory=list)
+    assortment_expansion: str = ""
+    support: str = ""
+    support_title: Text = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)  # fired rule ids
+    rule_titles: dict[str, Text] = field(default_factory=dict)  # every rule's title, in order
+    outputs: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ per-process state
+
+_STATE: dict[str, Any] = {}
+_IN_TASK = False
+
+
+def init_worker(options: BatchOptions) -> None:
+    """Pool initializer: own signals, then load and warm everything once per process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
+    signal.signal(signal.SIGTERM, _on_term)
+    warm(options)
+
+
+def _on_term(signum: int, frame: object) -> None:
+    if _IN_TASK:
+        raise Interrupted()
+    os._exit(128 + signum)  # idle: nothing to clean up
+
+
+def warm(options: BatchOptions) -> None:
+    """Load the questionnaire, rulebook, brand and templates; import and warm WeasyPrint."""
+    from diagnose.report.brand import load_brand
+
+    questionnaire = _default_questionnaire(options)
+    if questionnaire is not None:
+        from diagnose.rules.evaluate import bundled_rulebook
+
+        bundled_rulebook(questionnaire)
+    _STATE["brand"] = load_brand(None)
+    if "pdf" in options.formats:
+        _warm_pdf()
+
+
+def _warm_pdf() -> None:
+    """Import WeasyPrint and lay out a line in the report's fonts, so that the first real
+    report does not pay for Pango, fontconfig and font loading."""
+    from diagnose.report.html import STYLESHEET, find_file, template_folders
+    from diagnose.report.pdf import ReportFetcher, html_to_pdf
+
+    folders = template_folders(None)
+    html = '<p>Проверка шрифтов <b>Fonts</b> <i>→ ≠</i></p><p style="font-family: \'PT Serif\'">A</p>'
+    html_to_pdf(html, folders[-1].as_uri() + "/", find_file(folders, STYLESHEET), "", ReportFetcher(folders))
+
+
+def _questionnaire(path: str | Path) -> Questionnaire:
+    key = f"questionnaire:{Path(path).resolve()}"
+    if key not in _STATE:
+        _STATE[key] = load_questionnaire(path)
+    return _STATE[key]
+
+
+def _default_questionnaire(options: BatchOptions) -> Questionnaire | None:
+    if options.questionnaire_file:
+        return _questionnaire(options.questionnaire_file)
+    path = questionnaire_path()
+    return _questionnaire(path) if path.exists() else None
+
+
+def _table_rows(path: str, questionnaire: Questionnaire) -> list[Any]:
+    """A table's rows, read once per process (every row of a table is its own task)."""
+    from diagnose.batch.tables import read_table
+
+    stat = os.stat(path)
+    key = f"table:{Path(path).resolve()}:{stat.st_mtime_ns}:{stat.st_size}:{id(questionnaire)}"
+    if key not in _STATE:
+        try:
+            _STATE[key] = read_table(path, questionnaire)
+        except UserError as exc:
+            _STATE[key] = exc
+    cached = _STATE[key]
+    if isinstance(cached, UserError):
+        raise cached
+    return cached
+
+
+# ------------------------------------------------------------------ one input
+
+
+def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
+    """The input's checked answers; UserError with every located problem otherwise."""
+    from diagnose.answers import answers_from_document
+    from diagnose.batch.inputs import is_table
+    from diagnose.yamlio import load_document
+
+    problems = ProblemList()
+    if is_table(task.path):
+        questionnaire = _default_questionnaire(options)
+        if questionnaire is None:
+            raise UserError(Problem(Location(task.path), "no questionnaire to read the table with; pass --questionnaire"))
+        rows = _table_rows(task.path, questionnaire)
+        if task.row is None or task.row >= len(rows):
+            raise UserError(Problem(Location(task.path), "the table changed while it was being processed"))
+        document = rows[task.row].document
+    else:
+        document = load_document(task.path)
+        questionnaire = None
+        if options.questionnaire_file:
+            questionnaire = _questionnaire(options.questionnaire_file)
+        elif isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
+            named = questionnaire_path(document.data["questionnaire"])
+            if named.exists():
+                questionnaire = _questionnaire(named)
+    answers = answers_from_document(document, problems, questionnaire)
+    problems.raise_if_any()
+    assert answers is not None
+    return answers
+
+
+def output_paths(task: Task, options: BatchOptions, company: str) -> list[Path]:
+    from diagnose.batch.naming import output_stem
+
+    stem = output_stem(company or "company", task.stem, task.row)
+    return [Path(options.out_dir) / f"{stem}.{fmt}" for fmt in options.formats]
+
+
+def process(task: Task, options: BatchOptions) -> ItemResult:
+    """Read, check, evaluate, render and write one input; never raises for bad input."""
+    global _IN_TASK
+    result = ItemResult(task.path, None if task.row is None else task.row + 1, "failed")
+    written: list[Path] = []
+    _IN_TASK = True
+    try:
+        _process(task, options, result, written)
+        result.status = "ok"
+    except UserError as exc:
+        result.errors = [str(p) for p in exc.problems]
+    except (KeyboardInterrupt, Interrupted):
+        _remove(written)
+        raise
+    except Exception as exc:  # a bug must not stop the other inputs; say where it happened
+        result.errors = [f"{task.label}: internal error while processing: {type(exc).__name__}: {exc}"]
+    finally:
+        _IN_TASK = False
+    if result.status != "ok":
+        _remove(written)
+        result.outputs = []
+    return result
+
+
+def _process(task: Task, options: BatchOptions, result: ItemResult, written: list[Path]) -> None:
+    from diagnose.report.render import report_bytes
+    from diagnose.rules.evaluate import bundled_rulebook, evaluate
+    from diagnose.yamlio import atomic_write_bytes
+
+    answers = read_answers(task, options)
+    result.company = answers.company
+    result.language = answers.language
+    targets = output_paths(task, options, answers.company)
+    if not options.force:
+        for target in targets:
+            if target.exists():
+                raise UserError(Problem(Location(str(target)),
+                                        f"already exists (the output of {task.label}); pass --force to overwrite it"))
+    diagnosis = evaluate(answers, bundled_rulebook(answers.questionnaire), dict(options.overrides))
+    _describe(diagnosis, result)
+    brand = _STATE.get("brand")
+    # render every format before writing any: a failed render leaves no outputs behind
+    rendered = [report_bytes(diagnosis, fmt, options.lang, brand).data for fmt in options.formats]
+    # the writes are quick: hold Ctrl-C/SIGTERM back until all formats are in place, so an
+    # interruption finds an input with all its outputs or (after `_remove`) none
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        for target, data in zip(targets, rendered, strict=True):
+            atomic_write_bytes(target, data)
+            written.append(target)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    result.outputs = [str(t) for t in targets]
+
+
+def _describe(diagnosis: Any, result: ItemResult) -> None:
+    """The proposed structure in short, for the summary and the portfolio."""
+    result.roles_added = [r.id for r in diagnosis.proposed_structure if r.change == "new"]
+    result.proposed_roles = [r.id for r in diagnosis.proposed_structure if r.change != "removed"]
+    result.assortment_expansion = diagnosis.owner_of("assortment_expansion") or ""
+    result.support = diagnosis.support.mode
+    result.support_title = dict(diagnosis.support.title)
+    result.findings = [f.rule_id for f in diagnosis.findings if f.status == "fired"]
+    result.rule_titles = {f.rule_id: dict(f.title) for f in diagnosis.findings}
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def run_task(args: tuple[Task, BatchOptions]) -> ItemResult:
+    """Pool entry point. An interruption ends the worker quietly (no traceback) after
+    `process` has removed the unfinished input's outputs."""
+    task, options = args
+    try:
+        return process(task, options)
+    except Interrupted:
+        os._exit(128 + signal.SIGTERM)
