@@ -287,3 +287,44 @@ def test_prerendered_pdf_is_used_only_while_the_answers_are_unchanged(tmp_path):
     finally:
         prerender.close()
     assert not prerender.folder.exists()
+
+
+MINI = str(FIXTURES / "mini.questionnaire.yaml")
+
+
+def test_defaults_optional_questions_and_messages_of_other_types(tmp_path):
+    out = tmp_path / "mini.yaml"
+    lines = ["Acme", "", "", "", "",
+             "",          # plan: the default, b
+             "",          # budget: optional, skipped
+             "7", "4",    # scale 1–5
+             "this is far too long", "short", ""]
+    result = run(["-o", str(out), "--lang", "en", "--questionnaire", MINI], "\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Enter = Plan B" in result.output
+    assert "Enter = skip" in result.output
+    assert "! 7 is above the maximum 5 (scale 1–5)" in result.output
+    assert "! text has 20 characters, more than the 10 allowed" in result.output
+    answers = load_answers(out, load_questionnaire_file())
+    assert answers.values == {"plan": "b", "satisfaction": 4, "note": "short"}
+
+
+def load_questionnaire_file():
+    from diagnose.questionnaire import load_questionnaire
+
+    return load_questionnaire(MINI)
+
+
+def test_resume_with_another_questionnaire_and_a_new_output(tmp_path):
+    first = tmp_path / "first.yaml"
+    run(["-o", str(first), "--lang", "en", "--questionnaire", MINI], "Acme\n\n\n\n\n1\n")
+    # without the questionnaire the file's id is unknown: a located message says what to do
+    result = run(["--resume", str(first)], "")
+    assert result.exit_code == 2
+    assert "unknown questionnaire 'interview-mini'" in result.stderr
+    second = tmp_path / "second.yaml"
+    result = run(["--resume", str(first), "-o", str(second), "--questionnaire", MINI], "12,5\nok\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "Continuing at question 2 of 3." in result.output  # plan a: no satisfaction question
+    assert load_answers(second, load_questionnaire_file()).values == {"plan": "a", "budget": 12.5, "note": "ok"}
+    assert load_answers(first, load_questionnaire_file(), require_complete=False).values == {"plan": "a"}
