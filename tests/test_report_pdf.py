@@ -1,4 +1,7 @@
-"""The PDF a consultant hands over: its text, pages, fonts, metadata and outline, in both languages."""
+"""The PDF a consultant hands over: its text, pages, fonts, metadata and outline, in both languages.
+
+Made by the real pipeline (answer file -> rules -> report) for the bundled demo company.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ import io
 import pytest
 from pypdf import PdfReader
 from report_helpers import no_weasyprint_warnings, page_count, pdf_fonts, pdf_text
-from report_sample import sample_diagnosis
 
-from diagnose.report.render import report_bytes
+from diagnose.report.render import diagnosis_for, report_bytes
+from diagnose.resources import examples_dir
 
 SECTIONS = {
     "ru": ["Резюме", "Предлагаемая структура", "Главные рекомендации", "Диагностика по направлениям",
@@ -29,7 +32,7 @@ BOOK_RULES = [f"R{n}-" for n in range(1, 11)]
 
 @pytest.fixture(scope="module")
 def diagnosis():
-    return sample_diagnosis()
+    return diagnosis_for(examples_dir() / "engineering-equipment.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +48,9 @@ def test_pdf_holds_every_section_rule_and_the_company(pdfs, lang):
         assert heading.lower() in text.lower(), heading  # some headings are set in capitals
     for rule in BOOK_RULES:
         assert rule in text, rule
-    assert "C1-predictable-revenue-split" in text
+    assert "C4-hunter-farmer-split" in text
     assert "ООО «НордТермМаш»" in text
-    assert "Erokhin & Klimov, Client Base Management (2024), R3" in text
+    assert "Erokhin & Klimov, Client Base Management (2024), R1-assortment-owner" in text
 
 
 def test_pdf_shows_the_clients_own_answers_and_marks_dont_know(pdfs):

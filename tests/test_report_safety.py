@@ -15,8 +15,10 @@ from diagnose.report.charts import ChartRow, dimension_chart
 from diagnose.report.html import css_string
 from diagnose.report.orgchart import Box, org_chart
 from diagnose.report.pdf import ReportFetcher
-from diagnose.report.render import report_bytes
+from diagnose.report.render import diagnosis_for, report_bytes
 from diagnose.resources import templates_dir
+
+FIXTURES = Path(__file__).parent / "fixtures" / "report"
 
 EVIL = '<img src="file:///etc/hostname">'
 COLORS = {"primary": "#1f3a5f", "accent": "#c8553d", "muted": "#8a94a6"}
@@ -44,6 +46,22 @@ def test_markup_in_answers_is_neither_fetched_nor_rendered(evil_pdf):
     assert "<b>bold</b>" in text
     assert "<style>*{color:red}</style>http://example.com/x.png" in text.replace(" ", "")  # a URL may wrap
     assert "&lt;img" in evil_pdf.html and "<img src=\"file:///etc" not in evil_pdf.html
+
+
+def test_answer_file_with_markup_renders_text_and_fetches_nothing():
+    diagnosis = diagnosis_for(FIXTURES / "markup-answers.yaml")
+    with no_weasyprint_warnings():
+        rendered = report_bytes(diagnosis, "pdf", "en")
+    bundled = templates_dir().resolve().as_uri()
+    assert all(url.startswith(bundled) for url in rendered.fetcher.requests), rendered.fetcher.requests
+    assert rendered.fetcher.refused == []
+    text = pdf_text(rendered.data)
+    compact = text.replace(" ", "")
+    assert 'ООО <img src="file:///etc/hostname"> «Тест»' in text
+    assert '<linkrel="attachment"href="file:///etc/passwd">' in compact
+    assert "<style>*{color:red}</style>http://example.com/x.png" in compact
+    assert "<script>alert(1)</script>" in compact
+    assert "<script>" not in rendered.html and "<link rel" not in rendered.html
 
 
 def test_fetcher_serves_only_bundled_and_brand_files(tmp_path):
