@@ -328,3 +328,14 @@ def test_resume_with_another_questionnaire_and_a_new_output(tmp_path):
     assert "Continuing at question 2 of 3." in result.output  # plan a: no satisfaction question
     assert load_answers(second, load_questionnaire_file()).values == {"plan": "a", "budget": 12.5, "note": "ok"}
     assert load_answers(first, load_questionnaire_file(), require_complete=False).values == {"plan": "a"}
+
+
+def test_a_blank_template_file_can_be_filled_by_interview(tmp_path):
+    path = tmp_path / "t.yaml"
+    assert CliRunner().invoke(cli, ["template", "--lang", "en", "-o", str(path)]).exit_code == 0
+    result = run(["--resume", str(path)], "Acme\n2\n")
+    assert "Client company name" in result.output  # blank company: asked first
+    answers = load_answers(path, require_complete=False)
+    assert answers.meta["company"] == "Acme"
+    assert answers.values == {"company_stage": "growth"}
+    assert "# Which industry is the company's main business in?" in path.read_text(encoding="utf-8")

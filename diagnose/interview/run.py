@@ -131,14 +131,14 @@ def _load_for_resume(path: Path, questionnaire: Questionnaire | None) -> AnswerS
     meta = document.data.get("meta") if isinstance(document.data, dict) else None
     blank_company = isinstance(meta, dict) and "company" in meta and not str(meta["company"] or "").strip()
     if blank_company:
-        index = list(meta).index("company")
-        meta.pop("company")
+        meta["company"] = "?"  # passes the check; asked again below
     problems = ProblemList()
     answers = answers_from_document(document, problems, questionnaire, require_complete=False)
     problems.raise_if_any()
     assert answers is not None
     if blank_company:
-        meta.insert(index, "company", None)
+        meta["company"] = None
+        answers.meta.pop("company", None)
     return answers
 
 
