@@ -276,11 +276,24 @@ class RichFrontEnd:
     def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any]) -> None:
         """`?` and `<` work in lists as they do in text answers."""
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from questionary.prompts.common import InquirerControl
+
+        app = prompt.application
+        control = next((c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)), None)
+
+        def leave(event: Any, key: str) -> None:
+            # in a single-choice list, point at the entry and show it as the answer, so
+            # the line left on screen reads "Answer Help" rather than the instructions
+            if control is not None:
+                values = [getattr(c, "value", None) for c in control.choices]
+                if key in values:  # lists of several choices have no such entry
+                    control.pointed_at = values.index(key)
+                    control.is_answered = True
+            event.app.exit(result=exit_with(key))
 
         extra = KeyBindings()
         for key in (HELP, BACK):
-            extra.add(key, eager=True)(lambda event, key=key: event.app.exit(result=exit_with(key)))
-        app = prompt.application
+            extra.add(key, eager=True)(lambda event, key=key: leave(event, key))
         app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
 
     def _select(self, view: View) -> Reply:
