@@ -377,14 +377,15 @@ class _Builder:
         parents = {r.reports_to for r in roles}
         out = []
         for role in roles:
-            details = [self.headcount(role)]
+            note = self.tr(role.note)
+            # an unknown headcount with a note ("to be sized") says it once, in the note
+            details = [] if role.headcount is None and note else [self.headcount(role)]
             if proposed and role.change in ("new", "grown", "reduced", "removed"):
                 label = self.t[f"change_{role.change}"]
                 old = today.get(role.id)
                 if role.change in ("grown", "reduced") and old is not None and old.headcount is not None:
                     label += f" ({number(old.headcount, self.lang)} → {number(role.headcount, self.lang)})"
                 details.append(label)
-            note = self.tr(role.note)
             if note:
                 details.append(note)
             emphasis = "normal"
