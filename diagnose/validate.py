@@ -51,16 +51,18 @@ def kind_of(document: Document) -> str:
     data = document.data
     if "kind" in data:
         kind = data["kind"]
-        if kind not in KINDS:
-            line, column = None, None
+        if not isinstance(kind, str) or kind not in KINDS:
+            from diagnose.schema import describe
             from diagnose.yamlio import value_position
 
             line, column = value_position(data, "kind")
             raise UserError(
                 Problem(
                     Location(document.path, line, column, "kind"),
-                    f"unknown kind '{kind}'{did_you_mean(str(kind), KINDS)}; "
-                    f"expected one of: {', '.join(KINDS)}",
+                    f"unknown kind {describe(kind)}{did_you_mean(str(kind), KINDS)}; "
+                    f"expected one of: {', '.join(KINDS)}"
+                    if isinstance(kind, str)
+                    else f"expected one of: {', '.join(KINDS)}, got {describe(kind)}",
                 )
             )
         return str(kind)

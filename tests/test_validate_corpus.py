@@ -140,6 +140,9 @@ EXPECTED: dict[str, list[str]] = {
     "invalid/questionnaire/show-if-unknown-question.yaml": [
         "invalid/questionnaire/show-if-unknown-question.yaml:29:18: sections[0].questions[3].show_if: unknown name 'has_huntrs' in condition 'has_huntrs == 'yes'' (did you mean 'has_hunters'?)",
     ],
+    "invalid/questionnaire/unknown-kind.yaml": [
+        "invalid/questionnaire/unknown-kind.yaml:2:7: kind: unknown kind 'questionaire' (did you mean 'questionnaire'?); expected one of: questionnaire, rulebook, brand",
+    ],
     "invalid/questionnaire/unknown-question-key.yaml": [
         "invalid/questionnaire/unknown-question-key.yaml:29:9: sections[0].questions[3].show_iff: unknown key 'show_iff' (did you mean 'show_if'?); expected one of: id, type, text, help, required, default, show_if, allow_dont_know, allow_not_applicable, min, max, integer, unit",
     ],
