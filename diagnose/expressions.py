@@ -77,13 +77,34 @@ class NameInfo:
     choices: tuple[str, ...] = ()
 
 
+def _round(value: Any, digits: Any = None) -> Any:
+    """round() with a sane number of digits: round(x, -10**9) would compute 10**(10**9)."""
+    if digits is not None and (not isinstance(digits, int) or isinstance(digits, bool) or abs(digits) > 15):
+        raise ValueError(f"the number of digits must be a whole number from -15 to 15, got {digits!r}")
+    return round(value) if digits is None else round(value, digits)
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": min,
     "max": max,
     "count": len,
     "abs": abs,
-    "round": round,
+    "round": _round,
 }
+# Conditions are short; a longer or deeper one is a mistake or an attack on the parser,
+# which (like the checker and the evaluator) recurses once per level of nesting.
+MAX_LENGTH = 2000
+MAX_NESTING = 100
+
+
+def _depth(tree: nodes.Node) -> int:
+    """How deeply the tree nests (without recursing: it may be deep)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node.iter_child_nodes())
+    return deepest
 TESTS = ("dont_know", "not_applicable", "unanswered", "answered", "known")
 _ARITHMETIC = {
     "Add": lambda a, b: a + b,
@@ -115,7 +136,10 @@ class Expression:
     names: tuple[str, ...]
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
-        return _Evaluator(values).eval(self.tree)
+        try:
+            return _Evaluator(values).eval(self.tree)
+        except RecursionError:
+            raise ExpressionError(f"the condition '{self.source[:60]}' is nested too deeply to evaluate") from None
 
     def __str__(self) -> str:
         return self.source
@@ -129,17 +153,25 @@ def compile_expression(source: Any, names: Mapping[str, NameInfo]) -> Expression
     text = str(source).strip()
     if not text:
         raise ExpressionError("the condition is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the condition has {len(text)} characters, more than the {MAX_LENGTH} allowed; "
+                              "split it into an 'all:' or 'any:' list of small conditions")
     try:
         parser = Parser(_ENV, text, state="variable")
         tree = parser.parse_expression()
         if not parser.stream.eos:
             token = parser.stream.current
             raise ExpressionError(f"unexpected '{token.value}' in condition '{text}'")
+        if _depth(tree) > MAX_NESTING:
+            raise RecursionError
+        used: list[str] = []
+        _check(tree, names, used, text)
     except TemplateSyntaxError as exc:
         message = (exc.message or '').replace('end of template', 'end of condition')
-        raise ExpressionError(f"cannot parse condition '{text}': {message}") from None
-    used: list[str] = []
-    _check(tree, names, used, text)
+        raise ExpressionError(f"cannot parse condition '{text[:200]}': {message}") from None
+    except RecursionError:
+        raise ExpressionError(f"the condition '{text[:60]}…' is nested too deeply; "
+                              "split it into an 'all:' or 'any:' list of small conditions") from None
     return Expression(text, tree, tuple(dict.fromkeys(used)))
 
 
@@ -445,6 +477,8 @@ class _Evaluator:
             value = _ARITHMETIC[type(node).__name__](left, right)
         except ZeroDivisionError:
             return Undetermined(frozenset({(_source_of(node.right), "division_by_zero")}))
+        except OverflowError:  # a huge integer meeting a float: no finite result
+            return Undetermined(frozenset({(_source_of(node), "not_finite")}))
         except TypeError:
             raise ExpressionError(f"cannot compute {left!r} {node.operator} {right!r}") from None
         if isinstance(value, float) and not math.isfinite(value):
@@ -458,7 +492,7 @@ class _Evaluator:
             return _merge(undetermined)
         try:
             return FUNCTIONS[node.node.name](*args)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ExpressionError(f"{node.node.name}(): {exc}") from None
 
     def _Test(self, node: nodes.Test) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from diagnose.errors import Location, ProblemList, did_you_mean, one_of
-from diagnose.yamlio import Document, is_number, position, type_name, value_position
+from diagnose.yamlio import Document, is_number, number_text, position, type_name, value_position
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -183,7 +183,7 @@ def _describe(value: Any) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"'{shown}'"
     if isinstance(value, (bool, int, float)):
-        return f"{type_name(value)} {str(value).lower() if isinstance(value, bool) else value}"
+        return f"{type_name(value)} {str(value).lower() if isinstance(value, bool) else number_text(value)}"
     return f"a {type_name(value)}"
 
 

@@ -31,6 +31,7 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     SequenceStartEvent,
 )
+from ruamel.yaml.reader import ReaderError
 
 from diagnose.errors import Location, Problem, UserError
 
@@ -243,6 +244,8 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                 expanded += sizes.get(event.anchor, 1)
             elif isinstance(event, NodeEvent):
                 _check_tag(name, event)
+                if isinstance(event, ScalarEvent):
+                    _check_scalar(name, event)
                 expanded += 1
                 anchor = getattr(event, "anchor", None)
                 if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
@@ -260,12 +263,43 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                         "(an alias bomb?); write the values out")
     except MarkedYAMLError as exc:
         raise UserError(_syntax_problem(name, exc)) from None
+    except ReaderError as exc:
+        # a raw control character (ESC, BEL, ...) in the text: say where, as one line
+        at = exc.position
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise UserError(Problem(Location(name, line, column),
+                                f"the control character U+{exc.character:04X} is not allowed in YAML; "
+                                "expected printable text")) from None
     except YAMLError as exc:
         raise UserError(Problem(Location(name), f"YAML error: {exc}")) from None
 
 
 def _refuse(name: str, event: Any, message: str) -> None:
     raise UserError(Problem(_mark_location(name, event.start_mark), message))
+
+
+# Written as escapes ("\x1b", "\ud800") these pass the reader: control characters would
+# reach the terminal and the report, and half a surrogate pair cannot even be encoded.
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+# A plain scalar of 30 digits or more is no figure anyone means; Python refuses to even
+# read an integer of more than 4,300 digits, and a long one would flood messages.
+_LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]{20,}|0o[0-7_]{20,}|[0-9_]{30,}(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
+
+
+def _check_scalar(name: str, event: Any) -> None:
+    value = event.value
+    if event.style == ">":
+        value = value.replace("\a", "")  # ruamel marks where a folded scalar was folded
+    bad = _BAD_CHARACTER.search(value)
+    if bad:
+        code = ord(bad.group())
+        if 0xD800 <= code <= 0xDFFF:
+            _refuse(name, event, f"text holds U+{code:04X}, half of a surrogate pair and not a character; "
+                    "expected valid Unicode text")
+        _refuse(name, event, f"text holds the control character U+{code:04X}; expected printable text")
+    if event.style is None and _LONG_NUMBER.fullmatch(value):
+        _refuse(name, event, f"a number written with {len(value)} characters is far too large; "
+                "expected a figure of at most 15 digits")
 
 
 def _check_tag(name: str, event: Any) -> None:
@@ -370,13 +404,28 @@ def _type_name(value: Any) -> str:
 type_name = _type_name
 
 
+# No figure a questionnaire, rulebook or answer holds comes near this; beyond it numbers
+# are typos or attacks (10**400 cannot even become a float, 1e308 overflows at once).
+MAX_NUMBER = 1e15
+
+
 def is_number(value: Any) -> bool:
-    """A finite int or float, not a bool."""
+    """A finite int or float, not a bool, no larger in size than MAX_NUMBER."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
-        return True
-    return isinstance(value, float) and math.isfinite(value)
+        return -MAX_NUMBER <= value <= MAX_NUMBER
+    return isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
+def number_text(value: int | float) -> str:
+    """A number for a message; a huge integer is described, not printed in full (Python
+    refuses to print one of more than 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        return f"of about {int(value.bit_length() * 0.30103) + 1} digits (too large)"
+    if isinstance(value, float) and math.isfinite(value) and abs(value) > MAX_NUMBER:
+        return f"{value:g} (too large)"
+    return str(value)
 
 
 def dump_to_string(data: Any) -> str:
