@@ -446,6 +446,9 @@ class _Builder:
 
     def matrix(self) -> MatrixView:
         used = {t.owner for t in self.d.tasks} | {r for t in self.d.tasks for r in t.supported_by}
+        # every working role of the proposal gets a column, even one that owns none of the
+        # conveyor's tasks: a role silently missing from the matrix reads as an oversight
+        used |= {r.id for r in self.d.proposed_structure if r.id not in ("head_of_commercial", "head_of_sales")}
         order = [r.id for r in self.d.proposed_structure] + list(ROLE_IDS)
         roles = [r for r in dict.fromkeys(order) if r in used]
         rows = []
