@@ -339,3 +339,11 @@ def test_a_blank_template_file_can_be_filled_by_interview(tmp_path):
     assert answers.meta["company"] == "Acme"
     assert answers.values == {"company_stage": "growth"}
     assert "# Which industry is the company's main business in?" in path.read_text(encoding="utf-8")
+
+
+def test_resume_hint_names_what_the_file_does_not_hold_yet(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "en", "--questionnaire", MINI], "Acme\n")
+    assert result.exit_code == 1
+    # the language detail was not answered yet, and the questionnaire is not a bundled one
+    assert f"Continue with: diagnose interview --resume {out} --lang en --questionnaire {MINI}" in result.stderr

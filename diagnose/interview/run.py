@@ -274,12 +274,22 @@ def run_interview(
     return 0
 
 
+def resume_command(session: Session) -> str:
+    """The command that continues this interview; it names the language until the file does."""
+    command = f"diagnose interview --resume {session.path}"
+    if session.answers.meta.get("language") != session.lang:
+        command += f" --lang {session.lang}"
+    if session.questionnaire.path != str(questionnaire_path(session.questionnaire.id)):
+        command += f" --questionnaire {session.questionnaire.path}"
+    return command
+
+
 def _stopped(session: Session, exc: BaseException) -> int:
     """Say what is on disk and how to continue; the exit code for how it stopped."""
     lang = session.lang
     lines = [ui("iv_end_of_input" if isinstance(exc, EOFError) else "iv_interrupted", lang)]
     if session.has_answers():
-        lines.append(ui("iv_resume_hint", lang, path=session.path))
+        lines.append(ui("iv_resume_hint", lang, path=session.path, command=resume_command(session)))
     else:
         lines.append(ui("iv_nothing_saved", lang))
     with contextlib.suppress(OSError, ValueError):  # the terminal may be gone (SIGHUP)
