@@ -144,10 +144,10 @@ def answers_from_document(
         check.error(data, "questionnaire", "questionnaire", f"this file answers '{data.get('questionnaire')}', but the questionnaire is '{questionnaire.id}'")
         return None
     version = data.get("version")
-    if "version" in data and version != questionnaire.version:
+    if "version" in data and (isinstance(version, bool) or version != questionnaire.version):
         check.error(
             data, "version", "version",
-            f"this file answers version {describe(version) if not isinstance(version, int) else version} "
+            f"this file answers version {version if type(version) is int else describe(version)} "
             f"of '{questionnaire.id}', but the questionnaire is version {questionnaire.version}; "
             "check the answers against the current questions and update 'version'",
         )

@@ -184,6 +184,9 @@ EXPECTED: dict[str, list[str]] = {
     "invalid/utf16.yaml": [
         "invalid/utf16.yaml:1:1: file is UTF-16 encoded; expected a UTF-8 text file, re-save it as UTF-8",
     ],
+    "invalid/version-not-number.yaml": [
+        "invalid/version-not-number.yaml:3:10: version: this file answers version yes/no value true of 'sales-structure', but the questionnaire is version 1; check the answers against the current questions and update 'version'",
+    ],
     "invalid/wrong-type.yaml": [
         "invalid/wrong-type.yaml:24:19: answers.active_clients: expected a whole number of at least 0, got 'about a hundred and sixty'",
     ],
