@@ -77,6 +77,12 @@ def _logo(check: Checker, data: Any, folder: Path) -> Path | None:
         check.error(data, "logo", "logo", f"{describe(raw)} is a URL; expected a file path relative to the brand file")
         return None
     path = (folder / raw).resolve()
+    if not path.is_relative_to(folder):
+        # the logo is the one file outside the templates the renderer may read: keep it
+        # beside the brand file, so a brand file cannot pull in /etc/... or ../../secret.png
+        check.error(data, "logo", "logo", f"{describe(raw)} is outside the brand file's folder ({folder}); "
+                    "expected a file next to the brand file or below it")
+        return None
     if path.suffix.lower() not in LOGO_TYPES:
         check.error(data, "logo", "logo",
                     f"{describe(raw)} is not a PNG, JPEG or SVG file; expected one of: {', '.join(LOGO_TYPES)}")
@@ -87,7 +93,25 @@ def _logo(check: Checker, data: Any, folder: Path) -> Path | None:
     if path.stat().st_size > MAX_LOGO_BYTES:
         check.error(data, "logo", "logo", f"{describe(raw)} is larger than 2 MB; expected a small logo file")
         return None
+    if not _looks_like(path):
+        kind = LOGO_TYPES[path.suffix.lower()].split("/")[1].split("+")[0].upper()
+        check.error(data, "logo", "logo", f"{describe(raw)} does not hold {kind} data; expected a real "
+                    f"{kind} image (re-export the logo)")
+        return None
     return path
+
+
+def _looks_like(path: Path) -> bool:
+    """The file starts the way its suffix promises (a renamed or damaged file would be
+    left out of the PDF without a word)."""
+    head = path.read_bytes()[:512]
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if suffix in (".jpg", ".jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    return text.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg"))
 
 
 def load_brand(path: str | Path | None) -> Brand:

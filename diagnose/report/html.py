@@ -16,6 +16,8 @@ from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from diagnose.errors import Location, Problem, UserError
@@ -48,7 +50,10 @@ def find_file(folders: list[Path], name: str) -> Path:
 
 @functools.cache
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
-    return jinja2.Environment(
+    # Sandboxed: a consultancy's template folder may come from anyone; `''.__class__` and
+    # friends raise SecurityError instead of reaching Python, and range() is bounded.
+    # FileSystemLoader already refuses absolute and `..` template names.
+    return SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -92,6 +97,15 @@ def render_html(context: ReportContext, folders: list[Path], inline_css: str | N
     except jinja2.UndefinedError as exc:
         raise UserError(Problem(_template_location(exc.__traceback__, folders),
                                 f"{exc.message}; see the ReportContext fields in diagnose/report/context.py")) from None
+    except SecurityError as exc:
+        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+                                f"not allowed in a report template: {exc}")) from None
+    except RecursionError as exc:
+        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+                                "templates include or call each other without end")) from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+                                f"the template failed: {type(exc).__name__}: {exc}")) from None
 
 
 def _template_location(tb: TracebackType | None, folders: list[Path]) -> Location:
