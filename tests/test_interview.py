@@ -286,7 +286,7 @@ def test_prerendered_pdf_is_used_only_while_the_answers_are_unchanged(tmp_path):
         assert not (tmp_path / "b.pdf").exists()
     finally:
         prerender.close()
-    assert not prerender.folder.exists()
+    assert prerender.folder is not None and not prerender.folder.exists()
 
 
 MINI = str(FIXTURES / "mini.questionnaire.yaml")

@@ -92,7 +92,12 @@ def test_checkbox_for_several_choices(tmp_path):
     child.expect("Enter to finish")
     child.send("\r")
     child.expect("Answers saved to a.yaml")
-    child.close(force=True)
+    child.expect("PDF report now")
+    child.send("n")
+    child.expect("diagnose report a.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
     assert load_answers(path).values["am_internal_stages"] == ["purchasing", "production_scheduling"]
 
 

@@ -55,7 +55,7 @@ class Prerender:
 
     def __init__(self, answers_path: Path):
         self.answers_path = answers_path
-        self.folder = Path(tempfile.mkdtemp(prefix="diagnose-report-"))
+        self.folder: Path | None = None  # made when the first render starts
         self.thread: threading.Thread | None = None
         self.digest: str | None = None
         self.ready: Path | None = None
@@ -72,10 +72,13 @@ class Prerender:
         if self.thread is not None and self.thread.is_alive():
             return  # one render at a time; `take` renders again if the content moved on
         self.digest, self.ready = digest, None
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="diagnose-report-"))
         self.thread = threading.Thread(target=self._render, args=(data, digest), name="prerender-report", daemon=True)
         self.thread.start()
 
     def _render(self, data: bytes, digest: str) -> None:
+        assert self.folder is not None
         with contextlib.suppress(Exception):
             source = self.folder / f"{digest}.yaml"
             source.write_bytes(data)
@@ -101,4 +104,5 @@ class Prerender:
 
     def close(self) -> None:
         """Remove the private folder (a render still running finishes into nothing)."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
