@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from diagnose import __version__
-from diagnose.errors import EXIT_BAD_INPUT, UserError
+from diagnose.errors import EXIT_BAD_INPUT, Location, Problem, UserError
 
 LANGS = click.Choice(["ru", "en"])
 
@@ -97,7 +97,7 @@ def template(lang: str, output: Path, force: bool, questionnaire_file: Path | No
         click.echo(text, nl=False)
         return
     if output.exists() and not force:
-        raise UserError(f"{output}: already exists; pass --force to overwrite it")
+        raise UserError(Problem(Location(str(output)), "already exists; pass --force to overwrite it"))
     atomic_write_text(output, text)
     click.echo(f"Wrote {output}", err=True)
 
@@ -171,7 +171,7 @@ def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand:
 
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
     if target == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UserError("-o -: refusing to write a PDF to the terminal; redirect it or pass -o FILE")
+        raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
     diagnosis = diagnose_file(answers, questionnaire_file, rules_file, sets, params_file)
     write_report(diagnosis, target, fmt, lang, brand, templates)
     if target != "-":

@@ -270,7 +270,7 @@ def test_template_does_not_overwrite_without_force(tmp_path: Path) -> None:
     target.write_text("my answers\n", encoding="utf-8")
     result = invoke("template", "-o", str(target))
     assert result.exit_code == 2
-    assert result.stderr == f"diagnose: {target}: already exists; pass --force to overwrite it\n"
+    assert result.stderr == f"{target}: already exists; pass --force to overwrite it\n"
     assert target.read_text(encoding="utf-8") == "my answers\n"
 
     result = invoke("template", "--lang", "en", "--force", "-o", str(target))
