@@ -280,7 +280,7 @@ def _refuse(name: str, event: Any, message: str) -> None:
 
 # Written as escapes ("\x1b", "\ud800") these pass the reader: control characters would
 # reach the terminal and the report, and half a surrogate pair cannot even be encoded.
-_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+BAD_CHARACTER = _BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 # A plain scalar of 30 digits or more is no figure anyone means; Python refuses to even
 # read an integer of more than 4,300 digits, and a long one would flood messages.
 _LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]{20,}|0o[0-7_]{20,}|[0-9_]{30,}(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")

@@ -57,6 +57,14 @@ def summary_row(result: ItemResult) -> dict[str, Any]:
     }
 
 
+def _inert(value: object) -> object:
+    """A company name like `=HYPERLINK(...)` from a client's table would run as a formula
+    when the summary is opened in a spreadsheet: such a cell starts with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_summary(results: list[ItemResult], csv_path: Path, json_path: Path) -> None:
     rows = [summary_row(r) for r in results]
     buffer = io.StringIO()
@@ -68,7 +76,7 @@ def write_summary(results: list[ItemResult], csv_path: Path, json_path: Path) ->
         flat["error"] = "\n".join(row["error"])
         for key in ("roles_added", "key_findings", "outputs"):
             flat[key] = "; ".join(row[key])
-        writer.writerow(flat)
+        writer.writerow({key: _inert(value) for key, value in flat.items()})
     # a byte-order mark so that Excel opens the Cyrillic company names as UTF-8
     atomic_write_bytes(csv_path, buffer.getvalue().encode("utf-8-sig"))
     counts = Counter(r.status for r in results)

@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.texts import _catalogue, ui
-from diagnose.yamlio import Document, read_text
+from diagnose.yamlio import BAD_CHARACTER, Document, read_text
 
 _MULTI_SEPARATORS = (";", "\n", ",")
 
@@ -114,7 +114,7 @@ def _strip_unit(question: Question, text: str) -> str:
     return text
 
 
-def _rows(text: str, columns: dict[str, tuple[str, str]]) -> list[list[str]]:
+def _rows(text: str, columns: dict[str, tuple[str, str]], name: str = "") -> list[list[str]]:
     """Split the table with the delimiter under which most headers are known columns.
 
     Question texts contain commas, so guessing from character counts (csv.Sniffer)
@@ -122,11 +122,20 @@ def _rows(text: str, columns: dict[str, tuple[str, str]]) -> list[list[str]]:
     """
     best: list[list[str]] = []
     best_score = -1
+    failure: Problem | None = None
     for delimiter in (",", ";", "\t"):
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            rows = list(reader)
+        except csv.Error as exc:  # a cell over csv's size limit (131072 characters): refuse the table
+            failure = failure or Problem(Location(name, reader.line_num), f"cannot read the table: {exc}; "
+                                         "expected short answers, one row per company")
+            continue
         score = sum(_norm(title) in columns for title in rows[0]) if rows else 0
         if score > best_score:
             best, best_score = rows, score
+    if best_score < 0 and failure is not None:
+        raise UserError(failure)
     return best
 
 
@@ -135,8 +144,14 @@ def _load(path: str | Path, questionnaire: Questionnaire, name: str) -> tuple[li
     text = read_text(path, name)
     if not text.strip():
         raise UserError(Problem(Location(name, 1, 1), "file is empty, expected a header row and one row per company"))
+    bad = BAD_CHARACTER.search(text)
+    if bad:  # an escape sequence in a cell would reach the terminal, file names and the summary
+        at = bad.start()
+        raise UserError(Problem(Location(name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
+                                f"the control character U+{ord(bad.group()):04X} is not allowed in a table; "
+                                "expected printable text"))
     columns = _column_map(questionnaire)
-    rows = _rows(text, columns)
+    rows = _rows(text, columns, name)
     header = rows[0]
     problems = ProblemList()
     plan: list[tuple[int, str, str]] = []  # (column index, kind, key)
