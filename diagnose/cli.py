@@ -30,6 +30,11 @@ class DiagnoseGroup(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
         except BrokenPipeError:
             ctx.exit(1)
+        except OSError as exc:
+            # the disk or device behind an output failed (full, read-only, gone): say where
+            where = exc.filename or "standard output"
+            click.echo(f"{where}: cannot write: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
 
 
 @click.group(cls=DiagnoseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -236,7 +241,25 @@ def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str
     sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, questionnaire_file, sets))
 
 def main() -> None:
-    cli(prog_name="diagnose")
+    try:
+        cli(prog_name="diagnose")
+    finally:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """Output still buffered when a command ends is written here, so that a full disk or a
+    closed pipe behind stdout is one line and exit 2, not Python's "Exception ignored"."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        if isinstance(exc, BrokenPipeError):
+            raise SystemExit(1) from None
+        print(f"standard output: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
 
 
 if __name__ == "__main__":
