@@ -157,6 +157,9 @@ def read_text(path: str | Path, display: str | None = None) -> str:
 
 def decode_bytes(raw: bytes, name: str) -> str:
     """Decode UTF-8 (BOM tolerated); refuse binary data and other encodings with a position."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise UserError(Problem(Location(name, 1, 1),
+                                "file is UTF-32 encoded; expected a UTF-8 text file, re-save it as UTF-8"))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         raise UserError(
             Problem(
