@@ -14,9 +14,12 @@ of the inputs they were in the middle of, and the summary lists what was finishe
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
+import queue
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +36,7 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 # PDF and is only returned when the process ends; 20 keeps the peak flat whatever the
 # batch size, and re-warming a worker costs about one report in twenty.
 TASKS_PER_WORKER = 20
+STOP_GRACE_SECONDS = 30.0  # a second Ctrl-C: how long workers may take to clean up
 
 
 @dataclass
@@ -136,37 +140,99 @@ def _indexed(args: tuple[int, Task, BatchOptions]) -> tuple[int, ItemResult]:
 
 
 def execute(tasks: list[Task], options: BatchOptions, jobs: int,
-            on_result: Callable[[int, ItemResult], None] = lambda i, r: None) -> BatchRun:
-    """Run every task; `on_result` sees each result as it arrives. Ctrl-C and SIGTERM
-    end the run early with `interrupted` set; unfinished inputs are `not_run`."""
+            on_result: Callable[[int, ItemResult], None] = lambda i, r: None,
+            on_stopping: Callable[[int], None] = lambda n: None) -> BatchRun:
+    """Run every task; `on_result` sees each result as it arrives.
+
+    Ctrl-C or SIGTERM stops handing out inputs: the ones being rendered (at most one per
+    worker) finish and are recorded (`on_stopping` is told how many), the rest stay
+    `not_run`. A second Ctrl-C stops the workers at once; each deletes the outputs of the
+    input it was in the middle of. In-process (`jobs` 1) the first Ctrl-C stops at once.
+    """
     results = [ItemResult(t.path, None if t.row is None else t.row + 1, "not_run") for t in tasks]
+
+    def record(index: int, result: ItemResult) -> None:
+        results[index] = result
+        on_result(index, result)
+
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    pool = None
-    interrupted = False
     try:
         if jobs <= 1 or len(tasks) <= 1:
-            stream: Iterator[tuple[int, ItemResult]] = _in_process(tasks, options)
-        else:
-            pool = multiprocessing.get_context("fork").Pool(
-                processes=min(jobs, len(tasks)), initializer=init_worker, initargs=(options,),
-                maxtasksperchild=TASKS_PER_WORKER,
-            )
-            stream = pool.imap_unordered(_indexed, [(i, t, options) for i, t in enumerate(tasks)], chunksize=1)
-        for index, result in stream:
-            results[index] = result
-            on_result(index, result)
-    except KeyboardInterrupt:
-        interrupted = True
+            try:
+                for index, result in _in_process(tasks, options):
+                    record(index, result)
+            except KeyboardInterrupt:
+                return BatchRun(results, interrupted=True)
+            return BatchRun(results)
+        return BatchRun(results, interrupted=_in_pool(tasks, options, min(jobs, len(tasks)), record, on_stopping))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _in_pool(tasks: list[Task], options: BatchOptions, jobs: int,
+             record: Callable[[int, ItemResult], None], on_stopping: Callable[[int], None]) -> bool:
+    """Feed the pool one input per idle worker (so that stopping leaves nothing queued);
+    True when interrupted. Signals only set a flag here, so no result that has arrived
+    can be lost between receiving and recording it."""
+    hits: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda n, f: hits.append(n)) for signum in (signal.SIGINT, signal.SIGTERM)}
+    pool = multiprocessing.get_context("fork").Pool(
+        processes=jobs, initializer=init_worker, initargs=(options,), maxtasksperchild=TASKS_PER_WORKER)
+    arrived: queue.SimpleQueue[tuple[int, ItemResult | BaseException]] = queue.SimpleQueue()
+    waiting = list(enumerate(tasks))[::-1]
+    running = 0
+    stopping = False
+    try:
+        while True:
+            if len(hits) >= 2:
+                _stop_now(pool)
+                pool = None
+                return True
+            if hits and not stopping:
+                stopping = True
+                on_stopping(running)
+            while waiting and not stopping and running < jobs:
+                index, task = waiting.pop()
+                pool.apply_async(_indexed, ((index, task, options),), callback=arrived.put,
+                                 error_callback=lambda exc, i=index: arrived.put((i, exc)))
+                running += 1
+            if not running:
+                break
+            try:
+                item = arrived.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            running -= 1
+            index, result = item
+            if isinstance(result, BaseException):  # a bug outside `process`: still only this input fails
+                task = tasks[index]
+                result = ItemResult(task.path, None if task.row is None else task.row + 1, "failed", errors=[
+                    f"{task.label}: internal error while processing: {type(result).__name__}: {result}"])
+            record(index, result)
+        pool.close()
+        return stopping
+    except BaseException:
         if pool is not None:
-            # SIGTERM to the workers: each removes the outputs of the input it was working on
-            pool.terminate()
+            _stop_now(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
-            if not interrupted:
-                pool.close()
             pool.join()
-        signal.signal(signal.SIGTERM, previous)
-    return BatchRun(results, interrupted)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+def _stop_now(pool: multiprocessing.pool.Pool) -> None:
+    """Stop the workers at once. Pool.terminate sends each worker SIGTERM (a worker removes
+    the outputs of the input it was in the middle of, then exits) and waits for them; a
+    worker the pool started just then could miss the signal, so after a grace period
+    whatever is left is killed."""
+    stopper = threading.Thread(target=pool.terminate, daemon=True)
+    stopper.start()
+    stopper.join(STOP_GRACE_SECONDS)
+    for child in multiprocessing.active_children():
+        child.kill()
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -193,7 +259,8 @@ class Progress:
             self.failed += 1
             self._clear()
             first = result.errors[0] if result.errors else result.input
-            more = f" (and {len(result.errors) - 1} more problems)" if len(result.errors) > 1 else ""
+            extra = len(result.errors) - 1
+            more = f" (+{extra} more {'problem' if extra == 1 else 'problems'} in the summary)" if extra else ""
             print(f"failed: {first}{more}", file=self.stream, flush=True)
         if self.show:
             width = 30
@@ -202,6 +269,12 @@ class Progress:
             if self.failed:
                 line += f", {self.failed} failed"
             print("\r" + line, end="", file=self.stream, flush=True)
+
+    def stopping(self, running: int) -> None:
+        self._clear()
+        what = "the input" if running == 1 else f"the {running} inputs"
+        print(f"Stopping: finishing {what} in progress; press Ctrl-C again to stop at once.",
+              file=self.stream, flush=True)
 
     def _clear(self) -> None:
         if self.show:
@@ -243,7 +316,7 @@ def run_batch(
     prepare_out_dir(out_dir)
     options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides)
     bar = Progress(len(tasks), stream, progress)
-    run = execute(tasks, options, jobs or os.cpu_count() or 1, bar.update)
+    run = execute(tasks, options, jobs or os.cpu_count() or 1, bar.update, bar.stopping)
     bar.finish()
 
     csv_path, json_path = summary_paths(summary, out_dir)

@@ -76,6 +76,7 @@ class ItemResult:
 
 _STATE: dict[str, Any] = {}
 _IN_TASK = False
+_TERMINATING = False
 
 
 def init_worker(options: BatchOptions) -> None:
@@ -86,7 +87,11 @@ def init_worker(options: BatchOptions) -> None:
 
 
 def _on_term(signum: int, frame: object) -> None:
+    global _TERMINATING
+    _TERMINATING = True
     if _IN_TASK:
+        # may be swallowed if it lands in a C callback inside WeasyPrint: `run_task`
+        # then sees _TERMINATING when the render returns
         raise Interrupted()
     os._exit(128 + signum)  # idle: nothing to clean up
 
@@ -266,6 +271,10 @@ def run_task(args: tuple[Task, BatchOptions]) -> ItemResult:
     `process` has removed the unfinished input's outputs."""
     task, options = args
     try:
-        return process(task, options)
+        result = process(task, options)
     except Interrupted:
         os._exit(128 + signal.SIGTERM)
+    if _TERMINATING:  # told to stop while finishing: the parent will not record this input
+        _remove([Path(p) for p in result.outputs])
+        os._exit(128 + signal.SIGTERM)
+    return result

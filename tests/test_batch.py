@@ -1,0 +1,208 @@
+"""`diagnose batch`: good inputs rendered, bad ones listed with located problems, exit codes,
+no overwriting, response tables with Russian and English headers, the summary."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from diagnose.batch.runner import plan
+from diagnose.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "batch"
+FOLDER = FIXTURES / "folder"
+SUMMARY_HEADER = ["input", "row", "status", "company", "error", "roles_added",
+                  "assortment_expansion", "support", "key_findings", "outputs"]
+
+
+def _batch(*args: str):  # -> click Result
+    return CliRunner().invoke(cli, ["batch", *args])
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def _summary(out: Path) -> tuple[list[dict[str, str]], dict]:
+    text = (out / "summary.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    return rows, json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_folder_of_good_and_bad_files_renders_exactly_the_good_ones(tmp_path: Path) -> None:
+    # two worker processes, as in real use (a subprocess: the pool is not forked from pytest)
+    out = tmp_path / "reports"
+    result = subprocess.run(
+        [sys.executable, "-m", "diagnose", "batch", str(FOLDER), "--out-dir", str(out), "--format", "json,html",
+         "--jobs", "2"], capture_output=True, text=True, cwd=FIXTURES.parent.parent.parent,
+    )
+    assert result.returncode == 1, result.stderr
+    assert _names(out) == {
+        "alder-sons-trading--alder.json", "alder-sons-trading--alder.html",
+        "ооо-трансвектор-логистик--logistics.json", "ооо-трансвектор-логистик--logistics.html",
+        "summary.csv", "summary.json", "portfolio.html",
+    }
+    # one line per failure, with the located problem
+    failures = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert sorted(failures) == [
+        "failed: tests/fixtures/batch/folder/malformed.yaml:8:16: YAML syntax error: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence that starts at line 7, column 18)",
+        "failed: tests/fixtures/batch/folder/wrong-version.yaml:8:10: version: this file answers version 7 of "
+        "'sales-structure', but the questionnaire is version 1; check the answers against the current questions "
+        "and update 'version'",
+    ]  # sorted: the order of arrival depends on the workers
+    assert "2 of 4 inputs written" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    rows, data = _summary(out)
+    assert list(rows[0]) == SUMMARY_HEADER
+    by_input = {Path(r["input"]).name: r for r in rows}
+    assert {k: v["status"] for k, v in by_input.items()} == {
+        "alder.yaml": "ok", "logistics.yml": "ok", "malformed.yaml": "failed", "wrong-version.yaml": "failed",
+    }
+    assert by_input["wrong-version.yaml"]["error"].startswith("tests/fixtures/batch/folder/wrong-version.yaml:8:10: version:")
+    assert by_input["malformed.yaml"]["outputs"] == ""
+    logistics = by_input["logistics.yml"]
+    assert logistics["company"] == "ООО «ТрансВектор Логистик»"
+    assert logistics["roles_added"] == "operations; sales_support_specialist"
+    assert logistics["assortment_expansion"] == "hunter"
+    assert logistics["support"] == "hybrid"
+    assert logistics["key_findings"].startswith("R1-assortment-owner; R2-temperament-fit; R3-separate-operations")
+    assert [Path(p).name for p in logistics["outputs"].split("; ")] == [
+        "ооо-трансвектор-логистик--logistics.json", "ооо-трансвектор-логистик--logistics.html"]
+    assert (data["inputs"], data["ok"], data["failed"], data["not_run"]) == (4, 2, 2, 0)
+    alder = next(r for r in data["results"] if r["input"].endswith("alder.yaml"))
+    assert alder["key_findings"] == ["R4-time-study", "C2-team-size-conveyor"]
+    assert alder["roles_added"] == [] and alder["row"] is None
+    report = json.loads((out / "alder-sons-trading--alder.json").read_text(encoding="utf-8"))
+    assert report["company"]["company"] == "Alder & Sons Trading"
+
+
+def test_russian_excel_table_one_report_per_row(tmp_path: Path) -> None:
+    # ';'-separated, BOM, headers are the questions' Russian texts, cells are choice texts
+    result = _batch(str(FIXTURES / "responses-ru.csv"), "--out-dir", str(tmp_path), "--format", "json", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    first = tmp_path / "ооо-теплосеть-маш--responses-ru-row-1.json"
+    second = tmp_path / "ао-реактив-плюс--responses-ru-row-2.json"
+    assert first.is_file() and second.is_file()
+    report = json.loads(first.read_text(encoding="utf-8"))
+    assert report["company"]["company"] == "ООО «Теплосеть-Маш»"
+    owners = {t["task"]: t["owner"] for t in report["tasks"]}
+    assert owners["assortment_expansion"] == "hunter"
+    rows, _ = _summary(tmp_path)
+    assert [(r["row"], r["status"], r["company"]) for r in rows] == [
+        ("1", "ok", "ООО «Теплосеть-Маш»"), ("2", "ok", "АО «Реактив Плюс»")]
+
+
+def test_english_table_by_question_id_with_a_bad_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)  # inputs are named in messages as they were given
+    result = _batch("responses-en.csv", "--out-dir", str(tmp_path), "--format", "json", "-j", "1")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "failed: responses-en.csv:4:5: answers.offering_type: 'gadgets' is not a choice; "
+        "expected one of: products, services, both (+1 more problem in the summary)"
+    )
+    assert {p.name for p in tmp_path.glob("*--*")} == {
+        "northwind-wholesale--responses-en-row-1.json", "harbour-freight-ltd--responses-en-row-2.json"}
+    rows, _ = _summary(tmp_path)
+    bad = rows[2]
+    assert (bad["row"], bad["status"], bad["outputs"]) == ("3", "failed", "")
+    assert bad["error"].splitlines()[1] == (
+        "responses-en.csv:4:20: answers.top20_revenue_share: 140 is above the maximum 100 (percent 0–100)")
+
+
+def test_english_table_with_question_texts_as_headers(tmp_path: Path) -> None:
+    result = _batch(str(FIXTURES / "responses-en-text.csv"), "--out-dir", str(tmp_path), "--format", "json", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads((tmp_path / "kestrel-supplies--responses-en-text-row-1.json").read_text(encoding="utf-8"))
+    assert report["company"] == {"company": "Kestrel Supplies", "language": "en"}
+
+
+def test_existing_outputs_are_not_overwritten_unless_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    answers = Path("folder/alder.yaml")
+    assert _batch(str(answers), "--out-dir", str(tmp_path), "--format", "json", "-j", "1").exit_code == 0
+    target = tmp_path / "alder-sons-trading--alder.json"
+    target.write_text("kept\n", encoding="utf-8")
+
+    again = _batch(str(answers), "--out-dir", str(tmp_path), "--format", "json", "-j", "1")
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[0] == (
+        f"failed: {target}: already exists (the output of {answers}); pass --force to overwrite it")
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+    forced = _batch(str(answers), "--out-dir", str(tmp_path), "--format", "json", "-j", "1", "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))["company"]["company"] == "Alder & Sons Trading"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.yaml"], "missing.yaml: no such file or folder"),
+    (["*.nothing"], "*.nothing: the pattern matches no answer file or table"),
+    ([str(FOLDER / "alder.yaml"), "--format", "pdf,docx"],
+     "--format: 'pdf,docx' is not a list of formats; expected some of: pdf, html, json, separated by commas"),
+    ([str(FOLDER / "alder.yaml"), "--jobs", "0"], "--jobs: 0 is not a number of processes; expected 1 or more"),
+    ([str(FOLDER / "alder.yaml"), "--set", "small_team_mx=3"], "did you mean 'small_team_max'?"),
+])
+def test_usage_errors_exit_2_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "out"
+    result = _batch(*args, "--out-dir", str(out))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_out_dir_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = _batch(str(FOLDER / "alder.yaml"), "--out-dir", str(tmp_path / "file"))
+    assert result.exit_code == 2
+    assert "Invalid value for '--out-dir'" in result.stderr and "is a file" in result.stderr
+
+
+def test_same_file_name_in_two_folders_gets_two_output_names(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(FOLDER / "alder.yaml", tmp_path / folder / "answers.yaml")
+    tasks = plan([str(tmp_path)])
+    assert [t.stem for t in tasks] == ["answers", "answers-2"]
+    out = tmp_path / "out"
+    result = _batch(str(tmp_path / "a"), str(tmp_path / "b"), "--out-dir", str(out), "--format", "json", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    assert {p.name for p in out.glob("*--*")} == {"alder-sons-trading--answers.json", "alder-sons-trading--answers-2.json"}
+
+
+def test_summary_base_name_and_english_portfolio(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _batch(str(FIXTURES / "responses-en.csv"), "--out-dir", str(out), "--format", "json", "-j", "1",
+                    "--summary", str(tmp_path / "run-1.csv"), "--lang", "en")
+    assert result.exit_code == 1
+    assert (tmp_path / "run-1.csv").is_file() and (tmp_path / "run-1.json").is_file()
+    assert not (out / "summary.csv").exists()
+    html = (out / "portfolio.html").read_text(encoding="utf-8")
+    assert "<title>Portfolio overview</title>" in html
+    assert "<strong>2</strong> companies diagnosed" in html
+    assert "<strong>1</strong> inputs failed" in html
+    # the rule every company had, with its count and share
+    assert '<td class="id">R4-time-study</td>' in html
+    assert "Northwind Wholesale" in html and "Harbour Freight Ltd" in html
+
+
+def test_progress_is_quiet_in_a_pipe(tmp_path: Path) -> None:
+    env = dict(os.environ, CI="")
+    result = subprocess.run(
+        [sys.executable, "-m", "diagnose", "batch", str(FOLDER / "alder.yaml"), "--out-dir", str(tmp_path),
+         "--format", "json"], capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 0
+    assert "\r" not in result.stderr
+    assert result.stdout == ""
