@@ -190,8 +190,8 @@ def test_summary_base_name_and_english_portfolio(tmp_path: Path) -> None:
     assert not (out / "summary.csv").exists()
     html = (out / "portfolio.html").read_text(encoding="utf-8")
     assert "<title>Portfolio overview</title>" in html
-    assert "<strong>2</strong> companies diagnosed" in html
-    assert "<strong>1</strong> inputs failed" in html
+    assert "Companies diagnosed: <strong>2</strong>" in html
+    assert "Failed (see the summary table): <strong>1</strong>" in html
     # the rule every company had, with its count and share
     assert '<td class="id">R4-time-study</td>' in html
     assert "Northwind Wholesale" in html and "Harbour Freight Ltd" in html
@@ -206,3 +206,18 @@ def test_progress_is_quiet_in_a_pipe(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "\r" not in result.stderr
     assert result.stdout == ""
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pexpect
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    child = pexpect.spawn(sys.executable, ["-m", "diagnose", "batch", str(FOLDER / "alder.yaml"), str(FOLDER / "malformed.yaml"),
+                                           "--out-dir", str(tmp_path), "--format", "json", "-j", "1"],
+                          env=env, encoding="utf-8", timeout=120)
+    output = child.read()
+    child.close()
+    assert child.exitstatus == 1
+    assert "\r[###############...............] 1/2" in output or "\r[###############...............] 1/2, 1 failed" in output
+    assert "\r[##############################] 2/2, 1 failed" in output
+    assert "failed: " in output and "malformed.yaml:8:16: YAML syntax error" in output
