@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
 from diagnose.questionnaire import Question, Questionnaire
-from diagnose.texts import _catalogue, ui
+from diagnose.texts import catalogue, ui
 from diagnose.yamlio import BAD_CHARACTER, Document, read_text
 
 _MULTI_SEPARATORS = (";", "\n", ",")
@@ -50,10 +50,10 @@ def _column_map(questionnaire: Questionnaire) -> dict[str, tuple[str, str]]:
         columns[_norm(question.id)] = ("answer", question.id)
         for text in question.text.values():
             columns.setdefault(_norm(text), ("answer", question.id))
-    for key, names in _catalogue()["csv_meta_columns"].items():
+    for key, names in catalogue("ui")["csv_meta_columns"].items():
         for name in names:
             columns[_norm(name)] = ("meta", key)
-    for names in _catalogue()["csv_ignored_columns"].values():
+    for names in catalogue("ui")["csv_ignored_columns"].values():
         for name in names:
             columns.setdefault(_norm(name), ("ignore", ""))
     return columns

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
+from diagnose.texts import lookup
 
 LANGS = ("ru", "en")
 
 
-@functools.cache
-def _catalogue() -> dict[str, dict[str, str]]:
-    text = resources.files("diagnose").joinpath("locale/rules.yaml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
-
-
 def word(key: str, lang: str, **fields: Any) -> str:
     """The text `key` in `lang` (English if missing), with {placeholders} filled in."""
-    entry = _catalogue()[key]
-    text = entry.get(lang) or entry["en"]
-    return text.format(**fields) if fields else text
+    return lookup("rules", key, lang, **fields)
 
 
 def both(key: str, **fields: Any) -> dict[str, str]:
