@@ -1,0 +1,161 @@
+"""Batch throughput, per-report cost and peak memory of `diagnose batch`.
+
+Run: .venv/bin/python bench/batch_speed.py [--files 200] [--memory 50,500] [--format pdf]
+
+Generates answer files in a temporary folder (the bundled examples, cycled, with their
+company names and a few numbers varied so that the reports differ), then prints, from
+one run of this script:
+1. throughput of `--jobs 1` and `--jobs 2` on the same files, and their ratio
+   (goal: at least 1.8 on two cores);
+2. the cost of one report inside a batch (`--jobs 1` wall time / files) against one cold
+   `diagnose report` of a generated file (a fresh process: start-up, imports, loading),
+   median of three (goal: at most 0.5);
+   The CPU seconds per file (user + system, all processes) do not depend on how busy the
+   machine is: equal CPU per file for both runs means the work divides across cores.
+3. peak memory of a `--jobs 2` batch of each size in `--memory`: the largest single
+   process (ru_maxrss of the children) and the whole process tree (sampled from /proc)
+   (goal: flat, because workers are recycled).
+A benchmark, not a test: nothing here asserts a time. The machine may be shared, so
+figures vary between runs; compare the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from diagnose.resources import examples_dir
+
+PY = sys.executable
+DIAGNOSE = [PY, "-m", "diagnose"]
+# answers that can be scaled without leaving their questions' ranges
+SCALED = ("active_clients", "orders_per_month")
+
+
+def generate(folder: Path, count: int) -> list[Path]:
+    """`count` answer files: the examples in turn, each with its own company name and
+    client and order numbers scaled by 0.7-1.3."""
+    folder.mkdir(parents=True, exist_ok=True)
+    examples = sorted(examples_dir().glob("*.yaml"))
+    texts = [p.read_text(encoding="utf-8") for p in examples]
+    files = []
+    for n in range(count):
+        text = texts[n % len(texts)]
+        number = f"{n + 1:04}"
+        text = re.sub(r"^(  company: )(.*)$", lambda m, k=number: f"{m.group(1)}{m.group(2)} {k}", text, count=1, flags=re.M)
+        factor = 0.7 + 0.6 * ((n * 37) % 100) / 100
+        for name in SCALED:
+            text = re.sub(rf"^(  {name}: )(\d+)", lambda m, f=factor: f"{m.group(1)}{max(1, round(int(m.group(2)) * f))}",
+                          text, count=1, flags=re.M)
+        path = folder / f"{examples[n % len(examples)].stem}-{n + 1:04}.yaml"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in kB (from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        match = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+        rss[int(entry)] = int(match.group(1)) if match else 0
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+MEASURE = """
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(rc, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
+"""
+
+
+def batch(inputs: Path, out: Path, fmt: str, jobs: int) -> tuple[float, int, int, float]:
+    """(wall seconds, largest process kB, peak process-tree kB, CPU seconds) of one batch run."""
+    command = [PY, "-c", MEASURE, *DIAGNOSE, "batch", str(inputs), "--out-dir", str(out), "--format", fmt,
+               "--jobs", str(jobs)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    peak_tree = 0
+    while process.poll() is None:
+        peak_tree = max(peak_tree, _tree_rss_kb(process.pid))
+        time.sleep(0.25)
+    wall = time.perf_counter() - start
+    fields = process.stdout.read().split()
+    rc, maxrss, cpu = int(fields[0]), int(fields[1]), float(fields[2])
+    if rc != 0:
+        raise SystemExit(f"diagnose batch exited {rc} on {inputs}")
+    return wall, maxrss, peak_tree, cpu
+
+
+def cold_report(answers: Path, out: Path, fmt: str, runs: int = 3) -> float:
+    times = []
+    for n in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*DIAGNOSE, "report", str(answers), "--format", fmt, "-o", str(out / f"cold-{n}.{fmt}")],
+                       check=True, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=200, help="answer files for the throughput runs")
+    parser.add_argument("--memory", default="50,500", help="batch sizes whose peak memory is compared")
+    parser.add_argument("--format", dest="fmt", default="pdf", help="the format to render (pdf, html or json)")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.memory.split(",") if x.strip()]
+
+    print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}, format: {args.fmt}")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        files = generate(root / "in", args.files)
+
+        one, _, _, cpu_one = batch(root / "in", root / "out-1", args.fmt, 1)
+        two, _, _, cpu_two = batch(root / "in", root / "out-2", args.fmt, 2)
+        print(f"--jobs 1: {args.files} files in {one:7.1f} s  {args.files / one:6.2f} files/s  "
+              f"CPU {cpu_one / args.files:5.2f} s/file")
+        print(f"--jobs 2: {args.files} files in {two:7.1f} s  {args.files / two:6.2f} files/s  "
+              f"CPU {cpu_two / args.files:5.2f} s/file")
+        print(f"throughput ratio jobs 2 / jobs 1          {one / two:6.2f}   (goal >= 1.8)")
+
+        cold = cold_report(files[0], root, args.fmt)
+        per = one / args.files
+        print(f"one report inside a batch (jobs 1)      {per:7.2f} s")
+        print(f"one cold `diagnose report` (median of 3) {cold:7.2f} s")
+        print(f"ratio batch / cold                       {per / cold:6.2f}   (goal <= 0.5)")
+
+        for size in sizes:
+            folder = root / f"mem-{size}"
+            generate(folder, size)
+            wall, largest, tree, _ = batch(folder, root / f"mem-out-{size}", args.fmt, 2)
+            print(f"{size:4} files, --jobs 2: {wall:7.1f} s, largest process {largest / 1024:6.1f} MB, "
+                  f"whole tree peak {tree / 1024:6.1f} MB")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
