@@ -32,8 +32,12 @@ class DiagnoseGroup(click.Group):
             ctx.exit(1)
         except OSError as exc:
             # the disk or device behind an output failed (full, read-only, gone): say where
-            where = exc.filename or "standard output"
-            click.echo(f"{where}: cannot write: {exc.strerror or exc}", err=True)
+            # when we know; a library's temporary file (WeasyPrint's fonts) has no name here
+            if exc.filename:
+                click.echo(f"{exc.filename}: {exc.strerror or exc}", err=True)
+            else:
+                click.echo(f"diagnose: cannot write: {exc.strerror or exc} (is the disk or the temporary "
+                           "folder full?)", err=True)
             ctx.exit(EXIT_BAD_INPUT)
 
 
@@ -177,8 +181,12 @@ def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand:
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
     if target == "-" and fmt == "pdf" and sys.stdout.isatty():
         raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
+    from diagnose.report.brand import load_brand
+
+    # a bad brand file is reported at once, not after the diagnosis has been worked out
+    brand_loaded = load_brand(brand) if brand is not None else None
     diagnosis = diagnose_file(answers, questionnaire_file, rules_file, sets, params_file)
-    write_report(diagnosis, target, fmt, lang, brand, templates)
+    write_report(diagnosis, target, fmt, lang, brand_loaded, templates)
     if target != "-":
         click.echo(f"Wrote {target}", err=True)
 

@@ -90,8 +90,13 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
 def write_output(data: bytes, output: str | Path) -> None:
     """Write to a file atomically, or to stdout for '-'."""
     if str(output) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # e.g. stdout redirected to a full disk
+            raise UserError(Problem(Location("standard output"), f"cannot write: {exc.strerror or exc}")) from None
         return
     atomic_write_bytes(output, data)
 

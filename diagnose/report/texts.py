@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from diagnose.errors import ProblemList
 from diagnose.schema import Checker
-from diagnose.yamlio import load_document
+from diagnose.yamlio import MAX_FILE_BYTES, load_document
 
 LANGUAGES = ("ru", "en")
 GROUPS = ("texts", "roles", "tasks")
@@ -62,6 +62,8 @@ def _read_fast(path: Path) -> dict[str, dict[str, dict[str, str]]] | None:
     file); a well-formed file does not need positions, so it is read fast and only a file
     with a problem goes through `_read` to say where the problem is.
     """
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return None  # the located loader refuses it before reading
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except Exception:  # any problem: the located loader reports it properly

@@ -330,7 +330,7 @@ class _Loader:
             default = item.get("default")
             if not (is_number(default) or isinstance(default, str)):
                 self.error(item, "default", f"{path}.default", f"expected a number or text, got {describe(default)}")
-                continue
+                default = 0  # keep the name known: conditions naming it are not wrong too
             unit = self.check.string(item, "unit", f"{path}.unit") or ""
             source = self.check.string(item, "source", f"{path}.source") or ""
             explanation = self.text(item, "explanation", f"{path}.explanation")
