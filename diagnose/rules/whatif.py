@@ -10,18 +10,25 @@ so "no single answer changes it" is a finding too. Answers that would reveal hid
 questions are evaluated as they stand: the newly shown questions count as unanswered. A change
 that would remove a role the company has today (say, no account managers at all) is not
 counted: it describes another company, not a circumstance of this one.
+
+The search is kept small without changing its result: only questions the decisions can
+read are tried (names in the rulebook's conditions, indicators and today's-structure
+tests, and through them computed values and show-if conditions), and each distinct
+(question, answer) pair is evaluated once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Flip
-from diagnose.expressions import Missing
-from diagnose.questionnaire import Question
+from diagnose.expressions import Expression, Missing
+from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.evaluate import Outcome, run
+from diagnose.rules.memo import memoised, reads
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
 from diagnose.yamlio import is_number
@@ -49,12 +56,22 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
     shown = answers.visibility()
 
     roles_today = set(outcome.today_roles)
+    influencing = _influencing(rulebook, answers.questionnaire)
+    decided: dict[tuple[str, Any], dict[str, str]] = {}
+    # the same rulebook and questionnaire, with conditions that remember their results
+    fast = memoised(rulebook)
 
     def decide(question: Question, value: Any) -> dict[str, str]:
+        key = (question.id, _hashable(value))
+        if key not in decided:
+            decided[key] = _decide(question, value)
+        return decided[key]
+
+    def _decide(question: Question, value: Any) -> dict[str, str]:
         values = dict(answers.values)
         values[question.id] = value
-        trial = AnswerSet(answers.questionnaire, answers.meta, values)
-        result = run(rulebook, trial.environment(), params)
+        trial = AnswerSet(fast.questionnaire, answers.meta, values)
+        result = run(fast, trial.environment(), params)
         if not roles_today <= set(result.today_roles):
             # abolishing a role the company has is not a circumstance that "would change"
             # the advice: such answers flip nothing
@@ -70,7 +87,9 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
                     best[decision] = _Best(cost, question, old, new, result[decision])
 
     for question in answers.questionnaire.iter_questions():
-        if not shown[question.id] or question.type == "text":
+        if not shown[question.id] or question.type == "text" or question.id not in influencing:
+            # a question no decision reads, even through a computed value or a show-if,
+            # cannot flip one: evaluating its other answers would only repeat the decisions
             continue
         old = answers.values.get(question.id)
         if question.type in ("single", "yesno"):
@@ -157,6 +176,57 @@ def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, 
             if result[decision] != base[decision]:
                 # a small surcharge: at equal distance a changed choice reads more naturally
                 consider(question, old, _as(value, whole), abs(value - old) / max(abs(old), 1.0) + 0.01, result)
+
+
+def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
+    """Every name whose value can reach a decision.
+
+    Starts from the names read by any expression held in the rulebook, then adds what
+    computed values read and, for each question reached, what its show-if reads (a hidden
+    question reads as not_applicable, so whatever decides its visibility matters too).
+    """
+    names: set[str] = set()
+    for expression in _expressions(rulebook, set()):
+        names.update(reads(expression))
+    computed = {c.id: c.expr for c in questionnaire.computed}
+    questions = questionnaire.questions
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        expression = computed.get(name) or (questions[name].show_if if name in questions else None)
+        for read in reads(expression) if expression is not None else ():
+            if read not in names:
+                names.add(read)
+                pending.append(read)
+    return names
+
+
+def _expressions(item: Any, seen: set[int]) -> list[Expression]:
+    """The expressions anywhere inside the rulebook's definitions (not its questionnaire)."""
+    if isinstance(item, Expression):
+        return [item]
+    if id(item) in seen or isinstance(item, (str, int, float, bool, Questionnaire)) or item is None:
+        return []
+    seen.add(id(item))
+    if isinstance(item, dict):
+        children: Any = item.values()
+    elif isinstance(item, (list, tuple, set, frozenset)):
+        children = item
+    elif dataclasses.is_dataclass(item):
+        children = [getattr(item, f.name) for f in dataclasses.fields(item)]
+    else:
+        return []
+    found: list[Expression] = []
+    for child in children:
+        found.extend(_expressions(child, seen))
+    return found
+
+
+def _hashable(value: Any) -> Any:
+    """A memo key that tells 5 from 5.0 and keeps a list's order."""
+    if isinstance(value, list):
+        return ("list", tuple(_hashable(v) for v in value))
+    return (type(value).__name__, value)
 
 
 def _nice(outside: float, inside: float, whole: bool) -> float:

@@ -1,0 +1,96 @@
+"""The what-if search's shortcuts give exactly what a plain evaluation gives.
+
+Memoised expressions answer from memory only for the very same values (types included);
+a rulebook with memoised expressions decides like the original for every answer the
+search tries; questions no decision reads are the only ones left out.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rules_helpers import answers_with, questionnaire, rulebook
+
+from diagnose.answers import AnswerSet, load_answers
+from diagnose.expressions import ExpressionError, NameInfo, compile_expression
+from diagnose.resources import examples_dir
+from diagnose.rules.evaluate import run
+from diagnose.rules.memo import MemoExpression, memoised, reads
+from diagnose.rules.whatif import _influencing
+
+EXAMPLES = ("complex-logistics", "chemical-raw-materials", "small-distributor", "engineering-equipment")
+
+
+def test_memo_tells_equal_values_of_different_types_apart() -> None:
+    expression = MemoExpression(compile_expression("x + 0 == 1", {"x": NameInfo("number")}))
+    assert expression.evaluate({"x": 1}) is True
+    assert expression.evaluate({"x": 2}) is False
+    assert expression.evaluate({"x": 1.0}) is True
+    # True == 1 in Python, but the evaluator refuses arithmetic on a yes/no value: a memo
+    # keyed by value alone would answer True from x = 1 instead
+    with pytest.raises(ExpressionError, match="expected numbers"):
+        expression.evaluate({"x": True})
+
+
+def test_memo_keys_lists_by_content_and_order() -> None:
+    names = {"m": NameInfo("multi", ("a", "b", "c"))}
+    expression = MemoExpression(compile_expression("'a' in m and count(m) > 1", names))
+    assert expression.evaluate({"m": ["a"]}) is False
+    assert expression.evaluate({"m": ["a", "b"]}) is True
+    assert expression.evaluate({"m": ["b", "a"]}) is True
+    assert expression.evaluate({"m": ["b", "c"]}) is False
+
+
+def test_reads_names_every_name_in_the_tree() -> None:
+    names = {"a": NameInfo("number"), "b": NameInfo("number"), "c": NameInfo("number")}
+    assert set(reads(compile_expression("a > 1 and (b + c) / 2 > a", names))) >= {"a", "b", "c"}
+
+
+def _outcome_facts(outcome):  # -> tuple
+    return (outcome.decisions(), outcome.held, outcome.status, outcome.owner, dict(outcome.today_roles),
+            outcome.support_mode, [str(c) for c in outcome.conflicts])
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_memoised_rulebook_decides_like_the_original(name: str) -> None:
+    answers = load_answers(examples_dir() / f"{name}.yaml", questionnaire())
+    book = rulebook()
+    fast = memoised(book)
+    assert fast is not book and fast.questionnaire is not book.questionnaire
+    params = {pid: p.default for pid, p in book.parameters.items()}
+    tried = 0
+    for question in answers.questionnaire.iter_questions():
+        if question.type in ("single", "yesno", "multi"):
+            options = [[c] if question.type == "multi" else c for c in question.choice_ids]
+        elif question.type == "text":
+            continue
+        else:
+            options = [0, 1, 2.5, 10, 100, 1000]
+        for value in options:
+            values = dict(answers.values)
+            values[question.id] = value
+            plain = run(book, AnswerSet(book.questionnaire, answers.meta, values).environment(), params)
+            quick = run(fast, AnswerSet(fast.questionnaire, answers.meta, values).environment(), params)
+            assert _outcome_facts(quick) == _outcome_facts(plain), (question.id, value)
+            tried += 1
+    assert tried > 100
+
+
+def test_questions_left_out_of_the_search_change_no_decision() -> None:
+    book = rulebook()
+    influencing = _influencing(book, book.questionnaire)
+    left_out = [q for q in book.questionnaire.iter_questions() if q.id not in influencing]
+    base = answers_with()
+    params = {pid: p.default for pid, p in book.parameters.items()}
+    before = run(book, base.environment(), params).decisions()
+    for question in left_out:
+        if question.type in ("number", "percent", "scale"):
+            options: list = [0, 7, 1000]
+        elif question.type == "multi":
+            options = [[c] for c in question.choice_ids]
+        else:
+            options = list(question.choice_ids) or ["some text"]
+        for value in options:
+            values = dict(base.values)
+            values[question.id] = value
+            trial = AnswerSet(base.questionnaire, base.meta, values)
+            assert run(book, trial.environment(), params).decisions() == before, question.id
