@@ -2,7 +2,8 @@
 
 Memoised expressions answer from memory only for the very same values (types included);
 a rulebook with memoised expressions decides like the original for every answer the
-search tries; questions no decision reads are the only ones left out.
+search tries; questions no decision reads are the only ones left out; an answer the
+ripple check calls harmless decides like the current one in a full evaluation.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from diagnose.expressions import ExpressionError, NameInfo, compile_expression
 from diagnose.resources import examples_dir
 from diagnose.rules.evaluate import run
 from diagnose.rules.memo import MemoExpression, memoised, reads
+from diagnose.rules.ripple import Ripple
 from diagnose.rules.whatif import _influencing
 
 EXAMPLES = ("complex-logistics", "chemical-raw-materials", "small-distributor", "engineering-equipment")
@@ -94,3 +96,32 @@ def test_questions_left_out_of_the_search_change_no_decision() -> None:
             values[question.id] = value
             trial = AnswerSet(base.questionnaire, base.meta, values)
             assert run(book, trial.environment(), params).decisions() == before, question.id
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_ripple_says_unchanged_only_when_a_full_run_decides_the_same(name: str) -> None:
+    answers = load_answers(examples_dir() / f"{name}.yaml", questionnaire())
+    book = rulebook()
+    params = {pid: p.default for pid, p in book.parameters.items()}
+    base = run(book, answers.environment(), params)
+    ripple = Ripple(book, answers.questionnaire, params).at(base.env)
+    shortcuts = 0
+    for question in answers.questionnaire.iter_questions():
+        if question.type in ("single", "yesno"):
+            options: list = list(question.choice_ids)
+        elif question.type == "multi":
+            options = [[c] for c in question.choice_ids]
+        elif question.type == "text":
+            continue
+        else:
+            options = [0, 0.5, 1, 2, 3, 5, 8, 15, 30, 50, 70, 100, 250, 1000]
+        for value in options:
+            if not ripple.unchanged(question.id, value):
+                continue
+            shortcuts += 1
+            values = dict(answers.values)
+            values[question.id] = value
+            trial = run(book, AnswerSet(answers.questionnaire, answers.meta, values).environment(), params)
+            assert trial.decisions() == base.decisions(), (question.id, value)
+            assert set(trial.today_roles) == set(base.today_roles), (question.id, value)
+    assert shortcuts > 50

@@ -216,12 +216,17 @@ def _shown(value: Any) -> str:
     return "/".join(value) if isinstance(value, tuple) else str(value)
 
 
+def role_present(value: Any) -> bool:
+    """Whether the value of a role's `today` test says the company has the role now."""
+    if isinstance(value, Undetermined) or value is None or value is False:
+        return False
+    return value is True or (isinstance(value, (int, float)) and value > 0)
+
+
 def _today(rulebook: Rulebook, outcome: Outcome) -> None:
     for role in rulebook.roles.values():
         value = role.today.evaluate(outcome.env)
-        if isinstance(value, Undetermined) or value is None or value is False:
-            continue
-        if value is True or (isinstance(value, (int, float)) and value > 0):
+        if role_present(value):
             outcome.today_roles[role.id] = None if role.headcount_unknown or value is True else value
     for task in rulebook.tasks.values():
         owner = None

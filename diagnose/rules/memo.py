@@ -72,12 +72,26 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def memoised(rulebook: Rulebook) -> Rulebook:
+class Memoised:
     """A copy of the rulebook (its questionnaire included) with memoised expressions.
 
-    Only objects that hold an expression are copied; everything else is shared.
+    Only objects that hold an expression are copied; everything else is shared. `forget`
+    empties the memories (they hold one company's values; a batch must not pile them up).
     """
-    return _copy(rulebook, {})
+
+    def __init__(self, rulebook: Rulebook):
+        done: dict[int, Any] = {}
+        self.rulebook: Rulebook = _copy(rulebook, done)
+        self.expressions = [v for v in done.values() if isinstance(v, MemoExpression)]
+
+    def forget(self) -> None:
+        for expression in self.expressions:
+            expression._results.clear()
+
+
+def memoised(rulebook: Rulebook) -> Rulebook:
+    """A copy of the rulebook with memoised expressions (see `Memoised`)."""
+    return Memoised(rulebook).rulebook
 
 
 def _copy(item: Any, done: dict[int, Any]) -> Any:

@@ -28,7 +28,8 @@ from diagnose.diagnosis import Flip
 from diagnose.expressions import Expression, Missing
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.evaluate import Outcome, run
-from diagnose.rules.memo import memoised, reads
+from diagnose.rules.memo import Memoised, reads
+from diagnose.rules.ripple import Ripple
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
 from diagnose.yamlio import is_number
@@ -56,10 +57,13 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
     shown = answers.visibility()
 
     roles_today = set(outcome.today_roles)
-    influencing = _influencing(rulebook, answers.questionnaire)
+    prepared = _prepare(rulebook, answers.questionnaire, params)
+    influencing = prepared.influencing
     decided: dict[tuple[str, Any], dict[str, str]] = {}
     # the same rulebook and questionnaire, with conditions that remember their results
-    fast = memoised(rulebook)
+    prepared.memo.forget()
+    fast = prepared.memo.rulebook
+    ripple = prepared.ripple.at(outcome.env)
 
     def decide(question: Question, value: Any) -> dict[str, str]:
         key = (question.id, _hashable(value))
@@ -68,9 +72,15 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
         return decided[key]
 
     def _decide(question: Question, value: Any) -> dict[str, str]:
+        if ripple.unchanged(question.id, value):
+            return base  # nothing any rule, indicator or today's test reads has changed
         values = dict(answers.values)
         values[question.id] = value
         trial = AnswerSet(fast.questionnaire, answers.meta, values)
+        if question.id not in prepared.ripple.visible_inputs:
+            # no show-if reads this answer, even through a computed value: the same
+            # questions are asked as now
+            trial.visibility = lambda: dict(shown)  # type: ignore[method-assign]
         result = run(fast, trial.environment(), params)
         if not roles_today <= set(result.today_roles):
             # abolishing a role the company has is not a circumstance that "would change"
@@ -176,6 +186,32 @@ def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, 
             if result[decision] != base[decision]:
                 # a small surcharge: at equal distance a changed choice reads more naturally
                 consider(question, old, _as(value, whole), abs(value - old) / max(abs(old), 1.0) + 0.01, result)
+
+
+@dataclass
+class _Prepared:
+    """What the search needs from a rulebook, built once for it and reused."""
+
+    rulebook: Rulebook
+    questionnaire: Questionnaire
+    params: frozenset[str]
+    influencing: set[str]
+    memo: Memoised
+    ripple: Ripple
+
+
+_last: list[_Prepared] = []
+
+
+def _prepare(rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> _Prepared:
+    names = frozenset(params)
+    for prepared in _last:
+        if prepared.rulebook is rulebook and prepared.questionnaire is questionnaire and prepared.params == names:
+            return prepared
+    prepared = _Prepared(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), Memoised(rulebook),
+                         Ripple(rulebook, questionnaire, names))
+    _last[:] = [prepared]
+    return prepared
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:

@@ -1,0 +1,176 @@
+"""Does one changed answer reach anything the rulebook decides with?
+
+The what-if search tries hundreds of single-answer changes, and most change nothing a
+rule, an indicator test or a today's-structure test sees: a number moved within the
+same side of every threshold. `Ripple.unchanged(question, value)` follows the change
+through the computed values and indicators that read it (in their evaluation order)
+and tells, without re-running the rulebook, whether every expression the rulebook holds
+still gives what the decisions take from it (a condition's truth, a role's presence, any
+other value exactly) for the current answers. If so, every decision is the current one. It answers "don't know" (False) whenever that cannot be shown simply:
+a question that a show-if reads (its visibility cascade is left to the full run) or a
+name used for two things.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from diagnose.expressions import Expression, is_true
+from diagnose.questionnaire import Questionnaire
+from diagnose.rules.evaluate import role_present
+from diagnose.rules.memo import reads
+from diagnose.rules.rulebook import Condition, Rulebook
+
+
+class Ripple:
+    """What follows from what, prepared once per rulebook; `at(env)` answers for one company."""
+
+    def __init__(self, rulebook: Rulebook, questionnaire: Questionnaire, params: Iterable[str]):
+        params = set(params)
+        self.computed = [(c.id, c.expr, frozenset(reads(c.expr))) for c in questionnaire.computed]
+        self.indicators = [(i.id, i.expr, frozenset(reads(i.expr))) for i in rulebook.indicators]
+        # Each expression with what the decisions take from it: a rule's condition and a
+        # task's today's-owner test count only as true/false/undetermined, a role's
+        # today's test only as "the company has it"; any other expression in the rulebook
+        # counts with its exact value. An indicator's own formula only feeds the
+        # expressions that read the indicator, and is followed through them.
+        judges: dict[int, tuple[Expression, Callable[[Any], Any]]] = {}
+
+        def judge(expression: Expression, how: Callable[[Any], Any]) -> None:
+            known = judges.get(id(expression))
+            judges[id(expression)] = (expression, how if known is None or known[1] is how else _exact)
+
+        for rule in rulebook.rules:
+            for condition in _conditions(rule.when):
+                if condition.kind == "expr" and condition.expr is not None:
+                    judge(condition.expr, is_true)
+        for role in rulebook.roles.values():
+            judge(role.today, role_present)
+        for task in rulebook.tasks.values():
+            for expression, _ in task.today:
+                judge(expression, is_true)
+        feeding = {id(i.expr) for i in rulebook.indicators}
+        for expression in _expressions(rulebook, set()):
+            if id(expression) not in judges and id(expression) not in feeding:
+                judge(expression, _exact)
+        self.readers: dict[str, list[tuple[Expression, Callable[[Any], Any]]]] = {}
+        for expression, how in judges.values():
+            for name in reads(expression):
+                self.readers.setdefault(name, []).append((expression, how))
+        # what a show-if reads, directly or through computed values: those answers can
+        # show or hide other questions, which only the full evaluation follows
+        by_id = {cid: names for cid, _, names in self.computed}
+        visible_inputs: set[str] = set()
+        pending = [name for q in questionnaire.iter_questions() if q.show_if is not None for name in reads(q.show_if)]
+        while pending:
+            name = pending.pop()
+            if name not in visible_inputs:
+                visible_inputs.add(name)
+                pending.extend(by_id.get(name, ()))
+        self.visible_inputs = frozenset(visible_inputs)
+        self.excluded = visible_inputs | params
+        questions = [q.id for q in questionnaire.iter_questions()]
+        names = questions + list(by_id) + list(params) + [i for i, _, _ in self.indicators]
+        # the shortcut evaluates each computed value and indicator where the full run does:
+        # it holds only if every one reads names defined before it, and no name is used twice
+        self.usable = len(names) == len(set(names)) and _in_order(
+            [*self.computed, *self.indicators], set(questions), len(self.computed), set(params))
+
+    def at(self, base_env: dict[str, Any]) -> RippleAt:
+        """For the company whose evaluated names (answers, computed values, parameters and
+        indicators, as the rulebook run left them) are `base_env`."""
+        return RippleAt(self, base_env)
+
+
+class RippleAt:
+    def __init__(self, ripple: Ripple, base_env: dict[str, Any]):
+        self.ripple = ripple
+        self.base_env = base_env
+        self.base_values: dict[int, Any] = {}
+
+    def unchanged(self, question_id: str, value: Any) -> bool:
+        """True if, with this one answer changed, every expression of the rulebook gives
+        what the decisions take from it now (so every decision stays); False if it may not."""
+        ripple = self.ripple
+        if not ripple.usable or question_id in ripple.excluded or question_id not in self.base_env:
+            return False
+        env = dict(self.base_env)
+        env[question_id] = value
+        changed = {question_id}
+        # computed values in their declared order, then indicators in theirs, as evaluated
+        for name, expression, inputs in (*ripple.computed, *ripple.indicators):
+            if inputs & changed:
+                new = expression.evaluate(env)
+                if not _same(new, env.get(name)):
+                    env[name] = new
+                    changed.add(name)
+        seen: set[int] = set()
+        for name in changed:
+            for expression, how in ripple.readers.get(name, ()):
+                if id(expression) in seen:
+                    continue
+                seen.add(id(expression))
+                if not _same(how(expression.evaluate(env)), self._base(expression, how)):
+                    return False
+        return True
+
+    def _base(self, expression: Expression, how: Callable[[Any], Any]) -> Any:
+        key = id(expression)
+        if key not in self.base_values:
+            self.base_values[key] = how(expression.evaluate(self.base_env))
+        return self.base_values[key]
+
+
+def _in_order(steps: list[tuple[str, Any, frozenset[str]]], questions: set[str], computed: int,
+              params: set[str]) -> bool:
+    known = set(questions) | {"true", "false", "none"}
+    for index, (name, _, inputs) in enumerate(steps):
+        if index == computed:
+            known |= params  # the rulebook's parameters join the names before its indicators
+        if not inputs <= known:
+            return False
+        known.add(name)
+    return True
+
+
+def _exact(value: Any) -> Any:
+    return value
+
+
+def _conditions(condition: Condition) -> list[Condition]:
+    found = [condition]
+    for child in condition.children:
+        found.extend(_conditions(child))
+    return found
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same type (1, 1.0 and True are three different results)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _expressions(item: Any, seen: set[int]) -> list[Expression]:
+    """The expressions anywhere inside the rulebook's definitions (not its questionnaire)."""
+    if isinstance(item, Expression):
+        return [item]
+    if id(item) in seen or isinstance(item, (str, int, float, bool, Questionnaire)) or item is None:
+        return []
+    seen.add(id(item))
+    if isinstance(item, dict):
+        children: Any = item.values()
+    elif isinstance(item, (list, tuple, set, frozenset)):
+        children = item
+    elif dataclasses.is_dataclass(item):
+        children = [getattr(item, f.name) for f in dataclasses.fields(item)]
+    else:
+        return []
+    found: list[Expression] = []
+    for child in children:
+        found.extend(_expressions(child, seen))
+    return found
