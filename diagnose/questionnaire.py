@@ -25,7 +25,7 @@ from diagnose.expressions import (
     compile_expression,
 )
 from diagnose.schema import DOTTED_ID, Checker, describe, join
-from diagnose.yamlio import Document, is_number, load_document
+from diagnose.yamlio import Document, is_number
 
 QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "text")
 SPECIAL_ANSWERS = {"dont_know": DONT_KNOW, "not_applicable": NOT_APPLICABLE}
@@ -291,13 +291,13 @@ format_number = _num
 
 
 def load_questionnaire(path: str | Path, display: str | None = None) -> Questionnaire:
-    """Load and check a questionnaire file; raise UserError listing every problem."""
-    document = load_document(path, display)
-    problems = ProblemList()
-    questionnaire = questionnaire_from_document(document, problems)
-    problems.raise_if_any()
-    assert questionnaire is not None
-    return questionnaire
+    """Load and check a questionnaire file; raise UserError listing every problem.
+
+    Reuses what was built from the same text before (diagnose/loadcache.py); problems are
+    always found by `questionnaire_from_document` on the located document."""
+    from diagnose.loadcache import load_checked
+
+    return load_checked(path, display, "questionnaire", questionnaire_from_document)
 
 
 def questionnaire_from_document(document: Document, problems: ProblemList) -> Questionnaire | None:

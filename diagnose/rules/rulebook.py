@@ -24,7 +24,7 @@ from diagnose.expressions import Expression, ExpressionError, NameInfo, compile_
 from diagnose.questionnaire import Questionnaire, load_questionnaire
 from diagnose.resources import questionnaire_path
 from diagnose.schema import DOTTED_ID, RULE_ID, Checker, describe, join
-from diagnose.yamlio import Document, is_number, load_document, position
+from diagnose.yamlio import Document, is_number, position
 
 Text = dict[str, str]
 SEVERITIES = ("info", "advice", "important", "critical")
@@ -172,13 +172,17 @@ def _walk(condition: Condition) -> list[Condition]:
 
 
 def load_rulebook(path: str | Path, questionnaire: Questionnaire | None = None, display: str | None = None) -> Rulebook:
-    """Load and lint a rulebook; raise UserError listing every problem."""
-    document = load_document(path, display)
-    problems = ProblemList()
-    rulebook = rulebook_from_document(document, problems, questionnaire)
-    problems.raise_if_any()
-    assert rulebook is not None
-    return rulebook
+    """Load and lint a rulebook; raise UserError listing every problem.
+
+    Reuses what was built from the same text for the same questionnaire before
+    (diagnose/loadcache.py); problems are always found by `rulebook_from_document`."""
+    from diagnose.loadcache import load_checked, with_questionnaire
+
+    return load_checked(
+        path, display, "rulebook",
+        lambda document, problems: rulebook_from_document(document, problems, questionnaire),
+        depends_on=questionnaire, rebind=lambda rulebook: with_questionnaire(rulebook, questionnaire),
+    )
 
 
 def rulebook_from_document(

@@ -1,0 +1,130 @@
+"""A fast first reading of a YAML file with libyaml (ruamel.yaml.clib), for well-formed files.
+
+`yamlio.load_document` reads with ruamel.yaml's pure-Python parser, twice: a safety scan
+of the event stream, then a round-trip load that keeps comments and positions. For the
+bundled questionnaire and rulebook (over a thousand lines each) that is most of a
+report's own time. `fast_document` does the same scan and load with the C parser: it
+builds round-trip data (CommentedMap/CommentedSeq with line and column positions, no
+comments) and returns None — "read it the careful way" — whenever anything is unusual:
+a syntax error, an alias or anchor, an explicit tag, deep nesting, a control character,
+an absurd number, a file that is not a mapping. Callers then use `load_document`, whose
+messages and positions are the ones users see; this module never reports a problem.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.resolver import VersionedResolver
+
+from diagnose import yamlio
+from diagnose.errors import UserError
+
+# yamlio's own check of a scalar (control characters, absurd numbers), bound here so that
+# a change of its name fails loudly instead of sending every file the slow way
+_check_scalar = yamlio._check_scalar
+
+try:  # the C extension; without it every file is read the careful way
+    from _ruamel_yaml import CParser
+except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
+    CParser = None
+
+
+def available() -> bool:
+    return CParser is not None
+
+
+def fast_document(path: str | Path, display: str | None = None) -> yamlio.Document | None:
+    """The file as a round-trip Document (positions, no comments), or None to fall back."""
+    if CParser is None:
+        return None
+    name = display or str(path)
+    try:
+        text = yamlio.read_text(path, name)
+    except UserError:
+        return None
+    if not text.strip() or not _safe(text, name):
+        return None
+    try:
+        data = _construct(text)
+    except Exception:  # noqa: BLE001 - any trouble at all: the careful loader says what it is
+        return None
+    if not isinstance(data, CommentedMap):
+        return None
+    return yamlio.Document(name, data, text)
+
+
+class _Scalar:
+    """A libyaml scalar event seen the way the pure-Python parser reports it
+    (a plain scalar has no style), for yamlio's own scalar check."""
+
+    __slots__ = ("value", "style", "start_mark")
+
+    def __init__(self, event: Any):
+        self.value = event.value
+        self.style = event.style or None
+        self.start_mark = event.start_mark
+
+
+def _safe(text: str, name: str) -> bool:
+    """The libyaml event stream holds nothing `yamlio`'s scan could object to.
+
+    Stricter than that scan (no aliases or anchors, no explicit tags at all), so that
+    whatever passes here passes there too.
+    """
+    parser = CParser(io.StringIO(text))
+    depth = 0
+    count = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                return True
+            if isinstance(event, AliasEvent):
+                return False
+            if isinstance(event, NodeEvent):
+                count += 1
+                if event.anchor is not None or event.tag is not None or count > yamlio.MAX_EXPANDED:
+                    return False
+                if isinstance(event, ScalarEvent):
+                    _check_scalar(name, _Scalar(event))
+                elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                    depth += 1
+                    if depth > yamlio.MAX_DEPTH:
+                        return False
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                depth -= 1
+            if isinstance(event, StreamEndEvent):
+                return True
+    except Exception:  # noqa: BLE001 - a syntax error, a bad character, a refused scalar
+        return False
+
+
+def _construct(text: str) -> Any:
+    class _Composer(CParser, VersionedResolver):  # type: ignore[misc, valid-type]
+        """libyaml's parser and composer, resolving scalars with YAML 1.2 rules as
+        ruamel.yaml's round-trip loader does."""
+
+        def __init__(self, text: str):
+            CParser.__init__(self, text)
+            VersionedResolver.__init__(self, loadumper=self)
+
+    node = _Composer(text).get_single_node()
+    if node is None:
+        return None
+    # yamlio's round-trip settings and constructor: the same types, keys and positions
+    constructor = yamlio._roundtrip_yaml().constructor
+    return constructor.construct_document(node)

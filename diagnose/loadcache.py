@@ -1,0 +1,225 @@
+"""Loading questionnaires and rulebooks quickly, with the same results and messages.
+
+`load_checked` is what `load_questionnaire` and `load_rulebook` do:
+
+1. an object already built from the same text in this process is reused;
+2. for a bundled file, an object built earlier is read back from a disk cache — a
+   pickle under `$XDG_CACHE_HOME/diagnose` (or `~/.cache/diagnose`) keyed by the file's
+   path and the SHA-256 of its text, the package version and the installed code (size
+   and modification time of every module of the package), Python's, Jinja2's and
+   ruamel.yaml's versions. Only files that passed every check are stored. Any trouble
+   reading or writing the cache (missing folder, no permission, a truncated or foreign
+   file) is ignored: the file is then loaded as if there were no cache;
+3. otherwise the file is read with libyaml (`fastyaml`) and checked; only if that
+   reading is refused or the checks find a problem is it read again with the careful
+   loader (`yamlio.load_document`), whose located messages are the ones reported.
+
+Set DIAGNOSE_NO_CACHE=1 to skip steps 1 and 2 (e.g. to time a cold start).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from diagnose import __version__
+from diagnose.errors import ProblemList
+from diagnose.yamlio import Document, load_document, read_text
+
+T = TypeVar("T")
+Builder = Callable[[Document, ProblemList], Any]
+
+_FORMAT = 1  # bump when what is pickled changes shape in a way the fingerprint misses
+_MEMO_SIZE = 32
+_memo: dict[tuple, Any] = {}
+_keys: dict[int, tuple[Any, tuple]] = {}  # id(object) -> (object, the key it was loaded under)
+_fingerprint: tuple | None = None
+
+
+def load_checked(path: str | Path, display: str | None, kind: str, build: Builder,
+                 depends_on: Any = None, rebind: Callable[[Any], Any] | None = None) -> Any:
+    """Load `path` and build it with `build(document, problems)`; raise UserError on problems.
+
+    `depends_on` is an object the result is built from (a rulebook's questionnaire): the
+    result is cached only if that object was itself loaded here, and `rebind` makes a
+    cached result refer to the caller's `depends_on` object.
+    """
+    name = display or str(path)
+    key = _key(path, name, kind, depends_on)
+    if key is not None:
+        found = _memo.get(key)
+        if found is None and _disk_cacheable(path):
+            found = _read_cache(path, name, kind, key)
+        if found is not None:
+            found = _rebound(found, depends_on, rebind)
+            _remember(key, found)
+            return found
+    result = _build(path, display, build)
+    if key is not None:
+        _remember(key, result)
+        if _disk_cacheable(path):
+            _write_cache(path, name, kind, key, result)
+    return result
+
+
+def _build(path: str | Path, display: str | None, build: Builder) -> Any:
+    from diagnose.fastyaml import fast_document
+
+    document = fast_document(path, display)
+    if document is not None:
+        problems = ProblemList()
+        result = build(document, problems)
+        if result is not None and not problems:
+            return result
+    # refused by the fast reading, or a problem to report: read with positions and say it
+    document = load_document(path, display)
+    problems = ProblemList()
+    result = build(document, problems)
+    problems.raise_if_any()
+    assert result is not None
+    return result
+
+
+def _rebound(found: Any, depends_on: Any, rebind: Callable[[Any], Any] | None) -> Any:
+    if depends_on is None or rebind is None:
+        return found
+    return rebind(found)
+
+
+def _remember(key: tuple, value: Any) -> None:
+    replaced = _memo.pop(key, None)
+    if replaced is not None:
+        _keys.pop(id(replaced), None)
+    while len(_memo) >= _MEMO_SIZE:
+        old = _memo.pop(next(iter(_memo)))
+        _keys.pop(id(old), None)
+    _memo[key] = value
+    _keys[id(value)] = (value, key)
+
+
+def key_of(value: Any) -> tuple | None:
+    """The key an object was loaded under here, if it was."""
+    entry = _keys.get(id(value))
+    return entry[1] if entry is not None and entry[0] is value else None
+
+
+def _key(path: str | Path, name: str, kind: str, depends_on: Any) -> tuple | None:
+    if os.environ.get("DIAGNOSE_NO_CACHE"):
+        return None
+    dependency: tuple | None = None
+    if depends_on is not None:
+        dependency = key_of(depends_on)
+        if dependency is None:
+            return None  # built from an object of unknown origin: nothing to key it by
+    try:
+        text = read_text(path, name)
+        resolved = str(Path(path).resolve())
+    except Exception:  # noqa: BLE001 - unreadable: the loader reports it
+        return None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return (kind, resolved, name, digest, dependency)
+
+
+# ---------------------------------------------------------------------------- the disk cache
+
+
+def _disk_cacheable(path: str | Path) -> bool:
+    """Only the bundled questionnaires and rulebooks are kept on disk."""
+    if os.environ.get("DIAGNOSE_NO_CACHE"):
+        return False
+    try:
+        from diagnose.resources import questionnaires_dir
+
+        return Path(path).resolve().parent == questionnaires_dir().resolve()
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "diagnose"
+
+
+def _cache_file(path: str | Path, name: str, kind: str) -> Path:
+    where = hashlib.sha256(f"{kind}\0{Path(path).resolve()}\0{name}".encode()).hexdigest()[:24]
+    return cache_dir() / f"{kind}-{where}.pickle"
+
+
+def fingerprint() -> tuple:
+    """What the pickled objects depend on besides the file: the code that built them."""
+    global _fingerprint
+    if _fingerprint is None:
+        import jinja2
+        import ruamel.yaml
+
+        _fingerprint = (_FORMAT, __version__, sys.version_info[:3], jinja2.__version__,
+                        ruamel.yaml.__version__, tuple(_modules(str(Path(__file__).resolve().parent), "")))
+    return _fingerprint
+
+
+def _modules(folder: str, prefix: str) -> list[tuple[str, int, int]]:
+    """(name, size, modification time) of every module of the package, sorted."""
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py") and entry.is_file():
+                stat = entry.stat()
+                found.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns))
+            elif entry.is_dir() and not entry.name.startswith((".", "_")):
+                found.extend(_modules(entry.path, f"{prefix}{entry.name}/"))
+    return sorted(found)
+
+
+def _read_cache(path: str | Path, name: str, kind: str, key: tuple) -> Any:
+    file = _cache_file(path, name, kind)
+    try:
+        with open(file, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            # written by this user and by no one else: a pickle runs code when read
+            if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
+                return None
+            stored = pickle.load(handle)
+        if not isinstance(stored, dict) or stored.get("key") != key or stored.get("fingerprint") != fingerprint():
+            return None
+        return stored["value"]
+    except Exception:  # noqa: BLE001 - no cache, an old or broken one: load the file instead
+        return None
+
+
+def _write_cache(path: str | Path, name: str, kind: str, key: tuple, value: Any) -> None:
+    file = _cache_file(path, name, kind)
+    tmp = None
+    try:
+        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        data = pickle.dumps({"key": key, "fingerprint": fingerprint(), "value": value},
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)  # mode 0600
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, file)
+        tmp = None
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def with_questionnaire(rulebook: T, questionnaire: Any) -> T:
+    """A rulebook read from the cache, made to refer to the caller's questionnaire object
+    (loaded from the same text, so equal to the one it was built with)."""
+    if getattr(rulebook, "questionnaire", None) is questionnaire:
+        return rulebook
+    rebound = copy.copy(rulebook)
+    rebound.questionnaire = questionnaire  # type: ignore[attr-defined]
+    return rebound

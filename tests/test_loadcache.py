@@ -1,0 +1,169 @@
+"""Fast loading of questionnaires and rulebooks: the same objects, the same messages.
+
+The libyaml reading accepts only files the careful loader accepts, and builds the same
+data; a file with a problem is always reported by the careful loader; the disk cache of
+the bundled files is used only when it is intact and ours, and never gets in the way.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from diagnose import loadcache
+from diagnose.errors import ProblemList, UserError
+from diagnose.fastyaml import fast_document
+from diagnose.questionnaire import load_questionnaire, questionnaire_from_document
+from diagnose.resources import questionnaire_path, rulebook_path
+from diagnose.rules.rulebook import load_rulebook
+from diagnose.yamlio import load_document
+
+ROOT = Path(__file__).resolve().parent.parent
+YAML_FILES = sorted(
+    p for folder in ("tests/fixtures", "questionnaires", "report_templates") for p in (ROOT / folder).rglob("*.yaml")
+)
+
+
+def _same_data(a, b, path: str = "") -> None:  # noqa: ANN001
+    assert type(a) is type(b), path
+    if isinstance(a, dict):
+        assert list(a) == list(b), path
+        for key in a:
+            assert a.lc.key(key) == b.lc.key(key), f"{path}.{key}"
+            if a[key] is not None:  # libyaml puts an empty value at the key's line end
+                assert a.lc.value(key) == b.lc.value(key), f"{path}.{key}"
+            _same_data(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), path
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert a.lc.item(index) == b.lc.item(index), f"{path}[{index}]"
+            _same_data(x, y, f"{path}[{index}]")
+    elif a == a:  # NaN is never equal to itself
+        assert a == b, path
+
+
+def test_fast_reading_accepts_only_what_the_careful_loader_accepts_and_builds_the_same() -> None:
+    accepted = 0
+    for path in YAML_FILES:
+        fast = fast_document(path)
+        if fast is None:
+            continue
+        accepted += 1
+        careful = load_document(path)  # raises if the fast reading let through a bad file
+        _same_data(fast.data, careful.data, str(path))
+    assert accepted > 50
+
+
+@pytest.mark.parametrize("name", ["alias.yaml", "billion-laughs.yaml", "questionnaire/billion-laughs.yaml"])
+def test_fast_reading_leaves_aliases_to_the_careful_loader(name: str) -> None:
+    assert fast_document(ROOT / "tests/fixtures/invalid" / name) is None
+
+
+def test_hostile_files_are_all_left_to_the_careful_loader() -> None:
+    for path in sorted((ROOT / "tests/fixtures/hostile").rglob("*.yaml")):
+        if fast_document(path) is not None:
+            load_document(path)  # whatever the fast reading takes, the careful one takes too
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests/fixtures/invalid/questionnaire").glob("*.yaml")), ids=lambda p: p.name)
+def test_a_questionnaire_with_problems_reports_the_careful_loaders_messages(path: Path) -> None:
+    try:
+        document = load_document(path)
+    except UserError as exc:
+        expected = [str(p) for p in exc.problems]
+    else:
+        problems = ProblemList()
+        questionnaire_from_document(document, problems)
+        expected = [str(p) for p in problems.items]
+    if not expected:
+        return
+    with pytest.raises(UserError) as caught:
+        load_questionnaire(path)
+    assert [str(p) for p in caught.value.problems] == expected
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("DIAGNOSE_NO_CACHE", raising=False)
+    monkeypatch.setattr(loadcache, "_memo", {})
+    monkeypatch.setattr(loadcache, "_keys", {})
+    return tmp_path / "diagnose"
+
+
+def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget what this process loaded, as a new command would."""
+    monkeypatch.setattr(loadcache, "_memo", {})
+    monkeypatch.setattr(loadcache, "_keys", {})
+
+
+def test_bundled_files_are_cached_on_disk_privately_and_read_back(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    questionnaire = load_questionnaire(questionnaire_path())
+    rulebook = load_rulebook(rulebook_path(), questionnaire)
+    files = sorted(cache_home.glob("*.pickle"))
+    assert [f.name.split("-")[0] for f in files] == ["questionnaire", "rulebook"]
+    assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+    assert cache_home.stat().st_mode & 0o777 == 0o700
+
+    _fresh_process(monkeypatch)
+    monkeypatch.setattr(loadcache, "_build", lambda *a: pytest.fail("loaded the file instead of the cache"))
+    again = load_questionnaire(questionnaire_path())
+    book = load_rulebook(rulebook_path(), again)
+    assert again == questionnaire and again is not questionnaire
+    assert book.questionnaire is again
+    assert [r.id for r in book.rules] == [r.id for r in rulebook.rules]
+
+
+def test_the_same_file_loads_once_per_process(cache_home: Path) -> None:
+    first = load_questionnaire(questionnaire_path())
+    assert load_questionnaire(questionnaire_path()) is first
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "other key", "group-writable"])
+def test_a_damaged_or_foreign_cache_file_is_ignored(cache_home: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    expected = load_questionnaire(questionnaire_path())
+    (cached,) = cache_home.glob("questionnaire-*.pickle")
+    if damage == "truncated":
+        cached.write_bytes(cached.read_bytes()[:100])
+    elif damage == "garbage":
+        cached.write_bytes(b"not a pickle")
+    elif damage == "other key":
+        stored = pickle.loads(cached.read_bytes())
+        stored["key"] = ("questionnaire", "elsewhere")
+        cached.write_bytes(pickle.dumps(stored))
+    else:
+        os.chmod(cached, 0o620)
+    _fresh_process(monkeypatch)
+    built = []
+    original = loadcache._build
+    monkeypatch.setattr(loadcache, "_build", lambda *a: built.append(1) or original(*a))
+    assert load_questionnaire(questionnaire_path()) == expected
+    assert built == [1]
+
+
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    _fresh_process(monkeypatch)
+    assert load_questionnaire(questionnaire_path()).id == "sales-structure"
+
+
+def test_no_cache_when_asked(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DIAGNOSE_NO_CACHE", "1")
+    first = load_questionnaire(questionnaire_path())
+    assert load_questionnaire(questionnaire_path()) is not first
+    assert not cache_home.exists()
+
+
+def test_a_changed_file_is_loaded_anew(tmp_path: Path, cache_home: Path) -> None:
+    path = tmp_path / "q.yaml"
+    text = questionnaire_path().read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = load_questionnaire(path)
+    path.write_text(text.replace("version: 1", "version: 2", 1), encoding="utf-8")
+    assert load_questionnaire(path).version == first.version + 1
+    assert not cache_home.exists()  # only bundled files are kept on disk
