@@ -411,10 +411,17 @@ class _Evaluator:
 
     def _Neg(self, node: nodes.Neg) -> Any:
         value = self.eval(node.node)
-        return value if isinstance(value, Undetermined) else -value
+        if isinstance(value, Undetermined):
+            return value
+        if not _is_number(value):  # `-(x if c else 'text')`: the checker cannot see every branch
+            raise ExpressionError(f"cannot negate {value!r}: expected a number")
+        return -value
 
     def _Pos(self, node: nodes.Pos) -> Any:
-        return self.eval(node.node)
+        value = self.eval(node.node)
+        if not isinstance(value, Undetermined) and not _is_number(value):
+            raise ExpressionError(f"cannot take +{value!r}: expected a number")
+        return value
 
     def _And(self, node: nodes.And) -> Any:
         left = self.eval(node.left)
