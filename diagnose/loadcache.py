@@ -14,7 +14,9 @@
    reading is refused or the checks find a problem is it read again with the careful
    loader (`yamlio.load_document`), whose located messages are the ones reported.
 
-Set DIAGNOSE_NO_CACHE=1 to skip steps 1 and 2 (e.g. to time a cold start).
+`template_bytecode_cache` keeps Jinja2's compiled report templates the same way.
+Set DIAGNOSE_NO_CACHE=1 to skip steps 1 and 2 and the template cache (e.g. to time a
+cold start).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import jinja2
+import jinja2.bccache
 
 from diagnose import __version__
 from diagnose.errors import ProblemList
@@ -156,7 +161,6 @@ def fingerprint() -> tuple:
     """What the pickled objects depend on besides the file: the code that built them."""
     global _fingerprint
     if _fingerprint is None:
-        import jinja2
         import ruamel.yaml
 
         _fingerprint = (_FORMAT, __version__, sys.version_info[:3], jinja2.__version__,
@@ -178,28 +182,45 @@ def _modules(folder: str, prefix: str) -> list[tuple[str, int, int]]:
 
 
 def _read_cache(path: str | Path, name: str, kind: str, key: tuple) -> Any:
-    file = _cache_file(path, name, kind)
+    data = _read_private(_cache_file(path, name, kind))
+    if data is None:
+        return None
     try:
-        with open(file, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            # written by this user and by no one else: a pickle runs code when read
-            if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
-                return None
-            stored = pickle.load(handle)
+        stored = pickle.loads(data)
         if not isinstance(stored, dict) or stored.get("key") != key or stored.get("fingerprint") != fingerprint():
             return None
         return stored["value"]
-    except Exception:  # noqa: BLE001 - no cache, an old or broken one: load the file instead
+    except Exception:  # noqa: BLE001 - an old or broken entry: load the file instead
         return None
 
 
 def _write_cache(path: str | Path, name: str, kind: str, key: tuple, value: Any) -> None:
-    file = _cache_file(path, name, kind)
+    try:
+        data = pickle.dumps({"key": key, "fingerprint": fingerprint(), "value": value},
+                            protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - something that cannot be pickled is only not cached
+        return
+    _write_private(_cache_file(path, name, kind), data)
+
+
+def _read_private(file: Path) -> bytes | None:
+    """The file's bytes if it was written by this user and no one else can write it (what
+    is read here becomes code: a pickle or compiled templates); else None."""
+    try:
+        with open(file, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
+                return None
+            return handle.read()
+    except Exception:  # noqa: BLE001 - no cache yet, or unreadable: do without
+        return None
+
+
+def _write_private(file: Path, data: bytes) -> None:
+    """Write atomically with mode 0600 in a 0700 folder; any failure is ignored."""
     tmp = None
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        data = pickle.dumps({"key": key, "fingerprint": fingerprint(), "value": value},
-                            protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)  # mode 0600
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -213,6 +234,35 @@ def _write_cache(path: str | Path, name: str, kind: str, key: tuple, value: Any)
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+class _TemplateCode(jinja2.BytecodeCache):
+    """Jinja2's compiled templates, kept like the pickles above. Jinja2 itself checks that
+    an entry was compiled from the template's current source; the folder's name carries
+    the code fingerprint, so other settings or another Jinja2 never share an entry."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = _read_private(self.folder / f"{bucket.key}.jinja")
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:  # noqa: BLE001 - a broken entry: compile the template again
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        _write_private(self.folder / f"{bucket.key}.jinja", bucket.bytecode_to_string())
+
+
+def template_bytecode_cache(name: str) -> jinja2.BytecodeCache | None:
+    """A cache of compiled templates for the Jinja2 environment called `name`, or None
+    when caching is off."""
+    if os.environ.get("DIAGNOSE_NO_CACHE"):
+        return None
+    where = hashlib.sha256(repr((name, fingerprint())).encode()).hexdigest()[:16]
+    return _TemplateCode(cache_dir() / f"templates-{where}")
 
 
 def with_questionnaire(rulebook: T, questionnaire: Any) -> T:

@@ -167,3 +167,43 @@ def test_a_changed_file_is_loaded_anew(tmp_path: Path, cache_home: Path) -> None
     path.write_text(text.replace("version: 1", "version: 2", 1), encoding="utf-8")
     assert load_questionnaire(path).version == first.version + 1
     assert not cache_home.exists()  # only bundled files are kept on disk
+
+
+def _render_demo_html() -> str:
+    from diagnose.report.html import _environment
+    from diagnose.report.render import build_html, diagnosis_for
+    from diagnose.resources import examples_dir
+
+    _environment.cache_clear()  # a new environment, as in a new process
+    html, _, _, _ = build_html(diagnosis_for(examples_dir() / "engineering-equipment.yaml"))
+    return html
+
+
+def test_compiled_templates_are_kept_privately_and_render_the_same(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = _render_demo_html()
+    (folder,) = cache_home.glob("templates-*")
+    entries = sorted(folder.glob("*.jinja"))
+    assert len(entries) >= 5  # report.html, base.html and the parts it includes
+    assert all(e.stat().st_mode & 0o777 == 0o600 for e in entries)
+    compiled = []
+    monkeypatch.setattr("jinja2.environment.Environment._compile", lambda *a: compiled.append(a) or pytest.fail("compiled again"))
+    assert _render_demo_html() == cold
+
+
+@pytest.mark.parametrize("damage", ["garbage", "writable by others"])
+def test_a_damaged_or_foreign_compiled_template_is_not_used(cache_home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           damage: str) -> None:
+    import jinja2.environment
+
+    cold = _render_demo_html()
+    (folder,) = cache_home.glob("templates-*")
+    for entry in folder.glob("*.jinja"):
+        if damage == "garbage":
+            entry.write_bytes(b"garbage")
+        else:
+            os.chmod(entry, 0o666)
+    compiled = []
+    original = jinja2.environment.Environment._compile
+    monkeypatch.setattr(jinja2.environment.Environment, "_compile", lambda *a: compiled.append(1) or original(*a))
+    assert _render_demo_html() == cold
+    assert compiled

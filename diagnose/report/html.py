@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from diagnose.errors import Location, Problem, UserError
+from diagnose.loadcache import template_bytecode_cache
 from diagnose.report.context import ReportContext
 from diagnose.resources import templates_dir
 
@@ -59,6 +60,8 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        # compiled templates are kept between runs, like the loaded rulebook
+        bytecode_cache=template_bytecode_cache("report"),
     )
 
 
