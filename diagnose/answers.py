@@ -98,8 +98,18 @@ def load_answers(
     questionnaire: Questionnaire | None = None,
     display: str | None = None,
     require_complete: bool = True,
+    keep_comments: bool = True,
 ) -> AnswerSet:
-    """Load and check an answer file; raise UserError listing every problem."""
+    """Load and check an answer file; raise UserError listing every problem.
+
+    With `keep_comments=False` (answers only read, never saved back) the file is read
+    with libyaml first and only a file with a problem is read again with the careful
+    loader, whose messages are reported (diagnose/loadcache.py)."""
+    if not keep_comments:
+        from diagnose.loadcache import read_checked
+
+        return read_checked(path, display, lambda document, problems: answers_from_document(
+            document, problems, questionnaire, require_complete))
     document = load_document(path, display)
     problems = ProblemList()
     answers = answers_from_document(document, problems, questionnaire, require_complete)

@@ -74,6 +74,11 @@ def load_checked(path: str | Path, display: str | None, kind: str, build: Builde
     return result
 
 
+def read_checked(path: str | Path, display: str | None, build: Builder) -> Any:
+    """Steps 3 only (no caching, for files that change, like answer files)."""
+    return _build(path, display, build)
+
+
 def _build(path: str | Path, display: str | None, build: Builder) -> Any:
     from diagnose.fastyaml import fast_document
 

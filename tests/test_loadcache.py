@@ -207,3 +207,24 @@ def test_a_damaged_or_foreign_compiled_template_is_not_used(cache_home: Path, mo
     monkeypatch.setattr(jinja2.environment.Environment, "_compile", lambda *a: compiled.append(1) or original(*a))
     assert _render_demo_html() == cold
     assert compiled
+
+
+ANSWER_FILES = sorted(
+    p for p in (ROOT / "tests/fixtures").rglob("*.yaml")
+    if "questionnaire" not in p.parent.name and not p.name.endswith(".rules.yaml") and "hostile" not in p.parts
+) + sorted((ROOT / "questionnaires/examples").glob("*.yaml"))
+
+
+def _outcome(path: Path, **options):  # -> tuple
+    from diagnose.answers import load_answers
+
+    try:
+        answers = load_answers(path, **options)
+    except UserError as exc:
+        return ("problems", [str(p) for p in exc.problems])
+    return ("answers", answers.values, answers.meta, answers.questionnaire.id)
+
+
+@pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_answers_read_without_comments_give_the_same_answers_and_messages(path: Path) -> None:
+    assert _outcome(path, keep_comments=False) == _outcome(path)

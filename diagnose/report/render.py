@@ -44,7 +44,7 @@ def diagnosis_for(answers: str | Path | AnswerSet) -> Diagnosis:
     """Load an answer file (unless given loaded) and evaluate the bundled rulebook on it."""
     from diagnose.rules.evaluate import evaluate
 
-    answer_set = answers if isinstance(answers, AnswerSet) else load_answers(answers)
+    answer_set = answers if isinstance(answers, AnswerSet) else load_answers(answers, keep_comments=False)
     return evaluate(answer_set)
 
 

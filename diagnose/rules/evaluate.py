@@ -265,7 +265,7 @@ def diagnose_file(
 ) -> Diagnosis:
     """Load everything the command line names and evaluate it (UserError on bad input)."""
     questionnaire: Questionnaire | None = load_questionnaire(questionnaire_path) if questionnaire_path else None
-    answers = load_answers(answers_path, questionnaire)
+    answers = load_answers(answers_path, questionnaire, keep_comments=False)
     rulebook = load_rulebook(rules_path or rulebook_path(answers.questionnaire.id), answers.questionnaire)
     overrides = parameter_values(rulebook, sets, params_file)
     return evaluate(answers, rulebook, overrides, whatif=whatif)
