@@ -86,14 +86,16 @@ class Outcome:
 # ---------------------------------------------------------------------------- the core
 
 
-def run(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any]) -> Outcome:
+def run(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any], trace: bool = True) -> Outcome:
+    """Decide for one set of answers; `trace=False` (the what-if search, which reads only
+    the decisions) leaves out the condition traces a reader needs."""
     env = dict(answer_env)
     env.update(params)
     for indicator in rulebook.indicators:
         env[indicator.id] = indicator.expr.evaluate(env)
     outcome = Outcome(env, params)
     for rule in rulebook.rules:
-        value, reasons, traces = _condition(rule.when, env, outcome.held, 0)
+        value, reasons, traces = _condition(rule.when, env, outcome.held, 0, trace)
         outcome.held[rule.id] = value
         outcome.reasons[rule.id] = reasons
         outcome.traces[rule.id] = traces
@@ -104,7 +106,7 @@ def run(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any]) 
 
 
 def _condition(
-    condition: Condition, env: dict[str, Any], held: dict[str, bool | None], depth: int
+    condition: Condition, env: dict[str, Any], held: dict[str, bool | None], depth: int, trace: bool = True
 ) -> tuple[bool | None, frozenset[tuple[str, str]], list[ConditionTrace]]:
     """Three-valued value of a condition, the reasons it is undetermined, and its trace."""
     if condition.kind in ("fired", "not_fired"):
@@ -112,21 +114,25 @@ def _condition(
         state = held.get(condition.rule)
         value = state if state is None or condition.kind == "fired" else not state
         reasons = frozenset({(condition.rule, "undetermined")}) if value is None else frozenset()
-        trace = ConditionTrace(condition.source, value, [condition.rule], [f"{condition.rule} (undetermined)"] if value is None else [],
-                               depth, {condition.rule: _held_word(state)})
-        return value, reasons, [trace]
+        if not trace:
+            return value, reasons, []
+        line = ConditionTrace(condition.source, value, [condition.rule], [f"{condition.rule} (undetermined)"] if value is None else [],
+                              depth, {condition.rule: _held_word(state)})
+        return value, reasons, [line]
     if condition.kind == "expr":
         assert condition.expr is not None
         raw = condition.expr.evaluate(env)
         value = is_true(raw)
         reasons = raw.reasons if isinstance(raw, Undetermined) else frozenset()
-        trace = ConditionTrace(
+        if not trace:
+            return value, reasons, []
+        line = ConditionTrace(
             condition.source, value, list(condition.expr.names),
             [f"{name} ({state})" for name, state in sorted(reasons)], depth,
             {name: json_value(env.get(name)) for name in condition.expr.names},
         )
-        return value, reasons, [trace]
-    results = [_condition(child, env, held, depth + 1) for child in condition.children]
+        return value, reasons, [line]
+    results = [_condition(child, env, held, depth + 1, trace) for child in condition.children]
     values = [r[0] for r in results]
     if condition.kind == "all":
         value = False if False in values else (None if None in values else True)
@@ -137,6 +143,8 @@ def _condition(
         for child_value, child_reasons, _ in results:
             if child_value is None:
                 reasons |= child_reasons
+    if not trace:
+        return value, reasons, []
     group = ConditionTrace(condition.kind, value, [], [f"{n} ({s})" for n, s in sorted(reasons)], depth)
     traces = [group]
     for _, _, child_traces in results:

@@ -81,7 +81,7 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
             # no show-if reads this answer, even through a computed value: the same
             # questions are asked as now
             trial.visibility = lambda: dict(shown)  # type: ignore[method-assign]
-        result = run(fast, trial.environment(), params)
+        result = run(fast, trial.environment(), params, trace=False)
         if not roles_today <= set(result.today_roles):
             # abolishing a role the company has is not a circumstance that "would change"
             # the advice: such answers flip nothing
