@@ -174,11 +174,11 @@ def fingerprint() -> tuple:
 
 
 def _modules(folder: str, prefix: str) -> list[tuple[str, int, int]]:
-    """(name, size, modification time) of every module of the package, sorted."""
+    """(name, size, modification time) of every module and word catalogue of the package."""
     found = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.name.endswith(".py") and entry.is_file():
+            if entry.name.endswith((".py", ".yaml")) and entry.is_file():
                 stat = entry.stat()
                 found.append((prefix + entry.name, stat.st_size, stat.st_mtime_ns))
             elif entry.is_dir() and not entry.name.startswith((".", "_")):
