@@ -152,6 +152,8 @@ def test_existing_outputs_are_not_overwritten_unless_force(tmp_path: Path, monke
      "--format: 'pdf,docx' is not a list of formats; expected some of: pdf, html, json, separated by commas"),
     ([str(FOLDER / "alder.yaml"), "--jobs", "0"], "--jobs: 0 is not a number of processes; expected 1 or more"),
     ([str(FOLDER / "alder.yaml"), "--set", "small_team_mx=3"], "did you mean 'small_team_max'?"),
+    ([str(FOLDER / "alder.yaml"), "--summary", "no-such-folder/run"],
+     "no-such-folder/run: --summary: the folder does not exist; expected FILE in an existing folder or in --out-dir"),
 ])
 def test_usage_errors_exit_2_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
     out = tmp_path / "out"

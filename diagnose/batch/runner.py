@@ -29,6 +29,7 @@ from diagnose.batch.inputs import expand_inputs, is_table
 from diagnose.batch.naming import slug
 from diagnose.batch.worker import BatchOptions, ItemResult, Task, init_worker, process, run_task, warm
 from diagnose.errors import Location, Problem, UserError
+from diagnose.questionnaire import Questionnaire
 
 FORMATS = ("pdf", "html", "json")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
@@ -68,10 +69,16 @@ def plan(inputs: list[str], questionnaire_file: str | None = None) -> list[Task]
     files = expand_inputs(inputs)
     tasks: list[Task] = []
     used: dict[str, int] = {}
+    questionnaire = None
     for path in files:
         stem = _unique_stem(path.stem, used)
         if is_table(path):
-            rows = _row_count(path, questionnaire_file)
+            if questionnaire is None:
+                from diagnose.questionnaire import load_questionnaire
+                from diagnose.resources import questionnaire_path
+
+                questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
+            rows = _row_count(path, questionnaire)
             if rows:
                 tasks += [Task(str(path), row, stem) for row in range(rows)]
                 continue
@@ -91,13 +98,11 @@ def _unique_stem(stem: str, used: dict[str, int]) -> str:
     return f"{slug(stem, 36)}-{used[key]}"
 
 
-def _row_count(path: Path, questionnaire_file: str | None) -> int:
+def _row_count(path: Path, questionnaire: Questionnaire) -> int:
     from diagnose.batch.tables import count_rows
-    from diagnose.questionnaire import load_questionnaire
-    from diagnose.resources import questionnaire_path
 
     try:
-        return count_rows(path, load_questionnaire(questionnaire_file or questionnaire_path()), str(path))
+        return count_rows(path, questionnaire, str(path))
     except UserError:
         return 0
 
@@ -235,6 +240,14 @@ def _stop_now(pool: multiprocessing.pool.Pool) -> None:
         child.kill()
 
 
+def _cores() -> int:
+    """The cores this process may run on (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -313,13 +326,17 @@ def run_batch(
         load_questionnaire(qfile)  # a broken questionnaire is a usage error, before any work
     overrides = check_overrides(sets, qfile)
     tasks = plan(inputs, qfile)
+    csv_path, json_path = summary_paths(summary, out_dir)
+    if not csv_path.parent.is_dir() and csv_path.parent.resolve() != out_dir.resolve():
+        # found out now, not after every report is written
+        raise UserError(Problem(Location(str(summary)), "--summary: the folder does not exist; expected FILE in an "
+                                                        "existing folder or in --out-dir"))
     prepare_out_dir(out_dir)
     options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides)
     bar = Progress(len(tasks), stream, progress)
-    run = execute(tasks, options, jobs or os.cpu_count() or 1, bar.update, bar.stopping)
+    run = execute(tasks, options, jobs or _cores(), bar.update, bar.stopping)
     bar.finish()
 
-    csv_path, json_path = summary_paths(summary, out_dir)
     write_summary(run.results, csv_path, json_path)
     ok = [r for r in run.results if r.status == "ok"]
     failed = [r for r in run.results if r.status == "failed"]
