@@ -14,7 +14,7 @@ from rules_helpers import answers_with, questionnaire, rulebook
 from diagnose.answers import AnswerSet, load_answers
 from diagnose.expressions import ExpressionError, NameInfo, compile_expression
 from diagnose.resources import examples_dir
-from diagnose.rules.evaluate import run
+from diagnose.rules.evaluate import key_decisions, run
 from diagnose.rules.memo import MemoExpression, memoised, reads
 from diagnose.rules.ripple import Ripple
 from diagnose.rules.whatif import _influencing
@@ -125,3 +125,30 @@ def test_ripple_says_unchanged_only_when_a_full_run_decides_the_same(name: str) 
             assert trial.decisions() == base.decisions(), (question.id, value)
             assert set(trial.today_roles) == set(base.today_roles), (question.id, value)
     assert shortcuts > 50
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_key_decisions_remembered_by_their_basis_are_the_full_runs_decisions(name: str) -> None:
+    answers = load_answers(examples_dir() / f"{name}.yaml", questionnaire())
+    book = rulebook()
+    params = {pid: p.default for pid, p in book.parameters.items()}
+    known: dict = {}
+    tried = 0
+    for question in answers.questionnaire.iter_questions():
+        if question.type in ("single", "yesno"):
+            options: list = list(question.choice_ids)
+        elif question.type == "multi":
+            options = [[c] for c in question.choice_ids]
+        elif question.type == "text":
+            continue
+        else:
+            options = [0, 1, 2, 5, 10, 30, 60, 100, 400]
+        for value in options:
+            values = dict(answers.values)
+            values[question.id] = value
+            env = AnswerSet(answers.questionnaire, answers.meta, values).environment()
+            full = run(book, env, params)
+            decisions, roles = key_decisions(book, env, params, known)
+            assert (decisions, roles) == (full.decisions(), frozenset(full.today_roles)), (question.id, value)
+            tried += 1
+    assert len(known) < tried / 3  # most answers share their basis with another

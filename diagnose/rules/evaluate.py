@@ -89,6 +89,37 @@ class Outcome:
 def run(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any], trace: bool = True) -> Outcome:
     """Decide for one set of answers; `trace=False` (the what-if search, which reads only
     the decisions) leaves out the condition traces a reader needs."""
+    outcome = _conditions(rulebook, answer_env, params, trace)
+    _resolve(rulebook, outcome)
+    _today(rulebook, outcome)
+    _owners(rulebook, outcome)
+    return outcome
+
+
+Basis = tuple[tuple[tuple[str, bool | None], ...], frozenset[str], tuple[tuple[str, str | None], ...]]
+
+
+def key_decisions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any],
+                  known: dict[Basis, tuple[dict[str, str], frozenset[str]]]) -> tuple[dict[str, str], frozenset[str]]:
+    """The key decisions and today's roles for one set of answers, as `run` makes them.
+
+    The decisions are made from each rule's condition (held or not), the roles the
+    company has today and today's task owners: `known` remembers the decisions by these,
+    so that answers that change none of them (the what-if search tries hundreds) are not
+    resolved again.
+    """
+    outcome = _conditions(rulebook, answer_env, params, trace=False)
+    _today(rulebook, outcome)  # reads only the answers, not what _resolve decides
+    basis = (tuple(outcome.held.items()), frozenset(outcome.today_roles), tuple(outcome.today_owner.items()))
+    if basis not in known:
+        _resolve(rulebook, outcome)
+        _owners(rulebook, outcome)
+        known[basis] = (outcome.decisions(), frozenset(outcome.today_roles))
+    return known[basis]
+
+
+def _conditions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any], trace: bool) -> Outcome:
+    """Indicators, then every rule's condition (three-valued, with reasons and traces)."""
     env = dict(answer_env)
     env.update(params)
     for indicator in rulebook.indicators:
@@ -99,9 +130,6 @@ def run(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any], 
         outcome.held[rule.id] = value
         outcome.reasons[rule.id] = reasons
         outcome.traces[rule.id] = traces
-    _resolve(rulebook, outcome)
-    _today(rulebook, outcome)
-    _owners(rulebook, outcome)
     return outcome
 
 

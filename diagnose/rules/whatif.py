@@ -13,8 +13,11 @@ counted: it describes another company, not a circumstance of this one.
 
 The search is kept small without changing its result: only questions the decisions can
 read are tried (names in the rulebook's conditions, indicators and today's-structure
-tests, and through them computed values and show-if conditions), and each distinct
-(question, answer) pair is evaluated once.
+tests, and through them computed values and show-if conditions); each distinct
+(question, answer) pair is evaluated once; an answer that changes no condition's truth
+(rules/ripple.py) is not evaluated at all; conditions remember their results
+(rules/memo.py); and decisions are remembered by what they are made from (each rule's
+condition, today's roles and task owners: `evaluate.key_decisions`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Flip
 from diagnose.expressions import Expression, Missing
 from diagnose.questionnaire import Question, Questionnaire
-from diagnose.rules.evaluate import Outcome, run
+from diagnose.rules.evaluate import Basis, Outcome, key_decisions
 from diagnose.rules.memo import Memoised, reads
 from diagnose.rules.ripple import Ripple
 from diagnose.rules.rulebook import Rulebook
@@ -60,6 +63,7 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
     prepared = _prepare(rulebook, answers.questionnaire, params)
     influencing = prepared.influencing
     decided: dict[tuple[str, Any], dict[str, str]] = {}
+    known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
     # the same rulebook and questionnaire, with conditions that remember their results
     prepared.memo.forget()
     fast = prepared.memo.rulebook
@@ -81,12 +85,12 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
             # no show-if reads this answer, even through a computed value: the same
             # questions are asked as now
             trial.visibility = lambda: dict(shown)  # type: ignore[method-assign]
-        result = run(fast, trial.environment(), params, trace=False)
-        if not roles_today <= set(result.today_roles):
+        decisions, roles = key_decisions(fast, trial.environment(), params, known)
+        if not roles_today <= roles:
             # abolishing a role the company has is not a circumstance that "would change"
             # the advice: such answers flip nothing
             return base
-        return result.decisions()
+        return decisions
 
     def consider(question: Question, old: Any, new: Any, cost: float, result: dict[str, str]) -> None:
         for decision in DECISIONS:
