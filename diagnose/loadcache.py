@@ -152,14 +152,21 @@ def _disk_cacheable(path: str | Path) -> bool:
         return False
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "diagnose"
+def cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/diagnose or ~/.cache/diagnose; None without an absolute place for it
+    (a relative XDG_CACHE_HOME is to be ignored, and with no home folder "~" stays "~")."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "diagnose" if os.path.isabs(base) else None
 
 
-def _cache_file(path: str | Path, name: str, kind: str) -> Path:
+def _cache_file(path: str | Path, name: str, kind: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
     where = hashlib.sha256(f"{kind}\0{Path(path).resolve()}\0{name}".encode()).hexdigest()[:24]
-    return cache_dir() / f"{kind}-{where}.pickle"
+    return folder / f"{kind}-{where}.pickle"
 
 
 def fingerprint() -> tuple:
@@ -187,7 +194,8 @@ def _modules(folder: str, prefix: str) -> list[tuple[str, int, int]]:
 
 
 def _read_cache(path: str | Path, name: str, kind: str, key: tuple) -> Any:
-    data = _read_private(_cache_file(path, name, kind))
+    file = _cache_file(path, name, kind)
+    data = _read_private(file) if file is not None else None
     if data is None:
         return None
     try:
@@ -205,7 +213,9 @@ def _write_cache(path: str | Path, name: str, kind: str, key: tuple, value: Any)
                             protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - something that cannot be pickled is only not cached
         return
-    _write_private(_cache_file(path, name, kind), data)
+    file = _cache_file(path, name, kind)
+    if file is not None:
+        _write_private(file, data)
 
 
 def _read_private(file: Path) -> bytes | None:
@@ -264,10 +274,11 @@ class _TemplateCode(jinja2.BytecodeCache):
 def template_bytecode_cache(name: str) -> jinja2.BytecodeCache | None:
     """A cache of compiled templates for the Jinja2 environment called `name`, or None
     when caching is off."""
-    if os.environ.get("DIAGNOSE_NO_CACHE"):
+    folder = cache_dir()
+    if os.environ.get("DIAGNOSE_NO_CACHE") or folder is None:
         return None
     where = hashlib.sha256(repr((name, fingerprint())).encode()).hexdigest()[:16]
-    return _TemplateCode(cache_dir() / f"templates-{where}")
+    return _TemplateCode(folder / f"templates-{where}")
 
 
 def with_questionnaire(rulebook: T, questionnaire: Any) -> T:

@@ -228,3 +228,13 @@ def _outcome(path: Path, **options):  # -> tuple
 @pytest.mark.parametrize("path", ANSWER_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_answers_read_without_comments_give_the_same_answers_and_messages(path: Path) -> None:
     assert _outcome(path, keep_comments=False) == _outcome(path)
+
+
+def test_a_relative_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert loadcache.cache_dir() == tmp_path / "home" / ".cache" / "diagnose"
+    _fresh_process(monkeypatch)
+    load_questionnaire(questionnaire_path())
+    assert not (tmp_path / "relative").exists()
