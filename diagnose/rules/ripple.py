@@ -20,7 +20,7 @@ from typing import Any
 from diagnose.expressions import Expression, is_true
 from diagnose.questionnaire import Questionnaire
 from diagnose.rules.evaluate import role_present
-from diagnose.rules.memo import reads
+from diagnose.rules.memo import MemoExpression, reads
 from diagnose.rules.rulebook import Condition, Rulebook
 
 
@@ -156,8 +156,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _expressions(item: Any, seen: set[int]) -> list[Expression]:
-    """The expressions anywhere inside the rulebook's definitions (not its questionnaire)."""
-    if isinstance(item, Expression):
+    """The expressions anywhere inside the rulebook's definitions (not its questionnaire),
+    memoised ones included."""
+    if isinstance(item, (Expression, MemoExpression)):
         return [item]
     if id(item) in seen or isinstance(item, (str, int, float, bool, Questionnaire)) or item is None:
         return []

@@ -80,7 +80,7 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
             return base  # nothing any rule, indicator or today's test reads has changed
         values = dict(answers.values)
         values[question.id] = value
-        trial = AnswerSet(fast.questionnaire, answers.meta, values)
+        trial = AnswerSet(prepared.trial_questionnaire, answers.meta, values)
         if question.id not in prepared.ripple.visible_inputs:
             # no show-if reads this answer, even through a computed value: the same
             # questions are asked as now
@@ -202,6 +202,7 @@ class _Prepared:
     influencing: set[str]
     memo: Memoised
     ripple: Ripple
+    trial_questionnaire: Questionnaire  # what trial answers are checked against
 
 
 _last: list[_Prepared] = []
@@ -212,8 +213,12 @@ def _prepare(rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str,
     for prepared in _last:
         if prepared.rulebook is rulebook and prepared.questionnaire is questionnaire and prepared.params == names:
             return prepared
-    prepared = _Prepared(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), Memoised(rulebook),
-                         Ripple(rulebook, questionnaire, names))
+    memo = Memoised(rulebook)
+    # the answers' questionnaire is normally the rulebook's own: then its memoised copy
+    trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
+    # the ripple check evaluates the memoised expressions too: the full runs reuse its results
+    prepared = _Prepared(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
+                         Ripple(memo.rulebook, trial, names), trial)
     _last[:] = [prepared]
     return prepared
 
