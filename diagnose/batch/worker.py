@@ -10,6 +10,8 @@ which deletes the outputs of the unfinished input, so an input has all its outpu
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import signal
 from dataclasses import dataclass, field
@@ -108,6 +110,33 @@ def warm(options: BatchOptions) -> None:
     _STATE["brand"] = load_brand(None)
     if "pdf" in options.formats:
         _warm_pdf()
+    _STATE["rss_after_collect"] = _rss_mb()
+
+
+# A rendered PDF leaves tens of MB of cyclic garbage (WeasyPrint's boxes) that the
+# collector reaches late (report_bytes freezes the collector while it renders), so a
+# long-lived worker grew by ~30 MB per report. Collect once the process has grown this
+# much since the last collection, and hand the freed memory back to the system.
+COLLECT_AFTER_MB = 60
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        return float("inf")  # cannot tell: collect after every input
+
+
+def _keep_memory_flat() -> None:
+    if _rss_mb() - _STATE.get("rss_after_collect", 0.0) < COLLECT_AFTER_MB:
+        return
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc keeps freed arenas otherwise
+    except (OSError, AttributeError):
+        pass
+    _STATE["rss_after_collect"] = _rss_mb()
 
 
 def _warm_pdf() -> None:
@@ -213,6 +242,7 @@ def process(task: Task, options: BatchOptions) -> ItemResult:
     if result.status != "ok":
         _remove(written)
         result.outputs = []
+    _keep_memory_flat()
     return result
 
 
