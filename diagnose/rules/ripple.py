@@ -52,7 +52,7 @@ class Ripple:
             for expression, _ in task.today:
                 judge(expression, is_true)
         feeding = {id(i.expr) for i in rulebook.indicators}
-        for expression in _expressions(rulebook, set()):
+        for expression in expressions_in(rulebook, set()):
             if id(expression) not in judges and id(expression) not in feeding:
                 judge(expression, _exact)
         self.readers: dict[str, list[tuple[Expression, Callable[[Any], Any]]]] = {}
@@ -155,7 +155,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _expressions(item: Any, seen: set[int]) -> list[Expression]:
+def expressions_in(item: Any, seen: set[int]) -> list[Expression]:
     """The expressions anywhere inside the rulebook's definitions (not its questionnaire),
     memoised ones included."""
     if isinstance(item, (Expression, MemoExpression)):
@@ -173,5 +173,5 @@ def _expressions(item: Any, seen: set[int]) -> list[Expression]:
         return []
     found: list[Expression] = []
     for child in children:
-        found.extend(_expressions(child, seen))
+        found.extend(expressions_in(child, seen))
     return found

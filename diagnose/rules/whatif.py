@@ -22,17 +22,16 @@ condition, today's roles and task owners: `evaluate.key_decisions`).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Flip
-from diagnose.expressions import Expression, Missing
+from diagnose.expressions import Missing
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.evaluate import Basis, Outcome, key_decisions
 from diagnose.rules.memo import Memoised, reads
-from diagnose.rules.ripple import Ripple
+from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
 from diagnose.yamlio import is_number
@@ -231,7 +230,7 @@ def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
     question reads as not_applicable, so whatever decides its visibility matters too).
     """
     names: set[str] = set()
-    for expression in _expressions(rulebook, set()):
+    for expression in expressions_in(rulebook, set()):
         names.update(reads(expression))
     computed = {c.id: c.expr for c in questionnaire.computed}
     questions = questionnaire.questions
@@ -244,27 +243,6 @@ def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
                 names.add(read)
                 pending.append(read)
     return names
-
-
-def _expressions(item: Any, seen: set[int]) -> list[Expression]:
-    """The expressions anywhere inside the rulebook's definitions (not its questionnaire)."""
-    if isinstance(item, Expression):
-        return [item]
-    if id(item) in seen or isinstance(item, (str, int, float, bool, Questionnaire)) or item is None:
-        return []
-    seen.add(id(item))
-    if isinstance(item, dict):
-        children: Any = item.values()
-    elif isinstance(item, (list, tuple, set, frozenset)):
-        children = item
-    elif dataclasses.is_dataclass(item):
-        children = [getattr(item, f.name) for f in dataclasses.fields(item)]
-    else:
-        return []
-    found: list[Expression] = []
-    for child in children:
-        found.extend(_expressions(child, seen))
-    return found
 
 
 def _hashable(value: Any) -> Any:
