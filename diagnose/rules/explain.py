@@ -18,6 +18,16 @@ _MARK = {True: "✓", False: "✗", None: "?"}
 WIDTH = 96
 
 
+def _labelled_list(label: str, items: list[dict[str, str]], lang: str) -> list[str]:
+    """`    Label:` followed by one wrapped bullet per item; nothing when there are no items."""
+    if not items:
+        return []
+    lines = [f"    {word(label, lang)}:"]
+    for item in items:
+        lines += _wrap(f"- {item[lang]}", "      ")
+    return lines
+
+
 def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
@@ -71,10 +81,7 @@ def explain_text(diagnosis: Diagnosis, lang: str) -> str:
     lines += _wrap(f"{support.title.get(lang, support.mode)}" + (f"  [{', '.join(support.rule_ids)}]" if support.rule_ids else ""), "  ")
     if support.explanation:
         lines += _wrap(support.explanation[lang], "    ")
-    if support.service_levels:
-        lines.append(f"    {word('label_service_levels', lang)}:")
-        for level in support.service_levels:
-            lines += _wrap(f"- {level[lang]}", "      ")
+    lines += _labelled_list("label_service_levels", support.service_levels, lang)
 
     if diagnosis.changes:
         section("heading_changes")
@@ -98,14 +105,8 @@ def explain_text(diagnosis: Diagnosis, lang: str) -> str:
         lines += _wrap(finding.summary[lang], "    ")
         if finding.status in ("fired", "overridden", "undetermined"):
             lines += _wrap(f"{word('label_why', lang)}: {finding.rationale[lang]} ({finding.citation})", "    ")
-        if finding.actions:
-            lines.append(f"    {word('label_actions', lang)}:")
-            for action in finding.actions:
-                lines += _wrap(f"- {action[lang]}", "      ")
-        if finding.to_find_out:
-            lines.append(f"    {word('label_find_out', lang)}:")
-            for item in finding.to_find_out:
-                lines += _wrap(f"- {item[lang]}", "      ")
+        lines += _labelled_list("label_actions", finding.actions, lang)
+        lines += _labelled_list("label_find_out", finding.to_find_out, lang)
         lines.append(f"    {word('label_conditions', lang)}:")
         for trace in finding.conditions:
             indent = "      " + "  " * trace.depth
