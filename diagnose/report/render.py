@@ -7,7 +7,6 @@ of the pipeline on its own; WeasyPrint is imported only when a PDF is made.
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from dataclasses import dataclass, field
@@ -84,13 +83,7 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
 
     css_file, extra_css = stylesheets(context, folders, brand.css())
     fetcher = ReportFetcher(folders, [brand.logo] if brand.logo else [])
-    # WeasyPrint allocates heavily; while it works, Python's collector need not walk the
-    # rulebook, templates and diagnosis held here again and again (about 3 % of a report)
-    gc.freeze()
-    try:
-        data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher)
-    finally:
-        gc.unfreeze()
+    data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher)
     return Rendered(data, fmt, context, html, fetcher)
 
 
