@@ -109,14 +109,17 @@ def warm(options: BatchOptions) -> None:
         bundled_rulebook(questionnaire)
     _STATE["brand"] = load_brand(None)
     if "pdf" in options.formats:
+        from diagnose.report.pdf import keep_stylesheets
+
+        keep_stylesheets()  # parse the stylesheets and load the fonts once per worker
         _warm_pdf()
     _STATE["rss_after_collect"] = _rss_mb()
 
 
-# A rendered PDF leaves tens of MB of cyclic garbage (WeasyPrint's boxes) that the
-# collector reaches late (report_bytes freezes the collector while it renders), so a
-# long-lived worker grew by ~30 MB per report. Collect once the process has grown this
-# much since the last collection, and hand the freed memory back to the system.
+# A rendered PDF leaves tens of MB of cyclic garbage (WeasyPrint's boxes) for Python's
+# collector. The collector's own schedule keeps a worker near 110 MB; this is the safety
+# net should it fall behind: collect once the process has grown this much since the last
+# collection, and hand the freed memory back to the system.
 COLLECT_AFTER_MB = 60
 
 

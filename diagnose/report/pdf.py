@@ -7,11 +7,17 @@ everything else: other paths, http(s), data: URLs. One FontConfiguration is shar
 stylesheets and `write_pdf`, which WeasyPrint needs for @font-face fonts to be embedded.
 Title, author and language metadata come from the HTML (<title>, <meta name=author>,
 <html lang>); the PDF outline comes from the headings' `bookmark-level`.
+
+A long-lived process (a batch worker) calls `keep_stylesheets()`: parsed stylesheets and
+their FontConfiguration are then kept between reports, so selectors are compiled and the
+@font-face fonts loaded once per process instead of once per report. A one-shot command
+makes one report and keeps nothing.
 """
 
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -58,13 +64,58 @@ class ReportFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime or "application/octet-stream"})
 
 
-def html_to_pdf(html: str, base_url: str, stylesheet: Path, extra_css: str, fetcher: ReportFetcher) -> bytes:
-    """Render the report's HTML with its stylesheet (a file, never autoescaped) and the
-    generated brand/page CSS."""
+@dataclass(frozen=True)
+class _StyleKey:
+    """What parsed stylesheets depend on: the file (and its version), the generated CSS,
+    and what the fetcher that loaded their fonts was allowed to serve."""
+
+    stylesheet: str
+    version: tuple[int, int]
+    extra_css: str
+    base_url: str
+    folders: tuple[Path, ...]
+    files: frozenset[Path]
+
+
+_KEPT: dict[_StyleKey, tuple[FontConfiguration, list[CSS]]] = {}
+_KEEP = {"enabled": False}
+KEPT_AT_MOST = 8  # languages x brands x template folders met by one process
+
+
+def keep_stylesheets(enabled: bool = True) -> None:
+    """Keep parsed stylesheets between reports from now on (or stop and forget them)."""
+    _KEEP["enabled"] = enabled
+    if not enabled:
+        _KEPT.clear()
+
+
+def _parse(stylesheet: Path, extra_css: str, base_url: str, fetcher: ReportFetcher) -> tuple[FontConfiguration, list[CSS]]:
     fonts = FontConfiguration()
     sheets = [
         CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=fonts),
         CSS(string=extra_css, base_url=base_url, url_fetcher=fetcher, font_config=fonts),
     ]
+    return fonts, sheets
+
+
+def _stylesheets(stylesheet: Path, extra_css: str, base_url: str, fetcher: ReportFetcher) -> tuple[FontConfiguration, list[CSS]]:
+    if not _KEEP["enabled"]:
+        return _parse(stylesheet, extra_css, base_url, fetcher)
+    stat = stylesheet.stat()
+    key = _StyleKey(str(stylesheet.resolve()), (stat.st_mtime_ns, stat.st_size), extra_css, base_url,
+                    tuple(fetcher.folders), frozenset(fetcher.files))
+    if key not in _KEPT:
+        if len(_KEPT) >= KEPT_AT_MOST:
+            del _KEPT[next(iter(_KEPT))]  # the oldest
+        # fonts were fetched through `fetcher`; a later report's fetcher serves the same
+        # folders and files (they are in the key), so nothing it could not load is reused
+        _KEPT[key] = _parse(stylesheet, extra_css, base_url, fetcher)
+    return _KEPT[key]
+
+
+def html_to_pdf(html: str, base_url: str, stylesheet: Path, extra_css: str, fetcher: ReportFetcher) -> bytes:
+    """Render the report's HTML with its stylesheet (a file, never autoescaped) and the
+    generated brand/page CSS."""
+    fonts, sheets = _stylesheets(stylesheet, extra_css, base_url, fetcher)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=sheets, font_config=fonts)
