@@ -232,11 +232,14 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Base name of the summary table: FILE.csv and FILE.json (default: OUT_DIR/summary).")
 @click.option("--force", is_flag=True, help="Overwrite reports that already exist.")
-@QUESTIONNAIRE_OPTION
-@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-              help="Override a rulebook parameter for every input (repeatable).")
+@click.option("--brand", type=click.Path(path_type=Path, dir_okay=False),
+              help="A brand file (kind: brand) for every report and the portfolio.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="A folder of report templates searched before the bundled ones.")
+@_rules_options
 def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str, lang: str | None,
-          summary: Path | None, force: bool, questionnaire_file: Path | None, sets: tuple[str, ...]) -> None:
+          summary: Path | None, force: bool, brand: Path | None, templates: Path | None, sets: tuple[str, ...],
+          params_file: Path | None, questionnaire_file: Path | None, rules_file: Path | None) -> None:
     """Write reports for many answer files and response tables at once.
 
     INPUTS are answer files, folders (searched recursively), globs and CSV tables
@@ -244,9 +247,11 @@ def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str
     others: each failure is printed with its located problem. Exit 0 when every input
     succeeded, 1 when some failed, 2 for a usage error, 130 when interrupted.
     """
-    from diagnose.batch.runner import run_batch
+    from diagnose.batch.runner import Settings, run_batch
 
-    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, questionnaire_file, sets))
+    settings = Settings(questionnaire_file, rules_file, sets, params_file, brand, templates)
+    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings))
+
 
 def main() -> None:
     try:

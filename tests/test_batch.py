@@ -223,3 +223,58 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "\r[###############...............] 1/2" in output or "\r[###############...............] 1/2, 1 failed" in output
     assert "\r[##############################] 2/2, 1 failed" in output
     assert "failed: " in output and "malformed.yaml:8:16: YAML syntax error" in output
+
+
+SETTINGS = FIXTURES / "settings"
+
+
+def test_brand_templates_and_parameters_apply_to_every_report_and_the_portfolio(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _batch(str(FOLDER / "alder.yaml"), str(FOLDER / "sub" / "logistics.yml"), "--out-dir", str(out),
+                    "--format", "html,json", "-j", "1", "--lang", "en", "--brand", str(SETTINGS / "brand.yaml"),
+                    "--templates", str(SETTINGS / "templates"), "--params", str(SETTINGS / "params.yaml"),
+                    "--set", "small_team_max=3")
+    assert result.exit_code == 0, result.stderr
+    for name in ("alder-sons-trading--alder", "ооо-трансвектор-логистик--logistics"):
+        html = (out / f"{name}.html").read_text(encoding="utf-8")
+        assert "Northern Lights Consulting" in html and "--primary: #0b5d4b;" in html
+        assert "The short version" in html  # the folder's texts.yaml before the bundled one
+        parameters = {p["id"]: p for p in json.loads((out / f"{name}.json").read_text(encoding="utf-8"))["parameters"]}
+        assert parameters["am_operations_share_high"]["value"] == 45 and parameters["am_operations_share_high"]["overridden"]
+        assert parameters["small_team_max"]["value"] == 3
+        assert parameters["conveyor_min_team"]["overridden"] is False
+    portfolio = (out / "portfolio.html").read_text(encoding="utf-8")
+    assert '<p class="consultancy">Northern Lights Consulting</p>' in portfolio
+    assert "<title>Northern Lights client overview</title>" in portfolio and "--primary: #0b5d4b;" in portfolio
+
+
+def test_a_rulebook_of_ones_own_is_used_for_every_input(tmp_path: Path) -> None:
+    from diagnose.resources import rulebook_path
+
+    rules = tmp_path / "house.rules.yaml"
+    text = rulebook_path("sales-structure").read_text(encoding="utf-8")
+    rules.write_text(text.replace("id: sales-structure-rules", "id: house-rules", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = _batch(str(FOLDER / "alder.yaml"), "--out-dir", str(out), "--format", "json", "-j", "1",
+                    "--rules", str(rules))
+    assert result.exit_code == 0, result.stderr
+    diagnosis = json.loads((out / "alder-sons-trading--alder.json").read_text(encoding="utf-8"))
+    assert diagnosis["rulebook"] == {"id": "house-rules", "version": 1}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--brand", str(SETTINGS / "bad-brand.yaml")],
+     f"{SETTINGS / 'bad-brand.yaml'}:4:12: colors.primary: 'green' is not a colour; expected a hex code such as '#1f3a5f'"),
+    (["--params", str(SETTINGS / "bad-params.yaml")],
+     f"{SETTINGS / 'bad-params.yaml'}:2:29: parameters.am_operations_share_hihg: unknown parameter"),
+    (["--templates", str(SETTINGS / "missing")],
+     f"{SETTINGS / 'missing'}: --templates: not a folder; expected a folder of report templates"),
+    (["--rules", str(FOLDER / "alder.yaml")], f"{FOLDER / 'alder.yaml'}:"),
+])
+def test_bad_settings_are_usage_errors_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "out"
+    result = _batch(str(FOLDER / "alder.yaml"), "--out-dir", str(out), *args)
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()

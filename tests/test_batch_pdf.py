@@ -15,17 +15,29 @@ FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 def test_pdf_reports_and_portfolio(tmp_path: Path) -> None:
     with no_weasyprint_warnings():
         result = CliRunner().invoke(cli, ["batch", str(FIXTURES / "responses-ru.csv"), "--out-dir", str(tmp_path),
-                                          "--format", "pdf", "--jobs", "1"])
+                                          "--format", "pdf", "--jobs", "1",
+                                          "--brand", str(FIXTURES / "settings" / "brand.yaml")])
     assert result.exit_code == 0, result.stderr
     report = (tmp_path / "ооо-теплосеть-маш--responses-ru-row-1.pdf").read_bytes()
     assert report.startswith(b"%PDF-")
     assert "ООО «Теплосеть-Маш»" in pdf_text(report)
+    assert "Northern Lights Consulting" in pdf_text(report)
     assert (tmp_path / "ао-реактив-плюс--responses-ru-row-2.pdf").read_bytes().startswith(b"%PDF-")
 
     portfolio = (tmp_path / "portfolio.pdf").read_bytes()
     assert page_count(portfolio) == 1
     text = pdf_text(portfolio)
     assert "Обзор портфеля компаний" in text
+    assert "NORTHERN LIGHTS CONSULTING" in text  # set in capitals above the title
     assert "Обработано компаний: 2" in text
     assert "R4-time-study" in text and "ООО «Теплосеть-Маш»" in text
     assert (tmp_path / "portfolio.html").is_file()
+
+
+def test_an_in_process_batch_leaves_nothing_kept(tmp_path: Path) -> None:
+    from diagnose.report import pdf
+
+    result = CliRunner().invoke(cli, ["batch", str(FIXTURES / "folder" / "alder.yaml"), "--out-dir", str(tmp_path),
+                                      "--format", "pdf", "--jobs", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert not pdf._KEEP["enabled"] and not pdf._KEPT  # later reports in this process parse afresh

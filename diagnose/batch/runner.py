@@ -107,18 +107,43 @@ def _row_count(path: Path, questionnaire: Questionnaire) -> int:
         return 0
 
 
-def check_overrides(sets: tuple[str, ...], questionnaire_file: str | None) -> dict:
-    """--set NAME=VALUE checked against the rulebook here, so a typo is a usage error."""
-    if not sets:
-        return {}
+@dataclass(frozen=True)
+class Settings:
+    """What the command line applies to every input: files to use instead of the bundled
+    ones, and parameter overrides."""
+
+    questionnaire_file: Path | None = None
+    rules_file: Path | None = None
+    sets: tuple[str, ...] = ()
+    params_file: Path | None = None
+    brand_file: Path | None = None
+    templates: Path | None = None
+
+
+def check_settings(settings: Settings) -> dict:
+    """Load and check every file the options name, here in the parent, so that a typo in
+    --set or a broken brand file is one usage error before any work; the overrides."""
+    from diagnose.report.brand import load_brand
+    from diagnose.report.html import template_folders
+
+    template_folders(settings.templates)
+    if settings.brand_file is not None:
+        load_brand(settings.brand_file)
+    questionnaire = None
+    if settings.questionnaire_file:
+        from diagnose.questionnaire import load_questionnaire
+
+        questionnaire = load_questionnaire(settings.questionnaire_file)
+    if not (settings.sets or settings.params_file or settings.rules_file):
+        return {}  # nothing to check against the rulebook: leave loading it to the workers
     from diagnose.questionnaire import load_questionnaire
     from diagnose.resources import questionnaire_path, rulebook_path
     from diagnose.rules.params import parameter_values
     from diagnose.rules.rulebook import load_rulebook
 
-    questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
-    rulebook = load_rulebook(rulebook_path(questionnaire.id), questionnaire)
-    return parameter_values(rulebook, sets)
+    questionnaire = questionnaire or load_questionnaire(questionnaire_path())
+    rulebook = load_rulebook(settings.rules_file or rulebook_path(questionnaire.id), questionnaire)
+    return parameter_values(rulebook, settings.sets, settings.params_file)
 
 
 def prepare_out_dir(out_dir: Path) -> None:
@@ -135,8 +160,14 @@ def prepare_out_dir(out_dir: Path) -> None:
 
 def _in_process(tasks: list[Task], options: BatchOptions) -> Iterator[tuple[int, ItemResult]]:
     warm(options)
-    for index, task in enumerate(tasks):
-        yield index, process(task, options)
+    try:
+        for index, task in enumerate(tasks):
+            yield index, process(task, options)
+    finally:
+        if "pdf" in options.formats:  # this process goes on: stop keeping what only the batch needed
+            from diagnose.report.pdf import keep_stylesheets
+
+            keep_stylesheets(False)
 
 
 def _indexed(args: tuple[int, Task, BatchOptions]) -> tuple[int, ItemResult]:
@@ -307,8 +338,7 @@ def run_batch(
     lang: str | None = None,
     summary: Path | None = None,
     force: bool = False,
-    questionnaire_file: Path | None = None,
-    sets: tuple[str, ...] = (),
+    settings: Settings | None = None,
     progress: bool | None = None,
     stream: TextIO | None = None,
 ) -> int:
@@ -316,15 +346,12 @@ def run_batch(
     from diagnose.batch.summary import summary_paths, write_portfolio, write_summary
 
     stream = stream or sys.stderr
+    settings = settings or Settings()
     chosen = parse_formats(formats)
     if jobs is not None and jobs < 1:
         raise UserError(Problem(Location("--jobs"), f"{jobs} is not a number of processes; expected 1 or more"))
-    qfile = str(questionnaire_file) if questionnaire_file else None
-    if qfile:
-        from diagnose.questionnaire import load_questionnaire
-
-        load_questionnaire(qfile)  # a broken questionnaire is a usage error, before any work
-    overrides = check_overrides(sets, qfile)
+    overrides = check_settings(settings)
+    qfile = _text(settings.questionnaire_file)
     tasks = plan(inputs, qfile)
     csv_path, json_path = summary_paths(summary, out_dir)
     if not csv_path.parent.is_dir() and csv_path.parent.resolve() != out_dir.resolve():
@@ -332,7 +359,8 @@ def run_batch(
         raise UserError(Problem(Location(str(summary)), "--summary: the folder does not exist; expected FILE in an "
                                                         "existing folder or in --out-dir"))
     prepare_out_dir(out_dir)
-    options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides)
+    options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides, _text(settings.rules_file),
+                           _text(settings.brand_file), _text(settings.templates))
     bar = Progress(len(tasks), stream, progress)
     run = execute(tasks, options, jobs or _cores(), bar.update, bar.stopping)
     bar.finish()
@@ -348,8 +376,12 @@ def run_batch(
                   + f" -> {', '.join(result.outputs)}", file=stream)
         print(f"Summary: {csv_path}, {json_path}", file=stream)
         return run.exit_code
-    portfolio = write_portfolio(run.results, out_dir, chosen, lang)
+    portfolio = write_portfolio(run.results, out_dir, chosen, lang, options.brand_file, options.templates)
     print(f"{len(ok)} of {len(tasks)} inputs written to {out_dir}"
           + (f"; {len(failed)} failed" if failed else "") + ".", file=stream)
     print(f"Summary: {csv_path}, {json_path}; portfolio: {', '.join(str(p) for p in portfolio)}", file=stream)
     return run.exit_code
+
+
+def _text(path: Path | None) -> str | None:
+    return str(path) if path is not None else None

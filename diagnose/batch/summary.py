@@ -127,6 +127,7 @@ class PortfolioContext:
     other_structures: int  # companies whose structure is beyond the table's rows
     owners: list[tuple[str, int]]  # assortment expansion owner title -> companies
     supports: list[tuple[str, int]]  # support placement title -> companies
+    consultancy: str = ""  # the brand's name
     inline_css: Any = None
 
 
@@ -188,28 +189,35 @@ def portfolio_language(results: list[ItemResult], lang: str | None) -> str:
     return languages.most_common(1)[0][0] if languages else "ru"
 
 
-def render_portfolio(results: list[ItemResult], lang: str | None, fmt: str) -> bytes:
-    """The portfolio page as HTML (stylesheet inlined) or PDF."""
+def render_portfolio(results: list[ItemResult], lang: str | None, fmt: str, brand_file: str | None = None,
+                     templates: str | None = None) -> bytes:
+    """The portfolio page as HTML (stylesheet inlined) or PDF, in the brand's name and
+    colours, from the user's template folder first."""
     from markupsafe import Markup
 
+    from diagnose.report.brand import load_brand
     from diagnose.report.html import _environment, find_file, template_folders
     from diagnose.report.texts import load_texts
 
-    folders = template_folders(None)
+    folders = template_folders(templates)
+    brand = load_brand(brand_file)
     context = portfolio_context(results, portfolio_language(results, lang), load_texts(folders))
+    context.consultancy = brand.name or ""
     stylesheet = find_file(folders, PORTFOLIO_STYLESHEET)
+    brand_css = brand.css()
     if fmt == "html":
-        context.inline_css = Markup(stylesheet.read_text(encoding="utf-8"))
+        context.inline_css = Markup(stylesheet.read_text(encoding="utf-8") + "\n" + brand_css)
     fields = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
     html = _environment(tuple(folders)).get_template(PORTFOLIO_TEMPLATE).render(**fields)
     if fmt == "html":
         return html.encode("utf-8")
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
-    return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, "", ReportFetcher(folders))
+    return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, brand_css, ReportFetcher(folders))
 
 
-def write_portfolio(results: list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None) -> list[Path]:
+def write_portfolio(results: list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None,
+                    brand_file: str | None = None, templates: str | None = None) -> list[Path]:
     """DIR/portfolio.html always, DIR/portfolio.pdf when PDFs were asked for (summaries of
     a run are rewritten by the next run into the same folder)."""
     written = []
@@ -217,6 +225,6 @@ def write_portfolio(results: list[ItemResult], out_dir: Path, formats: tuple[str
         if fmt == "pdf" and "pdf" not in formats:
             continue
         target = out_dir / f"portfolio.{fmt}"
-        atomic_write_bytes(target, render_portfolio(results, lang, fmt))
+        atomic_write_bytes(target, render_portfolio(results, lang, fmt, brand_file, templates))
         written.append(target)
     return written

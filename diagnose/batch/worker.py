@@ -39,6 +39,9 @@ class BatchOptions:
     force: bool = False
     questionnaire_file: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    rules_file: str | None = None  # instead of the rulebook beside each questionnaire
+    brand_file: str | None = None
+    templates: str | None = None  # a folder searched before the bundled templates
 
 
 @dataclass(frozen=True)
@@ -104,15 +107,13 @@ def warm(options: BatchOptions) -> None:
 
     questionnaire = _default_questionnaire(options)
     if questionnaire is not None:
-        from diagnose.rules.evaluate import bundled_rulebook
-
-        bundled_rulebook(questionnaire)
-    _STATE["brand"] = load_brand(None)
+        _rulebook(questionnaire, options)
+    _STATE["brand"] = load_brand(options.brand_file)
     if "pdf" in options.formats:
         from diagnose.report.pdf import keep_stylesheets
 
         keep_stylesheets()  # parse the stylesheets and load the fonts once per worker
-        _warm_pdf()
+        _warm_pdf(options.templates)
     _STATE["rss_after_collect"] = _rss_mb()
 
 
@@ -142,13 +143,13 @@ def _keep_memory_flat() -> None:
     _STATE["rss_after_collect"] = _rss_mb()
 
 
-def _warm_pdf() -> None:
+def _warm_pdf(templates: str | None) -> None:
     """Import WeasyPrint and lay out a line in the report's fonts, so that the first real
     report does not pay for Pango, fontconfig and font loading."""
     from diagnose.report.html import STYLESHEET, find_file, template_folders
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
-    folders = template_folders(None)
+    folders = template_folders(templates)
     html = '<p>Проверка шрифтов <b>Fonts</b> <i>→ ≠</i></p><p style="font-family: \'PT Serif\'">A</p>'
     html_to_pdf(html, folders[-1].as_uri() + "/", find_file(folders, STYLESHEET), "", ReportFetcher(folders))
 
@@ -158,6 +159,28 @@ def _questionnaire(path: str | Path) -> Questionnaire:
     if key not in _STATE:
         _STATE[key] = load_questionnaire(path)
     return _STATE[key]
+
+
+def _rulebook(questionnaire: Questionnaire, options: BatchOptions) -> Any:
+    """--rules bound to this questionnaire (loaded once per questionnaire), else the
+    rulebook bundled beside it. A --rules file that does not fit an input's questionnaire
+    fails that input with the located problems."""
+    from diagnose.rules.evaluate import bundled_rulebook
+
+    if not options.rules_file:
+        return bundled_rulebook(questionnaire)
+    from diagnose.rules.rulebook import load_rulebook
+
+    key = f"rulebook:{id(questionnaire)}"
+    if key not in _STATE:
+        try:
+            _STATE[key] = load_rulebook(options.rules_file, questionnaire)
+        except UserError as exc:
+            _STATE[key] = exc
+    cached = _STATE[key]
+    if isinstance(cached, UserError):
+        raise cached
+    return cached
 
 
 def _default_questionnaire(options: BatchOptions) -> Questionnaire | None:
@@ -251,7 +274,7 @@ def process(task: Task, options: BatchOptions) -> ItemResult:
 
 def _process(task: Task, options: BatchOptions, result: ItemResult, written: list[Path]) -> None:
     from diagnose.report.render import report_bytes
-    from diagnose.rules.evaluate import bundled_rulebook, evaluate
+    from diagnose.rules.evaluate import evaluate
     from diagnose.yamlio import atomic_write_bytes
 
     answers = read_answers(task, options)
@@ -263,11 +286,11 @@ def _process(task: Task, options: BatchOptions, result: ItemResult, written: lis
             if target.exists():
                 raise UserError(Problem(Location(str(target)),
                                         f"already exists (the output of {task.label}); pass --force to overwrite it"))
-    diagnosis = evaluate(answers, bundled_rulebook(answers.questionnaire), dict(options.overrides))
+    diagnosis = evaluate(answers, _rulebook(answers.questionnaire, options), dict(options.overrides))
     _describe(diagnosis, result)
     brand = _STATE.get("brand")
     # render every format before writing any: a failed render leaves no outputs behind
-    rendered = [report_bytes(diagnosis, fmt, options.lang, brand).data for fmt in options.formats]
+    rendered = [report_bytes(diagnosis, fmt, options.lang, brand, options.templates).data for fmt in options.formats]
     # the writes are quick: hold Ctrl-C/SIGTERM back until all formats are in place, so an
     # interruption finds an input with all its outputs or (after `_remove`) none
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
