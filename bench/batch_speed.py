@@ -9,7 +9,10 @@ one run of this script:
    (goal: at least 1.8 on two cores);
 2. the cost of one report inside a batch (`--jobs 1` time / files) against one cold
    `diagnose report` (a fresh process: start-up, imports, loading) of each bundled
-   example, in wall and in CPU seconds (goal: at most 0.5);
+   example, in wall and in CPU seconds (goal: at most 0.5), and beside them the floor:
+   the CPU of the render alone (WeasyPrint laying out and writing the PDF of answers
+   already evaluated) of the batch's first FLOOR_FILES files, each twice, in a warm
+   process that keeps its stylesheets: what no batch can go below;
    The CPU seconds per file (user + system, all processes) do not depend on how busy the
    machine is: equal CPU per file for both runs means the work divides across cores.
 3. peak memory of a `--jobs 2` batch of each size in `--memory`: the largest single
@@ -127,6 +130,30 @@ def cold_report(files: list[Path], out: Path, fmt: str) -> tuple[float, float]:
     return statistics.median(times), statistics.mean(cpu)
 
 
+RENDER_ONLY = """
+import resource, sys
+from diagnose.report import pdf
+from diagnose.report.render import diagnosis_for, report_bytes
+pdf.keep_stylesheets()
+diagnoses = [diagnosis_for(path) for path in sys.argv[2:]]
+report_bytes(diagnoses[0], sys.argv[1])  # warm: imports, fonts, stylesheets
+usage = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+start = usage()
+for diagnosis in diagnoses * 2:
+    report_bytes(diagnosis, sys.argv[1])
+print((usage() - start) / (2 * len(diagnoses)))
+"""
+
+
+FLOOR_FILES = 40  # enough for the examples' mix; the render is the same work for every file
+
+
+def render_floor(files: list[Path], fmt: str) -> float:
+    """Mean CPU seconds of rendering one of `files` in a warm process (nothing else)."""
+    result = subprocess.run([PY, "-c", RENDER_ONLY, fmt, *map(str, files)], check=True, capture_output=True, text=True)
+    return float(result.stdout.split()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=200, help="answer files for the throughput runs")
@@ -154,6 +181,10 @@ def main() -> None:
         print(f"one report inside a batch (jobs 1)       {per:7.2f} s wall  {per_cpu:5.2f} s CPU")
         print(f"one cold `diagnose report` (4 examples)  {cold:7.2f} s wall  {cold_cpu:5.2f} s CPU")
         print(f"ratio batch / cold                       {per / cold:7.2f} wall  {per_cpu / cold_cpu:5.2f} CPU   (goal <= 0.5)")
+        floor = render_floor(files[:FLOOR_FILES], args.fmt)
+        print(f"the render alone, warm process           {floor:7.2f} s CPU = {floor / cold_cpu:4.2f} of a cold report "
+              f"(the lowest a report in a batch can cost)")
+        print(f"one report inside a batch / render alone {per_cpu / floor:7.2f} CPU   (what the batch adds to the render)")
 
         for size in sizes:
             folder = root / f"mem-{size}"
