@@ -15,6 +15,10 @@ import click
 from diagnose import __version__
 from diagnose.errors import EXIT_BAD_INPUT, Location, Problem, UserError
 
+# Files the command reads: their loaders say, located, when one cannot be read (click's
+# own readable check would answer first, in other words than every other error)
+INPUT_FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
+INPUT_PATH = click.Path(path_type=Path, readable=False)
 LANGS = click.Choice(["ru", "en"])
 
 
@@ -53,7 +57,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=INPUT_PATH)
 def validate(files: tuple[Path, ...]) -> None:
     """Check questionnaires, rulebooks, brand and answer files.
 
@@ -85,7 +89,7 @@ def _questionnaire(path: Path | None):  # -> Questionnaire
 QUESTIONNAIRE_OPTION = click.option(
     "--questionnaire",
     "questionnaire_file",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=INPUT_FILE,
     help="A questionnaire YAML file instead of the bundled one.",
 )
 
@@ -124,7 +128,7 @@ def questions(lang: str, questionnaire_file: Path | None) -> None:
 @cli.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="The answer file to write (default answers.yaml); never overwritten.")
-@click.option("--resume", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--resume", type=INPUT_FILE,
               help="Continue an answer file where it stopped, or reopen a finished one to edit.")
 @click.option("--lang", type=LANGS, default=None, help="Language of the interview (default: the file's, else ru).")
 @QUESTIONNAIRE_OPTION
@@ -145,10 +149,10 @@ def interview(output: Path | None, resume: Path | None, lang: str | None,
 RULES_OPTIONS = [
     click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                  help="Override a rulebook parameter (repeatable), e.g. --set am_operations_share_high=40."),
-    click.option("--params", "params_file", type=click.Path(path_type=Path, dir_okay=False),
+    click.option("--params", "params_file", type=INPUT_FILE,
                  help="A YAML file of parameter overrides (name: value)."),
     QUESTIONNAIRE_OPTION,
-    click.option("--rules", "rules_file", type=click.Path(path_type=Path, dir_okay=False),
+    click.option("--rules", "rules_file", type=INPUT_FILE,
                  help="A rulebook YAML file instead of the bundled one."),
 ]
 
@@ -160,13 +164,13 @@ def _rules_options(command):  # type: ignore[no-untyped-def]
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("answers", type=INPUT_FILE)
 @click.option("-o", "--output", default=None,
               help="Where to write the report ('-' for stdout). Default: beside ANSWERS with the "
                    "format's suffix (JSON: stdout).")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "json"]), default="pdf", show_default=True)
 @click.option("--lang", type=LANGS, default=None, help="Language of the report (default: the answer file's).")
-@click.option("--brand", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--brand", type=INPUT_FILE,
               help="A brand file (kind: brand): consultancy name, logo, colours.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A folder of report templates searched before the bundled ones.")
@@ -206,7 +210,7 @@ def demo(output_dir: Path, lang: str | None) -> None:
 
 
 @cli.command()
-@click.argument("answers", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("answers", type=INPUT_FILE)
 @click.option("--lang", type=LANGS, default=None, help="Language of the explanation (default: the answer file's).")
 @_rules_options
 def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file: Path | None,
@@ -232,7 +236,7 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Base name of the summary table: FILE.csv and FILE.json (default: OUT_DIR/summary).")
 @click.option("--force", is_flag=True, help="Overwrite reports that already exist.")
-@click.option("--brand", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--brand", type=INPUT_FILE,
               help="A brand file (kind: brand) for every report and the portfolio.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A folder of report templates searched before the bundled ones.")

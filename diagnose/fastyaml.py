@@ -6,8 +6,8 @@ bundled questionnaire and rulebook (over a thousand lines each) that is most of 
 report's own time. `fast_document` does the same scan and load with the C parser: it
 builds round-trip data (CommentedMap/CommentedSeq with line and column positions, no
 comments) and returns None — "read it the careful way" — whenever anything is unusual:
-a syntax error, an alias or anchor, an explicit tag, deep nesting, a control character,
-an absurd number, a file that is not a mapping. Callers then use `load_document`, whose
+a syntax error, an alias or anchor, a merge key, an explicit tag, deep nesting, a control
+character, an absurd number, a file that is not a mapping. Callers then use `load_document`, whose
 messages and positions are the ones users see; this module never reports a problem.
 """
 
@@ -100,6 +100,8 @@ def _safe(text: str, name: str) -> bool:
                 if event.anchor is not None or event.tag is not None or count > yamlio.MAX_EXPANDED:
                     return False
                 if isinstance(event, ScalarEvent):
+                    if event.value == "<<" and not event.style:
+                        return False  # a merge key: yamlio decides whether the file may have one
                     _check_scalar(name, _Scalar(event))
                 elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                     depth += 1

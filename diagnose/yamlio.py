@@ -249,6 +249,10 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                 _check_tag(name, event)
                 if isinstance(event, ScalarEvent):
                     _check_scalar(name, event)
+                    if not allow_aliases and event.value == "<<" and event.style is None:
+                        # a merge key copies another mapping's keys in, unseen by the reader
+                        _refuse(name, event, "'<<' (a YAML merge key) is not allowed in this file; "
+                                "write the keys out")
                 expanded += 1
                 anchor = getattr(event, "anchor", None)
                 if isinstance(event, (MappingStartEvent, SequenceStartEvent)):

@@ -91,6 +91,8 @@ EXPECTED: dict[str, str] = {
         'answers/negative-inf.yaml:20:23: answers.sales_cycle_months: expected a number from 0 to 60, or dont_know, got number -inf',
     'answers/nul-in-a-value.yaml':
         'answers/nul-in-a-value.yaml:5:18: file contains a NUL byte (binary data?); expected a UTF-8 text file',
+    'answers/merge-key.yaml':
+        "answers/merge-key.yaml:15:3: '<<' (a YAML merge key) is not allowed in this file; write the keys out",
     'answers/null-key.yaml':
         "answers/null-key.yaml:14:3: answers.None: unknown question id 'None'",
     'answers/only-a-scalar.yaml':
@@ -428,8 +430,8 @@ def test_unreadable_answer_file(tmp_path: Path, unprivileged) -> None:
     secret.chmod(0o644)
     for result in (run, validated):
         assert result.code == 2 and "Traceback" not in result.output
-    assert run.stderr.splitlines()[-1] == f"Error: Invalid value for 'ANSWERS': File '{secret}' is not readable."
-    assert validated.stderr.splitlines()[-1] == f"Error: Invalid value for 'FILES...': Path '{secret}' is not readable."
+    assert run.stderr.splitlines() == [f"{secret}: cannot be read: permission denied"]
+    assert validated.stderr.splitlines() == [f"{secret}: cannot be read: permission denied"]
     assert not out.exists() and leftovers(tmp_path) == []
 
 
