@@ -50,7 +50,6 @@ def _question_lines(question: Question, number: int, lang: str, width: int) -> l
         lines.append(f"{indent}{question.labels['min'][lang]}  {marks}  {question.labels['max'][lang]}")
     elif question.type in ("number", "percent"):
         unit = "%" if question.type == "percent" else question.unit.get(lang, "")
-        rng = question.range_text()
         low, high = question.bounds()
         rng = f"{format_number(low) if low is not None else ''}–{format_number(high) if high is not None else ''}"
         lines.append(f"{indent}______ {unit}   ({ui('range', lang)}: {rng})".rstrip())

@@ -8,6 +8,7 @@ the same error text.
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from diagnose.expressions import (
     compile_expression,
 )
 from diagnose.schema import DOTTED_ID, Checker, describe, join
+from diagnose.texts import lookup, ui
 from diagnose.yamlio import Document, is_number
 
 QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "text")
@@ -95,36 +97,43 @@ class Question:
             allowed.append("not_applicable")
         return allowed
 
-    def expected(self) -> str:
-        """What a valid answer looks like, for error messages and templates."""
+    def expected(self, lang: str = "en") -> str:
+        """What a valid answer looks like, for error messages and templates. In English
+        choices are their ids (what an answer file holds); in another language, the
+        interview's, they are the numbers it lists them under, and "don't know" is
+        spelled out."""
         special = self.special_answers()
-        extra = f", or {' / '.join(special)}" if special else ""
-        if self.type == "single":
-            return f"one of: {one_of(self.choice_ids)}{extra}"
-        if self.type == "multi":
+        extra = ""
+        if special:
+            names = special if lang == "en" else [f"«{ui(state, lang)}»" for state in special]
+            extra = _say("or_special", lang, specials=" / ".join(names))
+        if self.type in ("single", "multi"):
+            choices, last = one_of(self.choice_ids), len(self.choice_ids)
+            if self.type == "single":
+                return _say("expect_one_of", lang, choices=choices, last=last, extra=extra)
             low, high = self.min_selected, self.max_selected
             count = (
-                f" {low} to {high}" if low is not None and high is not None
-                else f" at least {low}" if low is not None
-                else f" at most {high}" if high is not None
+                _say("list_count_range", lang, low=low, high=high) if low is not None and high is not None
+                else _say("list_count_at_least", lang, low=low) if low is not None
+                else _say("list_count_at_most", lang, high=high) if high is not None
                 else ""
             )
-            return f"a list of{count + ' of' if count else ''}: {one_of(self.choice_ids)}{extra}"
+            return _say("expect_list", lang, count=count, choices=choices, last=last, extra=extra)
         if self.type == "yesno":
-            return f"yes or no{extra}"
+            return _say("expect_yes_no", lang, extra=extra)
         if self.type == "text":
-            return f"text of at most {self.max_length} characters{extra}"
-        kind = "a whole number" if self.integer or self.type == "scale" else "a number"
-        return f"{kind}{self.range_text()}{extra}"
+            return _say("expect_text", lang, max=self.max_length, extra=extra)
+        kind = "expect_whole_number" if self.integer or self.type == "scale" else "expect_number"
+        return _say(kind, lang, range=self.range_text(lang), extra=extra)
 
-    def range_text(self) -> str:
+    def range_text(self, lang: str = "en") -> str:
         low, high = self.bounds()
         if low is not None and high is not None:
-            return f" from {_num(low)} to {_num(high)}"
+            return _say("range_from_to", lang, low=_num(low), high=_num(high))
         if low is not None:
-            return f" of at least {_num(low)}"
+            return _say("range_at_least", lang, low=_num(low))
         if high is not None:
-            return f" of at most {_num(high)}"
+            return _say("range_at_most", lang, high=_num(high))
         return ""
 
     def bounds(self) -> tuple[float | None, float | None]:
@@ -132,84 +141,94 @@ class Question:
             return 0, 100
         return self.min, self.max
 
-    def parse(self, raw: Any) -> Any:
-        """Return the checked value (or a Missing state); raise ValueError with the message."""
+    def parse(self, raw: Any, lang: str = "en") -> Any:
+        """Return the checked value (or a Missing state); raise ValueError with the message
+        in `lang` (English for files, the interview's language in the interview)."""
         if isinstance(raw, str) and raw.strip() in SPECIAL_ANSWERS:
             state = raw.strip()
             if state in self.special_answers():
                 return SPECIAL_ANSWERS[state]
-            what = "don't know" if state == "dont_know" else "not applicable"
-            raise ValueError(f"'{state}' ({what}) is not allowed for this question; expected {self.expected()}")
+            label = ui(state, lang)
+            raise ValueError(_say("special_not_allowed", lang, state=state, label=label, expected=self.expected(lang)))
         parser = getattr(self, f"_parse_{self.type}")
-        return parser(raw)
+        return parser(raw, lang)
 
-    def _parse_single(self, raw: Any) -> str:
+    def _wrong(self, raw: Any, lang: str) -> ValueError:
+        got = describe(raw) if lang == "en" or not isinstance(raw, str) else f"«{raw}»"
+        return ValueError(_say("expected_got", lang, expected=self.expected(lang), got=got))
+
+    def _not_a_choice(self, item: Any, lang: str, shown: str) -> ValueError:
+        hint = ""
+        if isinstance(item, str):
+            matches = difflib.get_close_matches(item, self.choice_ids, n=1, cutoff=0.6)
+            hint = _say("did_you_mean", lang, word=matches[0]) if matches else ""
+        if lang != "en" and isinstance(item, str):
+            shown = f"«{item}»"
+        return ValueError(_say("not_a_choice", lang, shown=shown, hint=hint, expected=self.expected(lang)))
+
+    def _parse_single(self, raw: Any, lang: str = "en") -> str:
         if not isinstance(raw, str) or isinstance(raw, bool):
-            raise ValueError(f"expected {self.expected()}, got {describe(raw)}")
+            raise self._wrong(raw, lang)
         if raw not in self.choice_ids:
-            raise ValueError(
-                f"'{raw}' is not a choice{did_you_mean(raw, self.choice_ids)}; expected {self.expected()}"
-            )
+            raise self._not_a_choice(raw, lang, f"'{raw}'")
         return str(raw)
 
-    def _parse_multi(self, raw: Any) -> list[str]:
+    def _parse_multi(self, raw: Any, lang: str = "en") -> list[str]:
         if isinstance(raw, str):
             raw = [raw]
         if not isinstance(raw, list):
-            raise ValueError(f"expected {self.expected()}, got {describe(raw)}")
+            raise self._wrong(raw, lang)
         values: list[str] = []
         for item in raw:
             if not isinstance(item, str) or item not in self.choice_ids:
-                shown = describe(item)
-                hint = did_you_mean(item, self.choice_ids) if isinstance(item, str) else ""
-                raise ValueError(f"{shown} is not a choice{hint}; expected {self.expected()}")
+                raise self._not_a_choice(item, lang, describe(item))
             if item in values:
-                raise ValueError(f"'{item}' is listed twice; list each choice once")
+                raise ValueError(_say("listed_twice", lang, item=item))
             values.append(str(item))
-        if self.min_selected is not None and len(values) < self.min_selected:
-            raise ValueError(
-                f"{len(values)} chosen; expected {self.expected()}"
-            )
-        if self.max_selected is not None and len(values) > self.max_selected:
-            raise ValueError(f"{len(values)} chosen; expected {self.expected()}")
+        too_few = self.min_selected is not None and len(values) < self.min_selected
+        too_many = self.max_selected is not None and len(values) > self.max_selected
+        if too_few or too_many:
+            raise ValueError(_say("count_chosen", lang, count=len(values), expected=self.expected(lang)))
         return values
 
-    def _parse_yesno(self, raw: Any) -> str:
+    def _parse_yesno(self, raw: Any, lang: str = "en") -> str:
         if isinstance(raw, bool):
             return "yes" if raw else "no"
         if isinstance(raw, str) and raw.strip().lower() in YES_NO:
             return raw.strip().lower()
-        raise ValueError(f"expected {self.expected()}, got {describe(raw)}")
+        raise self._wrong(raw, lang)
 
-    def _parse_text(self, raw: Any) -> str:
+    def _parse_text(self, raw: Any, lang: str = "en") -> str:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             raw = str(raw)
         if not isinstance(raw, str):
-            raise ValueError(f"expected {self.expected()}, got {describe(raw)}")
+            raise self._wrong(raw, lang)
         if len(raw) > self.max_length:
-            raise ValueError(f"text has {len(raw)} characters, more than the {self.max_length} allowed")
+            raise ValueError(_say("text_too_long", lang, length=len(raw), max=self.max_length))
         return str(raw)
 
-    def _parse_number(self, raw: Any) -> float | int:
+    def _parse_number(self, raw: Any, lang: str = "en") -> float | int:
         value = raw
         if isinstance(raw, str):
             try:
                 value = float(raw.strip().replace(",", ".").replace(" ", ""))
             except ValueError:
-                raise ValueError(f"expected {self.expected()}, got {describe(raw)}") from None
+                raise self._wrong(raw, lang) from None
             if value.is_integer():
                 value = int(value)
         if not is_number(value):
-            raise ValueError(f"expected {self.expected()}, got {describe(raw)}")
+            raise self._wrong(raw, lang)
         whole = self.integer or self.type == "scale"
         if whole and not float(value).is_integer():
-            raise ValueError(f"{_num(value)} is not a whole number; expected {self.expected()}")
+            raise ValueError(_say("not_whole", lang, value=_num(value), expected=self.expected(lang)))
         low, high = self.bounds()
-        scale = f" ({self.type} {_num(low)}–{_num(high)})" if self.type in ("scale", "percent") else ""
+        scale = ""
+        if self.type in ("scale", "percent"):
+            scale = _say(f"{self.type}_bounds", lang, low=_num(low), high=_num(high))
         if low is not None and value < low:
-            raise ValueError(f"{_num(value)} is below the minimum {_num(low)}{scale}")
+            raise ValueError(_say("below_minimum", lang, value=_num(value), low=_num(low), scale=scale))
         if high is not None and value > high:
-            raise ValueError(f"{_num(value)} is above the maximum {_num(high)}{scale}")
+            raise ValueError(_say("above_maximum", lang, value=_num(value), high=_num(high), scale=scale))
         return int(value) if whole else value
 
     _parse_scale = _parse_number
@@ -217,8 +236,6 @@ class Question:
 
     def display(self, value: Any, lang: str) -> str:
         """A value as a person reads it (choice texts, units, don't know)."""
-        from diagnose.texts import ui
-
         if isinstance(value, Missing):
             return ui(value.state, lang)
         if self.type == "single":
@@ -277,6 +294,11 @@ class Questionnaire:
         infos = {q.id: NameInfo(q.type, q.choice_ids if q.type in ("single", "multi") else ()) for q in self.iter_questions()}
         infos.update({c.id: NameInfo("computed") for c in self.computed})
         return infos
+
+
+def _say(key: str, lang: str, **fields: object) -> str:
+    """A message of the answer checker (locale/checks.yaml) in `lang`."""
+    return lookup("checks", key, lang, **fields)
 
 
 def _num(value: Any) -> str:

@@ -100,8 +100,24 @@ def test_invalid_answers_get_the_batch_message(tmp_path):
 def test_dont_know_where_not_allowed_is_refused_with_the_batch_message(tmp_path):
     out = tmp_path / "a.yaml"
     result = run(["-o", str(out), "--lang", "ru"], "Acme\n\n\n\n\nнз\n")
-    assert ("! 'dont_know' (don't know) is not allowed for this question; expected one of: "
-            "startup, growth, mature, restructuring") in result.output
+    assert "! ответ «не знаю» для этого вопроса не предусмотрен; ожидается номер варианта от 1 до 4" in result.output
+
+
+def test_a_russian_interview_explains_bad_answers_in_russian(tmp_path):
+    out = tmp_path / "a.yaml"
+    lines = ["Acme", "", "", "", "",
+             "7", "2",              # company_stage: only 4 choices
+             "1", "1", "3", "1",
+             "61", "полгода", "7",  # sales_cycle_months: 0 to 60, don't know allowed
+             "1", "5", "3",
+             "2,5", "2"]            # headcount_account_managers: a whole number
+    result = run(["-o", str(out), "--lang", "ru"], "\n".join(lines) + "\n")
+    assert "! «7» — нет такого варианта; ожидается номер варианта от 1 до 4" in result.output
+    assert "! 61 больше максимума 60" in result.output
+    assert "! ожидается число от 0 до 60, или «не знаю», получено «полгода»" in result.output
+    assert "! 2.5 — не целое число; ожидается целое число не меньше 0" in result.output
+    values = load_answers(out, require_complete=False).values
+    assert values["sales_cycle_months"] == 7 and values["headcount_account_managers"] == 2
 
 
 def test_required_question_needs_an_answer(tmp_path):

@@ -243,8 +243,8 @@ class Session:
             if not question.required:
                 return ("" if step.is_meta else UNANSWERED), None
             if step.key == META_PREFIX + "company":
-                return None, "expected the company's name, got nothing"
-            return None, ui("iv_answer_needed", self.lang, expected=question.expected())
+                return None, ui("iv_company_needed", self.lang)
+            return None, ui("iv_answer_needed", self.lang, expected=question.expected(self.lang))
         raw = typed_to_raw(question, reply) if typed and isinstance(reply, str) else reply
         try:
             return self._check(step, raw), None
@@ -257,8 +257,8 @@ class Session:
             try:
                 return dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                raise ValueError(f"expected a date as YYYY-MM-DD, got {describe(text)}") from None
-        value = step.question.parse(raw)
+                raise ValueError(ui("iv_date_expected", self.lang, got=describe(text))) from None
+        value = step.question.parse(raw, self.lang)
         return value.strip() if step.is_meta and isinstance(value, str) else value
 
     def _record(self, step: Step, value: Any) -> None:
