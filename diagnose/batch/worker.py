@@ -14,6 +14,7 @@ import ctypes
 import gc
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,16 +172,7 @@ def _rulebook(questionnaire: Questionnaire, options: BatchOptions) -> Any:
         return bundled_rulebook(questionnaire)
     from diagnose.rules.rulebook import load_rulebook
 
-    key = f"rulebook:{id(questionnaire)}"
-    if key not in _STATE:
-        try:
-            _STATE[key] = load_rulebook(options.rules_file, questionnaire)
-        except UserError as exc:
-            _STATE[key] = exc
-    cached = _STATE[key]
-    if isinstance(cached, UserError):
-        raise cached
-    return cached
+    return _once(f"rulebook:{id(questionnaire)}", lambda: load_rulebook(options.rules_file, questionnaire))
 
 
 def _default_questionnaire(options: BatchOptions) -> Questionnaire | None:
@@ -196,9 +188,15 @@ def _table_rows(path: str, questionnaire: Questionnaire) -> list[Any]:
 
     stat = os.stat(path)
     key = f"table:{Path(path).resolve()}:{stat.st_mtime_ns}:{stat.st_size}:{id(questionnaire)}"
+    return _once(key, lambda: read_table(path, questionnaire))
+
+
+def _once(key: str, load: Callable[[], Any]) -> Any:
+    """`load()` the first time `key` is asked for in this process; later, the same value,
+    or the same UserError again (every input that needs a broken file fails alike)."""
     if key not in _STATE:
         try:
-            _STATE[key] = read_table(path, questionnaire)
+            _STATE[key] = load()
         except UserError as exc:
             _STATE[key] = exc
     cached = _STATE[key]
