@@ -123,20 +123,16 @@ class Settings:
 def check_settings(settings: Settings) -> dict:
     """Load and check every file the options name, here in the parent, so that a typo in
     --set or a broken brand file is one usage error before any work; the overrides."""
+    from diagnose.questionnaire import load_questionnaire
     from diagnose.report.brand import load_brand
     from diagnose.report.html import template_folders
 
     template_folders(settings.templates)
     if settings.brand_file is not None:
         load_brand(settings.brand_file)
-    questionnaire = None
-    if settings.questionnaire_file:
-        from diagnose.questionnaire import load_questionnaire
-
-        questionnaire = load_questionnaire(settings.questionnaire_file)
+    questionnaire = load_questionnaire(settings.questionnaire_file) if settings.questionnaire_file else None
     if not (settings.sets or settings.params_file or settings.rules_file):
         return {}  # nothing to check against the rulebook: leave loading it to the workers
-    from diagnose.questionnaire import load_questionnaire
     from diagnose.resources import questionnaire_path, rulebook_path
     from diagnose.rules.params import parameter_values
     from diagnose.rules.rulebook import load_rulebook
