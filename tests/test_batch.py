@@ -220,8 +220,9 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     output = child.read()
     child.close()
     assert child.exitstatus == 1
-    assert "\r[###############...............] 1/2" in output or "\r[###############...............] 1/2, 1 failed" in output
-    assert "\r[##############################] 2/2, 1 failed" in output
+    # each redraw clears the line first (the times after the counts change length)
+    assert "\r\033[K[###############...............] 1/2" in output
+    assert "\r\033[K[##############################] 2/2, 1 failed · 0:" in output
     assert "failed: " in output and "malformed.yaml:8:16: YAML syntax error" in output
 
 
@@ -278,3 +279,24 @@ def test_bad_settings_are_usage_errors_before_any_work(tmp_path: Path, args: lis
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_progress_line_shows_elapsed_and_remaining_time() -> None:
+    from diagnose.batch.runner import Progress
+    from diagnose.batch.worker import ItemResult
+
+    now = [100.0]
+    stream = io.StringIO()
+    bar = Progress(4, stream, show=True, clock=lambda: now[0])
+    now[0] += 10
+    bar.update(0, ItemResult("a.yaml", None, "ok"))
+    now[0] += 3590
+    bar.update(1, ItemResult("b.yaml", None, "failed", errors=["b.yaml:1:1: broken"]))
+    now[0] += 30
+    bar.update(2, ItemResult("c.yaml", None, "ok"))
+    bar.update(3, ItemResult("d.yaml", None, "ok"))
+    lines = stream.getvalue().split("\r\033[K")
+    assert "[#######.......................] 1/4 · 0:10 elapsed, about 0:30 left" in lines
+    assert "failed: b.yaml:1:1: broken\n" in stream.getvalue()
+    assert "[###############...............] 2/4, 1 failed · 1:00:00 elapsed, about 1:00:00 left" in lines
+    assert "[##############################] 4/4, 1 failed · 1:00:30 elapsed" in lines

@@ -20,6 +20,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,12 +287,15 @@ class Progress:
     """A one-line progress counter on a terminal; silent in pipes and on CI. Failures are
     always printed, one line each, with the located problem."""
 
-    def __init__(self, total: int, stream: TextIO, show: bool | None = None) -> None:
+    def __init__(self, total: int, stream: TextIO, show: bool | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.total, self.stream = total, stream
         self.done = self.failed = 0
         if show is None:
             show = stream.isatty() and not os.environ.get("CI")
         self.show = show
+        self.clock = clock
+        self.started = clock()
 
     def update(self, index: int, result: ItemResult) -> None:
         self.done += 1
@@ -308,7 +312,16 @@ class Progress:
             line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}"
             if self.failed:
                 line += f", {self.failed} failed"
-            print("\r" + line, end="", file=self.stream, flush=True)
+            line += self._times()
+            print("\r\033[K" + line, end="", file=self.stream, flush=True)
+
+    def _times(self) -> str:
+        """' · 1:05 elapsed, about 4:20 left' (inputs so far take as long as the rest will)."""
+        elapsed = self.clock() - self.started
+        text = f" · {_minutes(elapsed)} elapsed"
+        if 0 < self.done < self.total:
+            text += f", about {_minutes(elapsed / self.done * (self.total - self.done))} left"
+        return text
 
     def stopping(self, running: int) -> None:
         self._clear()
@@ -324,6 +337,13 @@ class Progress:
         if self.show:
             self._clear()
             self.stream.flush()
+
+
+def _minutes(seconds: float) -> str:
+    """75.4 -> '1:15'; an hour and more -> '1:02:05'."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02}:{rest % 60:02}" if hours else f"{rest // 60}:{rest % 60:02}"
 
 
 def run_batch(
