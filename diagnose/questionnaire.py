@@ -129,11 +129,11 @@ class Question:
     def range_text(self, lang: str = "en") -> str:
         low, high = self.bounds()
         if low is not None and high is not None:
-            return _say("range_from_to", lang, low=_num(low), high=_num(high))
+            return _say("range_from_to", lang, low=_num(low, lang), high=_num(high, lang))
         if low is not None:
-            return _say("range_at_least", lang, low=_num(low))
+            return _say("range_at_least", lang, low=_num(low, lang))
         if high is not None:
-            return _say("range_at_most", lang, high=_num(high))
+            return _say("range_at_most", lang, high=_num(high, lang))
         return ""
 
     def bounds(self) -> tuple[float | None, float | None]:
@@ -220,15 +220,15 @@ class Question:
             raise self._wrong(raw, lang)
         whole = self.integer or self.type == "scale"
         if whole and not float(value).is_integer():
-            raise ValueError(_say("not_whole", lang, value=_num(value), expected=self.expected(lang)))
+            raise ValueError(_say("not_whole", lang, value=_num(value, lang), expected=self.expected(lang)))
         low, high = self.bounds()
         scale = ""
         if self.type in ("scale", "percent"):
-            scale = _say(f"{self.type}_bounds", lang, low=_num(low), high=_num(high))
+            scale = _say(f"{self.type}_bounds", lang, low=_num(low, lang), high=_num(high, lang))
         if low is not None and value < low:
-            raise ValueError(_say("below_minimum", lang, value=_num(value), low=_num(low), scale=scale))
+            raise ValueError(_say("below_minimum", lang, value=_num(value, lang), low=_num(low, lang), scale=scale))
         if high is not None and value > high:
-            raise ValueError(_say("above_maximum", lang, value=_num(value), high=_num(high), scale=scale))
+            raise ValueError(_say("above_maximum", lang, value=_num(value, lang), high=_num(high, lang), scale=scale))
         return int(value) if whole else value
 
     _parse_scale = _parse_number
@@ -301,12 +301,15 @@ def _say(key: str, lang: str, **fields: object) -> str:
     return lookup("checks", key, lang, **fields)
 
 
-def _num(value: Any) -> str:
+def _num(value: Any, lang: str = "en") -> str:
+    """A number as a message shows it: no needless '.0'; a decimal comma in Russian."""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+        text = str(int(value))
+    elif isinstance(value, float):
+        text = f"{value:.6g}"
+    else:
+        text = str(value)
+    return text.replace(".", ",") if lang == "ru" else text
 
 
 format_number = _num

@@ -115,7 +115,7 @@ def test_a_russian_interview_explains_bad_answers_in_russian(tmp_path):
     assert "! «7» — нет такого варианта; ожидается номер варианта от 1 до 4" in result.output
     assert "! 61 больше максимума 60" in result.output
     assert "! ожидается число от 0 до 60, или «не знаю», получено «полгода»" in result.output
-    assert "! 2.5 — не целое число; ожидается целое число не меньше 0" in result.output
+    assert "! 2,5 — не целое число; ожидается целое число не меньше 0" in result.output
     values = load_answers(out, require_complete=False).values
     assert values["sales_cycle_months"] == 7 and values["headcount_account_managers"] == 2
 
