@@ -17,6 +17,17 @@ FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 INPUTS = 16
 
 
+def _complete_outputs(out: Path) -> tuple[list[str], set[str]]:
+    """The reports left in `out` and their stems, checking that no temporary file is left
+    and that every input has all its formats (html and json) or none."""
+    left = sorted(p.name for p in out.iterdir())
+    assert not [name for name in left if name.endswith(".tmp") or name.startswith(".")], left
+    reports = [name for name in left if "--" in name]
+    stems = {name.rsplit(".", 1)[0] for name in reports}
+    assert sorted(reports) == sorted([f"{s}.html" for s in stems] + [f"{s}.json" for s in stems])
+    return reports, stems
+
+
 def _inputs(folder: Path) -> None:
     folder.mkdir()
     text = (FIXTURES / "folder" / "alder.yaml").read_text(encoding="utf-8")
@@ -42,12 +53,7 @@ def test_interrupted_run_keeps_finished_outputs_only(tmp_path: Path, jobs: str, 
 
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
-    left = sorted(p.name for p in out.iterdir())
-    assert not [name for name in left if name.endswith(".tmp") or name.startswith(".")], left
-    reports = [name for name in left if "--" in name]
-    stems = {name.rsplit(".", 1)[0] for name in reports}
-    # every input has all its formats or none
-    assert sorted(reports) == sorted([f"{s}.html" for s in stems] + [f"{s}.json" for s in stems])
+    reports, stems = _complete_outputs(out)
     for stem in stems:
         json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
     assert 1 <= len(stems) < INPUTS
@@ -83,9 +89,5 @@ def test_second_ctrl_c_stops_at_once_without_partial_outputs(tmp_path: Path) -> 
     assert re.search(r"^Stopping: finishing (the input|the 2 inputs) in progress; press Ctrl-C again to stop at once\.$",
                      stderr, re.M), stderr
     assert "Traceback" not in stderr
-    left = sorted(p.name for p in out.iterdir())
-    assert not [name for name in left if name.endswith(".tmp") or name.startswith(".")], left
-    reports = [name for name in left if "--" in name]
-    stems = {name.rsplit(".", 1)[0] for name in reports}
-    assert sorted(reports) == sorted([f"{s}.html" for s in stems] + [f"{s}.json" for s in stems])
+    reports, stems = _complete_outputs(out)
     assert (out / "summary.json").is_file()

@@ -8,6 +8,9 @@ ripple check calls harmless decides like the current one in a full evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from rules_helpers import answers_with, questionnaire, rulebook
 
@@ -98,14 +101,9 @@ def test_questions_left_out_of_the_search_change_no_decision() -> None:
             assert run(book, trial.environment(), params).decisions() == before, question.id
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
-def test_ripple_says_unchanged_only_when_a_full_run_decides_the_same(name: str) -> None:
-    answers = load_answers(examples_dir() / f"{name}.yaml", questionnaire())
-    book = rulebook()
-    params = {pid: p.default for pid, p in book.parameters.items()}
-    base = run(book, answers.environment(), params)
-    ripple = Ripple(book, answers.questionnaire, params).at(base.env)
-    shortcuts = 0
+def _single_changes(answers: AnswerSet, numbers: list) -> Iterator[tuple[Any, Any]]:
+    """(question, value) for every one-answer change worth trying: each choice, each single
+    choice of a multi, and each of `numbers` for a numeric question (text is skipped)."""
     for question in answers.questionnaire.iter_questions():
         if question.type in ("single", "yesno"):
             options: list = list(question.choice_ids)
@@ -114,16 +112,28 @@ def test_ripple_says_unchanged_only_when_a_full_run_decides_the_same(name: str) 
         elif question.type == "text":
             continue
         else:
-            options = [0, 0.5, 1, 2, 3, 5, 8, 15, 30, 50, 70, 100, 250, 1000]
+            options = numbers
         for value in options:
-            if not ripple.unchanged(question.id, value):
-                continue
-            shortcuts += 1
-            values = dict(answers.values)
-            values[question.id] = value
-            trial = run(book, AnswerSet(answers.questionnaire, answers.meta, values).environment(), params)
-            assert trial.decisions() == base.decisions(), (question.id, value)
-            assert set(trial.today_roles) == set(base.today_roles), (question.id, value)
+            yield question, value
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_ripple_says_unchanged_only_when_a_full_run_decides_the_same(name: str) -> None:
+    answers = load_answers(examples_dir() / f"{name}.yaml", questionnaire())
+    book = rulebook()
+    params = {pid: p.default for pid, p in book.parameters.items()}
+    base = run(book, answers.environment(), params)
+    ripple = Ripple(book, answers.questionnaire, params).at(base.env)
+    shortcuts = 0
+    for question, value in _single_changes(answers, [0, 0.5, 1, 2, 3, 5, 8, 15, 30, 50, 70, 100, 250, 1000]):
+        if not ripple.unchanged(question.id, value):
+            continue
+        shortcuts += 1
+        values = dict(answers.values)
+        values[question.id] = value
+        trial = run(book, AnswerSet(answers.questionnaire, answers.meta, values).environment(), params)
+        assert trial.decisions() == base.decisions(), (question.id, value)
+        assert set(trial.today_roles) == set(base.today_roles), (question.id, value)
     assert shortcuts > 50
 
 
@@ -134,21 +144,12 @@ def test_key_decisions_remembered_by_their_basis_are_the_full_runs_decisions(nam
     params = {pid: p.default for pid, p in book.parameters.items()}
     known: dict = {}
     tried = 0
-    for question in answers.questionnaire.iter_questions():
-        if question.type in ("single", "yesno"):
-            options: list = list(question.choice_ids)
-        elif question.type == "multi":
-            options = [[c] for c in question.choice_ids]
-        elif question.type == "text":
-            continue
-        else:
-            options = [0, 1, 2, 5, 10, 30, 60, 100, 400]
-        for value in options:
-            values = dict(answers.values)
-            values[question.id] = value
-            env = AnswerSet(answers.questionnaire, answers.meta, values).environment()
-            full = run(book, env, params)
-            decisions, roles = key_decisions(book, env, params, known)
-            assert (decisions, roles) == (full.decisions(), frozenset(full.today_roles)), (question.id, value)
-            tried += 1
+    for question, value in _single_changes(answers, [0, 1, 2, 5, 10, 30, 60, 100, 400]):
+        values = dict(answers.values)
+        values[question.id] = value
+        env = AnswerSet(answers.questionnaire, answers.meta, values).environment()
+        full = run(book, env, params)
+        decisions, roles = key_decisions(book, env, params, known)
+        assert (decisions, roles) == (full.decisions(), frozenset(full.today_roles)), (question.id, value)
+        tried += 1
     assert len(known) < tried / 3  # most answers share their basis with another
