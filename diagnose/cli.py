@@ -64,7 +64,7 @@ def validate(files: tuple[Path, ...]) -> None:
     Each problem is printed as FILE:LINE:COL: KEY.PATH: MESSAGE. Exits 2 if any file
     has a problem.
     """
-    from diagnose.validate import validate_file
+    from diagnose.validate import lint_warnings, validate_file
 
     failed = False
     for path in files:
@@ -75,6 +75,8 @@ def validate(files: tuple[Path, ...]) -> None:
                 click.echo(str(problem), err=True)
         else:
             click.echo(f"{path}: valid {kind}")
+            for warning in lint_warnings(path, kind):
+                click.echo(f"{path}: warning: {warning}", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 

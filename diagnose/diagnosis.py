@@ -33,7 +33,11 @@ TASK_IDS = (
     "order_fulfilment_control",
     "solution_design",
 )
-Status = Literal["fired", "not_fired", "undetermined", "overridden"]
+# fired: it holds and asks for a change; confirmed: it holds and the company already does
+# what it asks; not_fired: its premise applies, its condition does not hold;
+# not_applicable: its premise is absent; undetermined: it depends on a missing answer;
+# overridden: it held but a higher priority won every decision it made.
+Status = Literal["fired", "confirmed", "not_fired", "not_applicable", "undetermined", "overridden"]
 Severity = Literal["info", "advice", "important", "critical"]
 
 
@@ -57,6 +61,7 @@ class ConditionTrace:
     undetermined_by: list[str] = field(default_factory=list)  # "name (dont_know)" ...
     depth: int = 0  # nesting: 0 = the rule's top all/any group, 1 = its items, ...
     values: dict[str, Any] = field(default_factory=dict)  # name -> value it had (JSON-able)
+    part: str = "condition"  # "premise" (the rule's applies_when) or "condition" (its when)
 
 
 @dataclass

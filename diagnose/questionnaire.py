@@ -33,7 +33,7 @@ QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "tex
 SPECIAL_ANSWERS = {"dont_know": DONT_KNOW, "not_applicable": NOT_APPLICABLE}
 _COMMON_KEYS = (
     "id", "type", "text", "help", "required", "default", "show_if",
-    "allow_dont_know", "allow_not_applicable",
+    "allow_dont_know", "allow_not_applicable", "context",
 )
 _TYPE_KEYS = {
     "single": ("choices",),
@@ -63,6 +63,8 @@ class Question:
     section: str
     help: dict[str, str] = field(default_factory=dict)
     required: bool = True
+    # asked to frame the report (company stage, industry), not for a rule to read
+    context: bool = False
     default: Any = None
     show_if: Expression | None = None
     allow_dont_know: bool = False
@@ -436,6 +438,7 @@ def _question(
         section=section,
         help=check.text(raw, "help", f"{path}.help", languages, required=False),
         required=check.boolean(raw, "required", f"{path}.required", True),
+        context=check.boolean(raw, "context", f"{path}.context", False),
         allow_dont_know=check.boolean(raw, "allow_dont_know", f"{path}.allow_dont_know", False),
         allow_not_applicable=check.boolean(raw, "allow_not_applicable", f"{path}.allow_not_applicable", False),
     )

@@ -88,3 +88,17 @@ def validate_file(path: str | Path) -> tuple[str, list[Problem]]:
         return kind, problems.items
     except UserError as exc:
         return "file", exc.problems
+
+
+def lint_warnings(path: str | Path, kind: str) -> list[str]:
+    """What a valid file may still get wrong: for a rulebook, the questions it never reads."""
+    if kind != "rulebook":
+        return []
+    from diagnose.rules.coverage import unread_questions
+    from diagnose.rules.rulebook import load_rulebook
+
+    unread = unread_questions(load_rulebook(path))
+    if not unread:
+        return []
+    return [f"no rule, indicator or today's-structure test reads these questions: {', '.join(unread)} "
+            "(give each a reader, mark it 'context: true' in the questionnaire, or remove it)"]

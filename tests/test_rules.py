@@ -25,11 +25,12 @@ NO_R3 = {"am_internal_stages": ["none"]}
         ({**NO_R3, "am_operations_share_estimate": 29.9}, "not_fired", "account_manager"),  # just below
         ({**NO_R3, "am_operations_share_estimate": "dont_know"}, "undetermined", "account_manager"),
         ({"new_line_like_new_sale": "dont_know"}, "undetermined", "account_manager"),
-        # without account managers the load question is not asked: nothing to decide on it,
-        # and the task goes to the first role the company has (the hunters)
-        ({"headcount_account_managers": 0, "new_line_like_new_sale": "partly"}, "not_fired", "hunter"),
-        # overload that operations will take away (R3 fires) leaves the task with AMs
-        ({"headcount_operations": 0, "am_operations_share_estimate": 80}, "not_fired", "account_manager"),
+        # without any account managers there is nobody to take the task from: the rule does
+        # not apply, and the task goes to the first role the company has (the hunters)
+        ({"headcount_account_managers": 0, "new_line_like_new_sale": "partly"}, "not_applicable", "hunter"),
+        # high load alone is enough, even where R3 splits off operations: temperament and
+        # status, two of the book's three reasons, remain
+        ({"headcount_operations": 0, "am_operations_share_estimate": 80}, "fired", "hunter"),
     ],
 )
 def test_r1_assortment_owner(changes: dict, expected: str, owner: str) -> None:
@@ -51,10 +52,50 @@ def test_r1_dont_know_says_what_to_find_out() -> None:
     texts = [t["en"] for t in finding.to_find_out]
     assert texts[0].startswith("Find out how clients decide on buying a new line")
     assert "Find out: Is selling a new line to an existing client like making a new sale?" in texts
-    any_group = finding.conditions[0]
+    premise, any_group = (c for c in finding.conditions if c.depth == 0)
+    assert (premise.part, premise.source, premise.result) == ("premise", "all", True)  # there are account managers
     assert (any_group.source, any_group.result, any_group.undetermined_by) == (
         "any", None, ["new_line_like_new_sale (dont_know)"]
     )
+
+
+SENIORS = {"headcount_senior_account_managers": 2, "salespeople_total": 12}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected", "owner"),
+    [
+        # senior account managers already sell new lines: "or at least a senior account
+        # manager" is met, so nothing moves (the rule confirms the arrangement)
+        ({**SENIORS, "assortment_expansion_owner": "senior_account_managers", "new_line_like_new_sale": "like_new_sale"},
+         "confirmed", "senior_account_manager"),
+        ({"assortment_expansion_owner": "hunters", "new_line_like_new_sale": "like_new_sale"}, "confirmed", "hunter"),
+        # a line sold like a new sale (new decision makers, a tender) goes to the hunters
+        ({**SENIORS, "new_line_like_new_sale": "like_new_sale"}, "fired", "hunter"),
+        # the load alone, for a line that develops an existing relationship: the senior tier
+        ({**SENIORS, **NO_R3, "am_operations_share_estimate": 45}, "fired", "senior_account_manager"),
+        # the load alone without a senior tier: the hunters
+        ({**NO_R3, "am_operations_share_estimate": 45}, "fired", "hunter"),
+        # like a new sale but no hunters: the senior tier, rather than a new role
+        ({**SENIORS, "headcount_hunters": 0, "new_client_acquisition_owner": "head_of_sales",
+          "new_line_like_new_sale": "like_new_sale"}, "fired", "senior_account_manager"),
+    ],
+)
+def test_r1_hunter_or_at_least_a_senior_account_manager(changes: dict, expected: str, owner: str) -> None:
+    diagnosis = diagnose_with(**changes)
+    assert status(diagnosis, "R1-assortment-owner") == expected
+    assert diagnosis.owner_of("assortment_expansion") == owner
+    if expected == "confirmed":
+        assert not [c for c in diagnosis.changes if "new lines" in c["en"]]
+
+
+def test_r1_with_unknown_load_is_undetermined_never_not_fired() -> None:
+    diagnosis = diagnose_with(**NO_R3, am_operations_share_estimate="dont_know")
+    finding = diagnosis.finding("R1-assortment-owner")
+    assert finding is not None and finding.status == "undetermined"
+    assert finding.to_find_out[1]["en"] == "Estimate the share of account managers' time on operational work (best with a time study)."
+    # and the time study is what R4 asks for when nobody knows the load
+    assert status(diagnosis, "R4-time-study") == "fired"
 
 
 # -- R2 temperament fit -----------------------------------------------------------
@@ -65,7 +106,7 @@ def test_r1_dont_know_says_what_to_find_out() -> None:
         ({"am_temperament": "mixed"}, "not_fired"),
         ({"am_temperament": "dont_know"}, "undetermined"),
         # no account managers: the temperament question is not asked and nothing to flag
-        ({"headcount_account_managers": 0, "new_client_acquisition_owner": "account_managers"}, "not_fired"),
+        ({"headcount_account_managers": 0, "new_client_acquisition_owner": "account_managers"}, "not_applicable"),
         ({"am_temperament": "mostly_introverts", "assortment_expansion_owner": "hunters"}, "not_fired"),
         ({"am_temperament": "mostly_introverts", "assortment_expansion_owner": "hunters",
           "new_client_acquisition_owner": "mixed"}, "fired"),
@@ -144,15 +185,21 @@ def test_r5_symptom(growth: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({}, "fired"),  # high complexity, too costly to train
+        # high complexity, too costly to train; the specialists exist (in their own unit)
+        ({}, "confirmed"),
         ({"managers_trainable": "yes"}, "not_fired"),
         ({"product_complexity": "simple"}, "not_fired"),  # managers_trainable is then not asked
-        ({"product_complexity": "medium", "managers_trainable": "no"}, "fired"),
+        ({"product_complexity": "medium", "managers_trainable": "no"}, "confirmed"),
+        # nobody is assigned: salespeople find help on their own
+        ({"specialists_location": "none"}, "fired"),
     ],
 )
 def test_r6_specialist_support(changes: dict, expected: str) -> None:
     diagnosis = diagnose_with("support.yaml", **changes)
     assert status(diagnosis, "R6-specialist-support") == expected
+    # R6 states the need; it adds no unit of its own (R7–R9 place the support)
+    r6 = diagnosis.finding("R6-specialist-support")
+    assert r6 is not None and all("R6-specialist-support" not in r.rule_ids for r in diagnosis.proposed_structure)
 
 
 # -- R7 / R8 / R9 support placement -----------------------------------------------
@@ -218,11 +265,13 @@ def test_support_undetermined_when_speed_is_unknown() -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({}, "fired"),  # medium complexity
+        ({}, "confirmed"),  # medium complexity; hunters win clients and AMs keep them already
+        ({"new_client_acquisition_owner": "account_managers"}, "fired"),
         ({"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
           "headcount_account_managers": 4}, "not_fired"),  # simple, team of 4
-        ({"product_complexity": "simple", "headcount_hunters": 1, "headcount_operations": 0,
-          "headcount_account_managers": 4}, "fired"),  # simple, team of 5: the threshold
+        ({"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
+          "headcount_account_managers": 5, "new_client_acquisition_owner": "account_managers"},
+         "fired"),  # simple, team of 5: the threshold
     ],
 )
 def test_r10_conveyor(changes: dict, expected: str) -> None:
@@ -280,7 +329,9 @@ def test_c3_needs_a_time_study() -> None:
 
 
 @pytest.mark.parametrize(
-    ("ltv", "expected"), [("most", "fired"), ("about_half", "fired"), ("little", "not_fired"), ("dont_know", "undetermined")]
+    ("ltv", "expected"),
+    # the base already splits winning (hunters) and keeping (account managers) clients
+    [("most", "confirmed"), ("about_half", "confirmed"), ("little", "not_fired"), ("dont_know", "undetermined")]
 )
 def test_c4_hunter_farmer(ltv: str, expected: str) -> None:
     assert status(diagnose_with(lifetime_value_after_first_sale=ltv), "C4-hunter-farmer-split") == expected

@@ -84,3 +84,24 @@ def test_bundled_rulebook_has_every_rule_of_the_brief() -> None:
         assert rule.to_find_out, rule.id
     for parameter in rulebook.parameters.values():
         assert parameter.source and set(parameter.explanation) == {"ru", "en"}
+
+
+def test_the_bundled_rulebook_reads_every_question_it_asks() -> None:
+    result = CliRunner().invoke(cli, ["validate", str(rulebook_path())])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_validate_warns_about_questions_no_rule_reads() -> None:
+    path = LINT / "minimal.rules.yaml"
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    # a warning, not an error: the rulebook is valid and the exit code says so
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}: valid rulebook\n"
+    warning = result.stderr.strip()
+    assert warning.startswith(f"{path}: warning: no rule, indicator or today's-structure test reads these questions: "
+                              "product_complexity, managers_trainable, sales_cycle_months, ")
+    # questions marked `context: true` frame the report and are not listed; questions the
+    # rulebook reads (the time-study hours through a computed value) are not either
+    assert "company_stage" not in warning and "am_hours_orders" not in warning
+    assert warning.endswith("(give each a reader, mark it 'context: true' in the questionnaire, or remove it)")

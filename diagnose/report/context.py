@@ -29,7 +29,9 @@ DIMENSIONS = ("complexity", "operational_load", "support_speed", "temperament", 
 # The five the issue names are always shown (with "no data" when empty); `scale` only when present.
 ALWAYS_SHOWN = DIMENSIONS[:5]
 SEVERITY_ORDER = {"critical": 0, "important": 1, "advice": 2, "info": 3}
-STATUS_ORDER = {"fired": 0, "undetermined": 1, "overridden": 2, "not_fired": 3}
+STATUS_ORDER = {"fired": 0, "undetermined": 1, "confirmed": 2, "overridden": 3, "not_fired": 4, "not_applicable": 5}
+# Book rules shown in full: what to change, what to find out, and what is already right.
+MAIN_STATUSES = ("fired", "undetermined", "confirmed")
 TOP_RECOMMENDATIONS = 4
 # Landscape A4 less margins, in points: the org-chart page's drawing width.
 CHART_WIDTH = 760.0
@@ -366,8 +368,8 @@ class _Builder:
             key=lambda f: (STATUS_ORDER.get(f.status, 9), SEVERITY_ORDER.get(f.severity, 9), f.priority, f.rule_id),
         )
         book = [f for f in ordered if f.source == "book"]
-        main = [self.recommendation(f, flips) for f in book if f.status in ("fired", "undetermined")]
-        other = [self.recommendation(f, flips) for f in book if f.status not in ("fired", "undetermined")]
+        main = [self.recommendation(f, flips) for f in book if f.status in MAIN_STATUSES]
+        other = [self.recommendation(f, flips) for f in book if f.status not in MAIN_STATUSES]
         extra = [self.recommendation(f, flips) for f in ordered if f.source != "book"]
         return main, other, extra
 

@@ -66,6 +66,9 @@ class Outcome:
     conflicts: list[Conflict] = field(default_factory=list)
     today_roles: dict[str, float | None] = field(default_factory=dict)  # present today -> headcount
     today_owner: dict[str, str | None] = field(default_factory=dict)
+    today_boss: dict[str, str | None] = field(default_factory=dict)  # role present today -> its manager now
+    premise: dict[str, bool | None] = field(default_factory=dict)  # rule id -> its applies_when (rules that have one)
+    chosen: dict[tuple[str, str], str] = field(default_factory=dict)  # (rule id, task) -> the role its assignment names
     owner: dict[str, str] = field(default_factory=dict)
     owner_rule: dict[str, str | None] = field(default_factory=dict)
     supported_by: dict[str, list[str]] = field(default_factory=dict)
@@ -90,13 +93,15 @@ def run(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any], 
     """Decide for one set of answers; `trace=False` (the what-if search, which reads only
     the decisions) leaves out the condition traces a reader needs."""
     outcome = _conditions(rulebook, answer_env, params, trace)
-    _resolve(rulebook, outcome)
     _today(rulebook, outcome)
+    _choices(rulebook, outcome, trace)
+    _resolve(rulebook, outcome)
     _owners(rulebook, outcome)
     return outcome
 
 
-Basis = tuple[tuple[tuple[str, bool | None], ...], frozenset[str], tuple[tuple[str, str | None], ...]]
+Basis = tuple[tuple[tuple[str, bool | None], ...], frozenset[str], tuple[tuple[str, str | None], ...],
+              tuple[tuple[tuple[str, str], str], ...]]
 
 
 def key_decisions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any],
@@ -104,13 +109,16 @@ def key_decisions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[s
     """The key decisions and today's roles for one set of answers, as `run` makes them.
 
     The decisions are made from each rule's condition (held or not), the roles the
-    company has today and today's task owners: `known` remembers the decisions by these,
+    company has today, today's task owners and the roles the rules' assignments name:
+    `known` remembers the decisions by these,
     so that answers that change none of them (the what-if search tries hundreds) are not
     resolved again.
     """
     outcome = _conditions(rulebook, answer_env, params, trace=False)
     _today(rulebook, outcome)  # reads only the answers, not what _resolve decides
-    basis = (tuple(outcome.held.items()), frozenset(outcome.today_roles), tuple(outcome.today_owner.items()))
+    _choices(rulebook, outcome)
+    basis = (tuple(outcome.held.items()), frozenset(outcome.today_roles), tuple(outcome.today_owner.items()),
+             tuple(outcome.chosen.items()))
     if basis not in known:
         _resolve(rulebook, outcome)
         _owners(rulebook, outcome)
@@ -127,6 +135,18 @@ def _conditions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str
     outcome = Outcome(env, params)
     for rule in rulebook.rules:
         value, reasons, traces = _condition(rule.when, env, outcome.held, 0, trace)
+        if rule.applies_when is not None:
+            # held = premise and condition (Kleene); a false premise makes the rule not applicable
+            premise, premise_reasons, premise_traces = _condition(rule.applies_when, env, outcome.held, 0, trace)
+            outcome.premise[rule.id] = premise
+            if premise is False:
+                value, reasons = False, frozenset()
+            elif premise is None:
+                reasons = premise_reasons | (reasons if value is None else frozenset())
+                value = False if value is False else None
+            for line in premise_traces:
+                line.part = "premise"
+            traces = premise_traces + traces
         outcome.held[rule.id] = value
         outcome.reasons[rule.id] = reasons
         outcome.traces[rule.id] = traces
@@ -180,6 +200,11 @@ def _condition(
     return value, reasons, traces
 
 
+def condition_value(condition: Condition, outcome: Outcome) -> bool | None:
+    """The three-valued value of one condition tree for an evaluated company."""
+    return _condition(condition, outcome.env, outcome.held, 0, trace=False)[0]
+
+
 def _held_word(state: bool | None) -> str:
     return {True: "fired", False: "not_fired", None: "undetermined"}[state]
 
@@ -192,6 +217,8 @@ def _resolve(rulebook: Rulebook, outcome: Outcome) -> None:
         for key, value, priority, _, _ in decisions_of(rule):
             if key[0] in ("task", "support"):
                 detail = next((a for a in rule.assign if ("task", a.task) == key), rule.support)
+                if key[0] == "task":
+                    value = outcome.chosen[(rule.id, key[1])]
                 main.setdefault(key, []).append(Claim(key, value, priority, rule.id, detail))
     lost: dict[str, list[tuple[Key, str]]] = {}
     for key, claims in main.items():
@@ -209,7 +236,10 @@ def _resolve(rulebook: Rulebook, outcome: Outcome) -> None:
             outcome.status[rule.id] = "fired"
     for rule in rulebook.rules:
         if rule.id not in outcome.status:
-            outcome.status[rule.id] = "undetermined" if outcome.held[rule.id] is None else "not_fired"
+            if outcome.premise.get(rule.id, True) is False:
+                outcome.status[rule.id] = "not_applicable"
+            else:
+                outcome.status[rule.id] = "undetermined" if outcome.held[rule.id] is None else "not_fired"
     # Role changes count only for rules that stand.
     standing = [r for r in firing if outcome.status[r.id] == "fired"]
     role_claims: dict[Key, list[Claim]] = {}
@@ -260,17 +290,57 @@ def role_present(value: Any) -> bool:
 
 
 def _today(rulebook: Rulebook, outcome: Outcome) -> None:
+    """Today's roles, task owners and reporting lines, from the answers alone."""
     for role in rulebook.roles.values():
         value = role.today.evaluate(outcome.env)
         if role_present(value):
             outcome.today_roles[role.id] = None if role.headcount_unknown or value is True else value
     for task in rulebook.tasks.values():
-        owner = None
-        for expr, role in task.today:
-            if is_true(expr.evaluate(outcome.env)) and role in outcome.today_roles:
-                owner = role
-                break
-        outcome.today_owner[task.id] = owner
+        outcome.today_owner[task.id] = _first_clause(task.today, outcome)
+    for role in rulebook.roles.values():
+        if role.id in outcome.today_roles:
+            outcome.today_boss[role.id] = _first_clause(role.reports_to_today, outcome) or next(
+                (r for r in role.reports_to if r in outcome.today_roles), None)
+
+
+def _first_clause(clauses: list[tuple[Any, str]], outcome: Outcome) -> str | None:
+    """The role of the first clause that holds and names a role the company has today."""
+    for expr, role in clauses:
+        if (expr is None or is_true(expr.evaluate(outcome.env))) and role in outcome.today_roles:
+            return role
+    return None
+
+
+def _choices(rulebook: Rulebook, outcome: Outcome, trace: bool = False) -> None:
+    """The role each assignment of each rule names for this company (see `Assignment`):
+    a compliant arrangement today is kept, otherwise the rule's `choose` clauses decide.
+    With `trace`, a rule that holds records why it named that role (part "choice")."""
+    for rule in rulebook.rules:
+        for assignment in rule.assign:
+            role, why, reads = _chosen_role(assignment, outcome)
+            outcome.chosen[(rule.id, assignment.task)] = role
+            if trace and why and outcome.held.get(rule.id) is True:
+                outcome.traces[rule.id].append(ConditionTrace(
+                    f"{assignment.task} → {role}: {why}", True, reads, [], 0,
+                    {name: json_value(outcome.env.get(name)) for name in reads}, "choice"))
+
+
+def _chosen_role(assignment: Any, outcome: Outcome) -> tuple[str, str, list[str]]:
+    """The role, why it was chosen (empty for a single-role assignment) and what that read."""
+    if len(assignment.allowed) <= 1:
+        return assignment.role, "", []
+    today = outcome.today_owner.get(assignment.task)
+    if today in assignment.allowed:
+        return today, f"today's owner, one of {' / '.join(assignment.allowed)}", []
+    for expr, role in assignment.choose:
+        if expr is None:
+            return role, "the rule's fallback", []
+        if is_true(expr.evaluate(outcome.env)):
+            return role, expr.source, list(expr.names)
+    present = next((r for r in assignment.allowed if r in outcome.today_roles), None)
+    if present:
+        return present, "the first of the accepted roles the company has", []
+    return assignment.role, "the first accepted role", []
 
 
 def _owners(rulebook: Rulebook, outcome: Outcome) -> None:
@@ -312,7 +382,7 @@ def evaluate(
 ) -> Diagnosis:
     """The traced diagnosis for one company (the bundled rulebook of its questionnaire by default)."""
     from diagnose.rules.sizing import compute_sizing
-    from diagnose.rules.structure import build_structure
+    from diagnose.rules.structure import build_structure, confirmed_rules
 
     if rulebook is None:
         rulebook = bundled_rulebook(answers.questionnaire)
@@ -322,6 +392,8 @@ def evaluate(
     outcome.shown = answers.visibility()
     sizing, sized = compute_sizing(outcome.env)
     structure = build_structure(rulebook, outcome, sized)
+    for rule_id in confirmed_rules(rulebook, outcome, structure):
+        outcome.status[rule_id] = "confirmed"
     flips = []
     if whatif:
         from diagnose.rules.whatif import what_would_change
@@ -404,7 +476,13 @@ class _Values(dict):
 def _finding(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> Finding:
     status = outcome.status[rule.id]
     env = outcome.env
-    summary = rule.summary if status != "not_fired" or not rule.otherwise else rule.otherwise
+    summary = rule.summary
+    if status == "not_fired" and rule.otherwise:
+        summary = rule.otherwise
+    elif status == "not_applicable":
+        summary = rule.not_applicable or both("finding_not_applicable")
+    elif status == "confirmed":
+        summary = rule.confirmed
     find_out: list[dict[str, str]] = []
     if status == "undetermined":
         find_out = list(rule.to_find_out)

@@ -50,6 +50,9 @@ def _headcount(role: Role, lang: str) -> str:
     return word("headcount_fte", lang, n=number(role.headcount, lang))
 
 
+_PART_LABEL = {"premise": "label_premise", "condition": "label_conditions", "choice": "label_choice"}
+
+
 def explain_text(diagnosis: Diagnosis, lang: str) -> str:
     lines: list[str] = []
     title = word("heading_title", lang, company=diagnosis.company.get("company", ""))
@@ -103,19 +106,22 @@ def explain_text(diagnosis: Diagnosis, lang: str) -> str:
         if finding.overridden_by:
             lines.append(f"    {word('label_overridden_by', lang, rule=finding.overridden_by)}")
         lines += _wrap(finding.summary[lang], "    ")
-        if finding.status in ("fired", "overridden", "undetermined"):
+        if finding.status in ("fired", "confirmed", "overridden", "undetermined"):
             lines += _wrap(f"{word('label_why', lang)}: {finding.rationale[lang]} ({finding.citation})", "    ")
         lines += _labelled_list("label_actions", finding.actions, lang)
         lines += _labelled_list("label_find_out", finding.to_find_out, lang)
-        lines.append(f"    {word('label_conditions', lang)}:")
+        part = ""
         for trace in finding.conditions:
+            if trace.part != part:  # premise, condition, then the roles chosen
+                part = trace.part
+                lines.append(f"    {word(_PART_LABEL.get(part, 'label_conditions'), lang)}:")
             indent = "      " + "  " * trace.depth
             values = ", ".join(f"{k} = {_value(v, lang)}" for k, v in trace.values.items())
             text = f"{_MARK[trace.result]} {trace.source}" + (f"   [{values}]" if values else "")
             if trace.undetermined_by and trace.source not in ("all", "any"):
                 text += f"   ({', '.join(trace.undetermined_by)})"
             lines += _wrap(text, indent)
-        if finding.evidence and finding.status != "not_fired":
+        if finding.evidence and finding.status not in ("not_fired", "not_applicable"):
             lines.append(f"    {word('label_evidence', lang)}:")
             for item in finding.evidence:
                 lines += _wrap(f"- {item.text[lang]} — {item.display[lang]}", "      ")

@@ -56,6 +56,9 @@ class RoleDef:
     today: Expression
     reports_to: list[str]
     headcount_unknown: bool = False
+    # Whom the role reports to now, from the answers: first true clause whose manager
+    # exists today; without one, the first of `reports_to` that exists today.
+    reports_to_today: list[tuple[Expression, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -94,11 +97,23 @@ class Condition:
 
 @dataclass
 class Assignment:
+    """A task a rule gives to a role. With several `allowed` roles, any of them satisfies
+    the rule: today's owner keeps the task when it is one of them; otherwise the first
+    `choose` clause that holds (a clause without a test always holds) names the role,
+    and without one the first allowed role the company has today, else the first."""
+
     task: str
-    role: str
+    role: str  # the first allowed role
     priority: int
     supported_by: list[str]
     location: Location
+    allowed: list[str] = field(default_factory=list)
+    choose: list[tuple[Expression | None, str]] = field(default_factory=list)
+
+    @property
+    def value(self) -> str | tuple[str, ...]:
+        """What the rule decides, as the conflict linter compares it."""
+        return self.role if len(self.allowed) <= 1 else tuple(self.allowed)
 
 
 @dataclass
@@ -130,6 +145,15 @@ class Rule:
     rationale: Text
     location: Location
     otherwise: Text = field(default_factory=dict)
+    # `applies_when`: the rule's premise; when it is false the rule is not applicable
+    # (its `otherwise` would speak of something the company does not have).
+    applies_when: Condition | None = None
+    not_applicable: Text = field(default_factory=dict)
+    # `confirmed`: said instead of the summary when the rule holds and the company
+    # already does what it asks (every decision it won is today's state, and
+    # `confirmed_when`, if given, holds). A rule without this text is never confirmed.
+    confirmed: Text = field(default_factory=dict)
+    confirmed_when: Condition | None = None
     actions: list[Text] = field(default_factory=list)
     to_find_out: list[Text] = field(default_factory=list)
     assign: list[Assignment] = field(default_factory=list)
@@ -139,8 +163,12 @@ class Rule:
     citation: str | None = None  # defaults to the rulebook's citation
     index: int = 0  # position in the file, for reports (rules are evaluated in dependency order)
 
+    def conditions(self) -> list[Condition]:
+        """The rule's condition trees: premise, condition, confirmation (those it has)."""
+        return [c for c in (self.applies_when, self.when, self.confirmed_when) if c is not None]
+
     def references(self) -> list[str]:
-        return [c.rule for c in _walk(self.when) if c.rule]
+        return [c.rule for tree in self.conditions() for c in _walk(tree) if c.rule]
 
 
 @dataclass
@@ -352,13 +380,14 @@ class _Loader:
             if not isinstance(item, dict):
                 self.error(raw, rid, path, f"expected a mapping with title, today and reports_to, got {describe(item)}")
                 continue
-            self.check.keys(item, path, ("title", "today", "reports_to", "headcount_unknown"), ("title", "today"))
+            self.check.keys(item, path, ("title", "today", "reports_to", "reports_to_today", "headcount_unknown"), ("title", "today"))
             title = self.text(item, "title", f"{path}.title")
             today = self.compile(item, "today", f"{path}.today") if "today" in item else None
             reports_to = self.role_list(item, "reports_to", f"{path}.reports_to")
             unknown = self.check.boolean(item, "headcount_unknown", f"{path}.headcount_unknown", False)
+            line_today = self.clauses(item, "reports_to_today", f"{path}.reports_to_today")
             if today is not None:
-                result[rid] = RoleDef(rid, title, today, reports_to, unknown)
+                result[rid] = RoleDef(rid, title, today, reports_to, unknown, line_today)
         for rid in ROLE_IDS:
             if rid not in raw and isinstance(data.get("roles"), dict):
                 self.error(data, "roles", "roles", f"missing role '{rid}': every role of the glossary needs a title and a headcount today", value=False)
@@ -380,21 +409,26 @@ class _Loader:
             owners = self.role_list(item, "default_owner", f"{path}.default_owner")
             if "default_owner" in item and not owners:
                 self.error(item, "default_owner", f"{path}.default_owner", "expected at least one role id")
-            clauses: list[tuple[Expression, str]] = []
-            for index, clause in enumerate(self.check.sequence(item, "today", f"{path}.today") or []):
-                cpath = f"{path}.today[{index}]"
-                if not isinstance(clause, dict):
-                    self.error(item["today"], index, cpath, f"expected a mapping with when and role, got {describe(clause)}")
-                    continue
-                self.check.keys(clause, cpath, ("when", "role"), ("when", "role"))
-                expr = self.compile(clause, "when", f"{cpath}.when") if "when" in clause else None
-                role = self.role_id(clause, "role", f"{cpath}.role") if "role" in clause else None
-                if expr is not None and role:
-                    clauses.append((expr, role))
+            clauses = [(expr, role) for expr, role in self.clauses(item, "today", f"{path}.today") if expr is not None]
             result[tid] = TaskDef(tid, title, owners, clauses)
         for tid in TASK_IDS:
             if tid not in raw and isinstance(data.get("tasks"), dict):
                 self.error(data, "tasks", "tasks", f"missing task '{tid}': every task needs a title and a default owner", value=False)
+        return result
+
+    def clauses(self, item: Any, key: str, path: str, when_required: bool = True) -> list[tuple[Expression | None, str]]:
+        """A list of `{when: CONDITION, role: ROLE}` clauses (first true one wins)."""
+        result: list[tuple[Expression | None, str]] = []
+        for index, clause in enumerate(self.check.sequence(item, key, path) or []):
+            cpath = f"{path}[{index}]"
+            if not isinstance(clause, dict):
+                self.error(item[key], index, cpath, f"expected a mapping with when and role, got {describe(clause)}")
+                continue
+            self.check.keys(clause, cpath, ("when", "role"), ("when", "role") if when_required else ("role",))
+            expr = self.compile(clause, "when", f"{cpath}.when") if "when" in clause else None
+            role = self.role_id(clause, "role", f"{cpath}.role") if "role" in clause else None
+            if role and (expr is not None or ("when" not in clause and not when_required)):
+                result.append((expr, role))
         return result
 
     def support_modes(self, data: Any) -> dict[str, dict[str, Text]]:
@@ -523,8 +557,9 @@ class _Loader:
     def rule(self, item: Any, path: str, ids: list[str]) -> Rule | None:
         self.check.keys(
             item, path,
-            ("id", "source", "severity", "priority", "roadmap_step", "when", "then", "title", "summary",
-             "otherwise", "rationale", "actions", "to_find_out", "citation"),
+            ("id", "source", "severity", "priority", "roadmap_step", "applies_when", "when", "confirmed_when", "then",
+             "title", "summary", "otherwise", "not_applicable", "confirmed", "rationale", "actions", "to_find_out",
+             "citation"),
             ("id", "source", "severity", "when", "title", "summary", "rationale"),
         )
         before = len(self.problems.items)
@@ -539,10 +574,17 @@ class _Loader:
         roadmap_step = self.check.integer(item, "roadmap_step", f"{path}.roadmap_step")
         citation = self.check.string(item, "citation", f"{path}.citation")
         when = self.condition(item, "when", f"{path}.when", ids, rid, top=True) if "when" in item else None
-        texts = {key: self.text(item, key, f"{path}.{key}", required=key in ("title", "summary", "rationale")) for key in ("title", "summary", "rationale", "otherwise")}
+        premise = self.condition(item, "applies_when", f"{path}.applies_when", ids, rid, top=True) if "applies_when" in item else None
+        confirm = self.condition(item, "confirmed_when", f"{path}.confirmed_when", ids, rid, top=True) if "confirmed_when" in item else None
+        text_keys = ("title", "summary", "rationale", "otherwise", "not_applicable", "confirmed")
+        texts = {key: self.text(item, key, f"{path}.{key}", required=key in ("title", "summary", "rationale")) for key in text_keys}
+        if "confirmed_when" in item and not texts["confirmed"]:
+            self.error(item, "confirmed_when", f"{path}.confirmed_when", "a rule with 'confirmed_when' needs a 'confirmed' text (what the report says when it holds)", value=False)
+        if "not_applicable" in item and "applies_when" not in item:
+            self.error(item, "not_applicable", f"{path}.not_applicable", "a 'not_applicable' text needs an 'applies_when' premise", value=False)
         actions = self.texts(item, "actions", f"{path}.actions")
         find_out = self.texts(item, "to_find_out", f"{path}.to_find_out")
-        for key in ("title", "summary", "rationale", "otherwise"):
+        for key in text_keys:
             self.placeholders(item, key, f"{path}.{key}")
         for index, _ in enumerate(item.get("actions") or []):
             self.placeholders(item["actions"], index, f"{path}.actions[{index}]")
@@ -562,8 +604,8 @@ class _Loader:
             return None
         return Rule(
             rid, str(source), str(severity), priority or 0, when, texts["title"], texts["summary"], texts["rationale"],
-            self.loc(item, None, path), texts["otherwise"], actions, find_out, assign, roles, support, roadmap_step,
-            citation,
+            self.loc(item, None, path), texts["otherwise"], premise, texts["not_applicable"], texts["confirmed"], confirm,
+            actions, find_out, assign, roles, support, roadmap_step, citation,
         )
 
     def placeholders(self, container: Any, key: Any, path: str) -> None:
@@ -617,16 +659,26 @@ class _Loader:
             if not isinstance(item, dict):
                 self.error(then["assign"], index, ipath, f"expected a mapping with task and role, got {describe(item)}")
                 continue
-            self.check.keys(item, ipath, ("task", "role", "priority", "supported_by"), ("task", "role"))
+            self.check.keys(item, ipath, ("task", "role", "choose", "priority", "supported_by"), ("task", "role"))
             task = item.get("task")
             if "task" in item and task not in TASK_IDS:
                 self.error(item, "task", f"{ipath}.task", f"unknown task id {describe(task)}{did_you_mean(str(task), TASK_IDS)}; expected one of: {one_of(TASK_IDS)}")
                 continue
-            role = self.role_id(item, "role", f"{ipath}.role") if "role" in item else None
+            allowed = self.role_list(item, "role", f"{ipath}.role") if "role" in item else []
+            if isinstance(item.get("role"), list) and not item["role"]:
+                self.error(item, "role", f"{ipath}.role", "expected a role id or a non-empty list of role ids")
+            choose = self.clauses(item, "choose", f"{ipath}.choose", when_required=False)
+            if choose and len(allowed) < 2:
+                self.error(item, "choose", f"{ipath}.choose", "'choose' picks among several allowed roles: give 'role' as a list", value=False)
+            for cindex, (_, chosen) in enumerate(choose):
+                if allowed and chosen not in allowed:
+                    self.error(item["choose"][cindex], "role", f"{ipath}.choose[{cindex}].role",
+                               f"role '{chosen}' is not one of this assignment's roles ({', '.join(allowed)})")
             own = self.check.integer(item, "priority", f"{ipath}.priority")
             supported = self.role_list(item, "supported_by", f"{ipath}.supported_by")
-            if task and role:
-                result.append(Assignment(str(task), role, own if own is not None else priority, supported, self.loc(then["assign"], index, ipath)))
+            if task and allowed:
+                result.append(Assignment(str(task), allowed[0], own if own is not None else priority, supported,
+                                         self.loc(then["assign"], index, ipath), allowed, choose))
         return result
 
     def role_changes(self, then: Any, path: str, priority: int) -> list[RoleChange]:
@@ -852,7 +904,7 @@ def decisions_of(rule: Rule) -> list[tuple[tuple[str, str], Any, int, Location, 
     """Everything a rule decides, as (key, value, priority, location, description)."""
     decisions: list[tuple[tuple[str, str], Any, int, Location, str]] = []
     for a in rule.assign:
-        decisions.append((("task", a.task), a.role, a.priority, a.location, f"task '{a.task}'"))
+        decisions.append((("task", a.task), a.value, a.priority, a.location, f"task '{a.task}'"))
     if rule.support:
         decisions.append((("support", ""), rule.support.mode, rule.support.priority, rule.support.location, "support placement"))
     for change in rule.roles:

@@ -34,14 +34,23 @@ def _boss(candidates: list[str], present: set[str]) -> str | None:
     return next((r for r in candidates if r in present), None)
 
 
+def _proposed_boss(default: list[str], outcome: Outcome, role: str, present: set[str]) -> str | None:
+    """A rule's `reports_to` lists the managers it accepts, in order of preference: a role
+    whose manager today is one of them keeps that manager; otherwise the first that exists,
+    and failing all, the role's own line. A role no rule speaks of keeps today's manager."""
+    line = outcome.winners.get(("reports_to", role))
+    accepted = list(line.value) if line else None
+    today = outcome.today_boss.get(role)
+    if today in present and (accepted is None or today in accepted):
+        return today
+    return _boss(accepted or [], present) or _boss(default, present)
+
+
 def build_structure(rulebook: Rulebook, outcome: Outcome, sized: dict[str, float]) -> Structure:
     roles = rulebook.roles
     today = outcome.today_roles
     today_present = set(today)
-    current = [
-        Role(r, roles[r].title, today[r], _boss(roles[r].reports_to, today_present), "existing")
-        for r in ROLE_IDS if r in today
-    ]
+    current = [Role(r, roles[r].title, today[r], outcome.today_boss.get(r), "existing") for r in ROLE_IDS if r in today]
 
     # Which roles the proposal has, and why.
     reasons: dict[str, list[str]] = {r: [] for r in ROLE_IDS}
@@ -71,8 +80,7 @@ def build_structure(rulebook: Rulebook, outcome: Outcome, sized: dict[str, float
                 headcount = round_up(float(claim.value), step) if r not in today else max(float(today[r] or 0), float(claim.value))
             if claim.rule not in reasons[r]:
                 reasons[r].append(claim.rule)
-        line = outcome.winners.get(("reports_to", r))
-        boss = _boss(list(line.value) if line else definition.reports_to, present - {r})
+        boss = _proposed_boss(definition.reports_to, outcome, r, present - {r})
         if r not in today:
             change = "new"
         elif headcount is not None and today[r] is not None and headcount > today[r]:
@@ -137,6 +145,41 @@ def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed
     return lines
 
 
+def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) -> list[str]:
+    """Rules that hold and ask for what the company already has: every decision a rule
+    won is today's state (task owner, support placement, role present, its headcount and
+    reporting line unchanged) and its `confirmed_when`, if any, holds. Only rules with a
+    `confirmed` text can be confirmed; a rule that decides nothing needs `confirmed_when`."""
+    from diagnose.rules.evaluate import condition_value
+
+    current = {r.id: r for r in structure.current}
+    proposed = {r.id: r for r in structure.proposed}
+    tasks = {t.task: t for t in structure.tasks}
+    lost = {(c.loser, c.decision) for c in outcome.conflicts}
+    location = outcome.env.get("specialists_location")
+    result = []
+    for rule in rulebook.rules:
+        if outcome.status.get(rule.id) != "fired" or not rule.confirmed:
+            continue
+        if rule.confirmed_when is not None and condition_value(rule.confirmed_when, outcome) is not True:
+            continue
+        if rule.confirmed_when is None and not (rule.assign or rule.support or rule.roles):
+            continue
+        in_place = all(
+            tasks[a.task].owner == tasks[a.task].previous_owner
+            for a in rule.assign if (rule.id, f"task:{a.task}") not in lost
+        )
+        if rule.support and (rule.id, "support") not in lost:
+            in_place = in_place and _same_place(rule.support.mode, location if isinstance(location, str) else "unknown")
+        for change in rule.roles:
+            before, after = current.get(change.role), proposed.get(change.role)
+            in_place = in_place and before is not None and after is not None and after.change == "unchanged" \
+                and after.reports_to == before.reports_to
+        if in_place:
+            result.append(rule.id)
+    return result
+
+
 def _same_place(mode: str, location: str) -> bool:
     return {"inside_sales": "inside_sales", "separate_with_controls": "separate_department", "hybrid": "both"}[mode] == location
 
@@ -186,7 +229,7 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
     for finding in diagnosis.findings:
         if finding.status == "overridden" and not finding.overridden_by:
             problems.append(f"rule '{finding.rule_id}' is overridden but names no winner")
-        if finding.status != "fired":
+        if finding.status not in ("fired", "confirmed"):
             continue
         for trace in finding.conditions:
             if trace.depth == 0 and trace.result is not True:
@@ -194,7 +237,7 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
     for task in diagnosis.tasks:
         if task.rule_id is not None:
             fired = next((f for f in diagnosis.findings if f.rule_id == task.rule_id), None)
-            if fired is None or fired.status not in ("fired", "overridden"):
+            if fired is None or fired.status not in ("fired", "confirmed", "overridden"):
                 problems.append(f"task '{task.task}' was decided by '{task.rule_id}', which did not fire")
     for conflict in diagnosis.conflicts:
         if conflict.decision.startswith("task:"):
@@ -206,13 +249,13 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
     if rulebook is not None:
         for finding in diagnosis.findings:
             rule = rulebook.rule(finding.rule_id)
-            if finding.status != "fired" or rule is None:
+            if finding.status not in ("fired", "confirmed") or rule is None:
                 continue
             for assignment in rule.assign:
                 decision = f"task:{assignment.task}"
-                if owner.get(assignment.task) != assignment.role and (rule.id, decision) not in lost:
+                if owner.get(assignment.task) not in assignment.allowed and (rule.id, decision) not in lost:
                     problems.append(
-                        f"rule '{rule.id}' gives '{assignment.task}' to '{assignment.role}', but the owner is "
+                        f"rule '{rule.id}' gives '{assignment.task}' to '{'/'.join(assignment.allowed)}', but the owner is "
                         f"'{owner.get(assignment.task)}' with no conflict recorded"
                     )
     return problems
