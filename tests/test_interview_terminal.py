@@ -48,25 +48,25 @@ def answer_details(child) -> None:
 def test_arrow_keys_select_a_choice(tmp_path):
     child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
     answer_details(child)
-    child.expect("Company · 1/46")
+    child.expect("Company · 1/47")
     child.expect("Restructuring")  # the list is drawn
     child.send(DOWN + DOWN)
     child.send("\r")
-    child.expect("Company · 2/46")
+    child.expect("Company · 2/47")
     child.expect("Other")
     child.send("?")  # the ? key shows help where the question has some
     child.expect("This question has no help text.")
-    child.expect("Company · 2/46")
+    child.expect("Company · 2/47")
     child.expect("Other")
     child.send("3")  # a digit moves to that choice
     child.send("\r")
-    child.expect("Company · 3/46")
+    child.expect("Company · 3/47")
     child.expect("Both")
     child.send("<")  # back to the industry, the pointer on the answer given
-    child.expect("Company · 2/46")
+    child.expect("Company · 2/47")
     child.expect("Other")
     child.send(DOWN + "\r")
-    child.expect("Company · 3/46")
+    child.expect("Company · 3/47")
     child.expect("Both")
     child.sendcontrol("c")
     child.expect("diagnose interview --resume a.yaml")
@@ -105,7 +105,7 @@ def test_checkbox_for_several_choices(tmp_path):
 def test_signals_keep_the_answers_and_say_how_to_resume(tmp_path, signum, code):
     child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
     answer_details(child)
-    child.expect("Company · 1/46")
+    child.expect("Company · 1/47")
     child.expect("Restructuring")
     child.kill(signum)
     child.expect("The interview was interrupted.")

@@ -144,7 +144,7 @@ EXPECTED: dict[str, list[str]] = {
         "invalid/questionnaire/unknown-kind.yaml:2:7: kind: unknown kind 'questionaire' (did you mean 'questionnaire'?); expected one of: questionnaire, rulebook, brand",
     ],
     "invalid/questionnaire/unknown-question-key.yaml": [
-        "invalid/questionnaire/unknown-question-key.yaml:29:9: sections[0].questions[3].show_iff: unknown key 'show_iff' (did you mean 'show_if'?); expected one of: id, type, text, help, required, default, show_if, allow_dont_know, allow_not_applicable, min, max, integer, unit",
+        "invalid/questionnaire/unknown-question-key.yaml:29:9: sections[0].questions[3].show_iff: unknown key 'show_iff' (did you mean 'show_if'?); expected one of: id, type, text, help, required, default, show_if, allow_dont_know, allow_not_applicable, context, min, max, integer, unit",
     ],
     "invalid/questionnaire/unknown-question-type.yaml": [
         "invalid/questionnaire/unknown-question-type.yaml:17:15: sections[0].questions[1].type: unknown question type 'yes_no' (did you mean 'yesno'?); expected one of: single, multi, scale, number, percent, yesno, text",
