@@ -102,9 +102,14 @@ def test_r1_with_unknown_load_is_undetermined_never_not_fired() -> None:
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"am_temperament": "mostly_introverts"}, "fired"),  # AMs sell new lines in the base
-        ({"am_temperament": "mixed"}, "not_fired"),
-        ({"am_temperament": "dont_know"}, "undetermined"),
+        # the account managers win new clients themselves
+        ({"am_temperament": "mostly_introverts", "new_client_acquisition_owner": "account_managers"}, "fired"),
+        ({"am_temperament": "mixed", "new_client_acquisition_owner": "account_managers"}, "not_fired"),
+        ({"am_temperament": "dont_know", "new_client_acquisition_owner": "account_managers"}, "undetermined"),
+        # they sell new lines that are partly like a new sale
+        ({"am_temperament": "mostly_introverts", "new_line_like_new_sale": "partly"}, "fired"),
+        # a simple upsell to the buyer they serve is not active selling (R1 lets them keep it)
+        ({"am_temperament": "mostly_introverts"}, "not_fired"),
         # no account managers: the temperament question is not asked and nothing to flag
         ({"headcount_account_managers": 0, "new_client_acquisition_owner": "account_managers"}, "not_applicable"),
         ({"am_temperament": "mostly_introverts", "assortment_expansion_owner": "hunters"}, "not_fired"),
@@ -124,8 +129,13 @@ def test_r2_temperament_fit(changes: dict, expected: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "expected", "owner"),
     [
-        ({"headcount_operations": 0, "salespeople_total": 8}, "fired", "operations"),
+        # account managers enter orders and push them through stages, but the load is low
+        # and they win share of wallet: the harm R3 is about does not show
+        ({"headcount_operations": 0, "salespeople_total": 8}, "not_fired", "account_manager"),
+        ({"headcount_operations": 0, "salespeople_total": 8, "am_operations_share_estimate": 35}, "fired", "operations"),
         ({}, "not_fired", "account_manager"),  # operations exist and the load is low
+        # operations already take every order and nobody chases stages: in place
+        ({"order_processing_owner": "operations", "am_internal_stages": ["none"]}, "confirmed", "operations"),
         ({"am_operations_share_estimate": 30}, "fired", "operations"),  # at the threshold
         # below it R3 does not fire, but above 20 % the complementary C1 still splits orders off
         ({"am_operations_share_estimate": 29}, "not_fired", "operations"),
@@ -144,7 +154,8 @@ def test_r3_separate_operations(changes: dict, expected: str, owner: str) -> Non
 
 
 def test_r3_adds_an_operations_role_sized_from_orders() -> None:
-    diagnosis = diagnose_with(headcount_operations=0, salespeople_total=8, orders_per_month=1400, minutes_per_order=30)
+    diagnosis = diagnose_with(headcount_operations=0, salespeople_total=8, orders_per_month=1400, minutes_per_order=30,
+                              am_operations_share_estimate=45)
     role = next(r for r in diagnosis.proposed_structure if r.id == "operations")
     assert (role.change, role.headcount, role.reports_to) == ("new", 5.0, "head_of_sales")
     formulas = [line.formula for line in diagnosis.sizing if line.role == "operations"]
@@ -158,7 +169,8 @@ def test_r3_adds_an_operations_role_sized_from_orders() -> None:
         ({"management_doubts_am_load": "yes"}, "fired"),
         ({}, "not_fired"),
         ({"management_doubts_am_load": "dont_know"}, "undetermined"),
-        ({"headcount_operations": 0}, "fired"),  # where R3 applies
+        ({"headcount_operations": 0, "am_operations_share_estimate": 40}, "fired"),  # where R3 applies
+        ({"am_operations_share_estimate": "dont_know"}, "fired"),  # nobody knows the load
     ],
 )
 def test_r4_time_study(changes: dict, expected: str) -> None:
@@ -266,12 +278,16 @@ def test_support_undetermined_when_speed_is_unknown() -> None:
     ("changes", "expected"),
     [
         ({}, "confirmed"),  # medium complexity; hunters win clients and AMs keep them already
-        ({"new_client_acquisition_owner": "account_managers"}, "fired"),
+        # R10 adds no role of its own: who wins new clients is for R2 and C4
+        ({"new_client_acquisition_owner": "account_managers"}, "confirmed"),
+        # nobody looks after existing clients as an account manager: the conveyor's core is missing
+        ({"headcount_account_managers": 0, "new_client_acquisition_owner": "hunters",
+          "assortment_expansion_owner": "hunters"}, "fired"),
         ({"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
           "headcount_account_managers": 4}, "not_fired"),  # simple, team of 4
         ({"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
           "headcount_account_managers": 5, "new_client_acquisition_owner": "account_managers"},
-         "fired"),  # simple, team of 5: the threshold
+         "confirmed"),  # simple, team of 5: the threshold
     ],
 )
 def test_r10_conveyor(changes: dict, expected: str) -> None:
@@ -288,7 +304,7 @@ def test_c1_secondary_function(share: object, expected: str) -> None:
 
 
 SMALL = {"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
-         "headcount_account_managers": 4, "salespeople_total": 4}
+         "headcount_account_managers": 4, "salespeople_total": 4, "am_operations_share_estimate": 40}
 
 
 def test_c2_small_team_overrides_operations_split() -> None:

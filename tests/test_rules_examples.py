@@ -101,8 +101,7 @@ def test_what_would_change_for_complex_logistics() -> None:
     assert set(flips) == {"assortment_expansion", "operations_split", "support_placement"}
     support = flips["support_placement"]
     assert support.current["en"] == "Hybrid — minimal own support plus the specialist department"
-    # salespeople turn to specialists often (4 of 5), so a minimal support of sales' own
-    # pays even if answers could wait 2–3 days (R9): no single speed answer changes it
+    # the first single answer that changes it, in the questionnaire's order
     assert support.would_become["en"] == "No specialist support needed"
     assert support.change["en"] == (
         'if the answer to "How complex is your main product or service for the client?" were "Simple" (now "High")'

@@ -205,6 +205,14 @@ def condition_value(condition: Condition, outcome: Outcome) -> bool | None:
     return _condition(condition, outcome.env, outcome.held, 0, trace=False)[0]
 
 
+def condition_traces(condition: Condition, outcome: Outcome, part: str) -> list[ConditionTrace]:
+    """The trace lines of one condition tree, marked as `part` of the rule's trace."""
+    lines = _condition(condition, outcome.env, outcome.held, 0, trace=True)[2]
+    for line in lines:
+        line.part = part
+    return lines
+
+
 def _held_word(state: bool | None) -> str:
     return {True: "fired", False: "not_fired", None: "undetermined"}[state]
 

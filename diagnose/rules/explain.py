@@ -50,7 +50,8 @@ def _headcount(role: Role, lang: str) -> str:
     return word("headcount_fte", lang, n=number(role.headcount, lang))
 
 
-_PART_LABEL = {"premise": "label_premise", "condition": "label_conditions", "choice": "label_choice"}
+_PART_LABEL = {"premise": "label_premise", "condition": "label_conditions", "choice": "label_choice",
+               "in_place": "label_in_place"}
 
 
 def explain_text(diagnosis: Diagnosis, lang: str) -> str:

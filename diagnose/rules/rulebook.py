@@ -154,6 +154,9 @@ class Rule:
     # `confirmed_when`, if given, holds). A rule without this text is never confirmed.
     confirmed: Text = field(default_factory=dict)
     confirmed_when: Condition | None = None
+    # `in_place_when`: the condition does not hold because what the rule recommends is
+    # already done (operations already take the orders): confirmed rather than not fired.
+    in_place_when: Condition | None = None
     actions: list[Text] = field(default_factory=list)
     to_find_out: list[Text] = field(default_factory=list)
     assign: list[Assignment] = field(default_factory=list)
@@ -165,7 +168,7 @@ class Rule:
 
     def conditions(self) -> list[Condition]:
         """The rule's condition trees: premise, condition, confirmation (those it has)."""
-        return [c for c in (self.applies_when, self.when, self.confirmed_when) if c is not None]
+        return [c for c in (self.applies_when, self.when, self.confirmed_when, self.in_place_when) if c is not None]
 
     def references(self) -> list[str]:
         return [c.rule for tree in self.conditions() for c in _walk(tree) if c.rule]
@@ -557,7 +560,8 @@ class _Loader:
     def rule(self, item: Any, path: str, ids: list[str]) -> Rule | None:
         self.check.keys(
             item, path,
-            ("id", "source", "severity", "priority", "roadmap_step", "applies_when", "when", "confirmed_when", "then",
+            ("id", "source", "severity", "priority", "roadmap_step", "applies_when", "when", "confirmed_when",
+             "in_place_when", "then",
              "title", "summary", "otherwise", "not_applicable", "confirmed", "rationale", "actions", "to_find_out",
              "citation"),
             ("id", "source", "severity", "when", "title", "summary", "rationale"),
@@ -576,10 +580,12 @@ class _Loader:
         when = self.condition(item, "when", f"{path}.when", ids, rid, top=True) if "when" in item else None
         premise = self.condition(item, "applies_when", f"{path}.applies_when", ids, rid, top=True) if "applies_when" in item else None
         confirm = self.condition(item, "confirmed_when", f"{path}.confirmed_when", ids, rid, top=True) if "confirmed_when" in item else None
+        in_place = self.condition(item, "in_place_when", f"{path}.in_place_when", ids, rid, top=True) if "in_place_when" in item else None
         text_keys = ("title", "summary", "rationale", "otherwise", "not_applicable", "confirmed")
         texts = {key: self.text(item, key, f"{path}.{key}", required=key in ("title", "summary", "rationale")) for key in text_keys}
-        if "confirmed_when" in item and not texts["confirmed"]:
-            self.error(item, "confirmed_when", f"{path}.confirmed_when", "a rule with 'confirmed_when' needs a 'confirmed' text (what the report says when it holds)", value=False)
+        for key in ("confirmed_when", "in_place_when"):
+            if key in item and not texts["confirmed"]:
+                self.error(item, key, f"{path}.{key}", f"a rule with '{key}' needs a 'confirmed' text (what the report says when it holds)", value=False)
         if "not_applicable" in item and "applies_when" not in item:
             self.error(item, "not_applicable", f"{path}.not_applicable", "a 'not_applicable' text needs an 'applies_when' premise", value=False)
         actions = self.texts(item, "actions", f"{path}.actions")
@@ -605,7 +611,7 @@ class _Loader:
         return Rule(
             rid, str(source), str(severity), priority or 0, when, texts["title"], texts["summary"], texts["rationale"],
             self.loc(item, None, path), texts["otherwise"], premise, texts["not_applicable"], texts["confirmed"], confirm,
-            actions, find_out, assign, roles, support, roadmap_step, citation,
+            in_place, actions, find_out, assign, roles, support, roadmap_step, citation,
         )
 
     def placeholders(self, container: Any, key: Any, path: str) -> None:

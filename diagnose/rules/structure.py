@@ -149,8 +149,9 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
     """Rules that hold and ask for what the company already has: every decision a rule
     won is today's state (task owner, support placement, role present, its headcount and
     reporting line unchanged) and its `confirmed_when`, if any, holds. Only rules with a
-    `confirmed` text can be confirmed; a rule that decides nothing needs `confirmed_when`."""
-    from diagnose.rules.evaluate import condition_value
+    `confirmed` text can be confirmed; a rule that decides nothing needs `confirmed_when`.
+    A rule that did not fire is confirmed when its `in_place_when` holds."""
+    from diagnose.rules.evaluate import condition_traces, condition_value
 
     current = {r.id: r for r in structure.current}
     proposed = {r.id: r for r in structure.proposed}
@@ -159,6 +160,11 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
     location = outcome.env.get("specialists_location")
     result = []
     for rule in rulebook.rules:
+        if outcome.status.get(rule.id) == "not_fired" and rule.in_place_when is not None \
+                and condition_value(rule.in_place_when, outcome) is True:
+            result.append(rule.id)  # not needed because what it recommends is done
+            outcome.traces[rule.id] += condition_traces(rule.in_place_when, outcome, "in_place")
+            continue
         if outcome.status.get(rule.id) != "fired" or not rule.confirmed:
             continue
         if rule.confirmed_when is not None and condition_value(rule.confirmed_when, outcome) is not True:
@@ -231,9 +237,13 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
             problems.append(f"rule '{finding.rule_id}' is overridden but names no winner")
         if finding.status not in ("fired", "confirmed"):
             continue
-        for trace in finding.conditions:
-            if trace.depth == 0 and trace.result is not True:
-                problems.append(f"rule '{finding.rule_id}' fired although its condition is {trace.result}")
+        tops = [t for t in finding.conditions if t.depth == 0 and t.part in ("premise", "condition")]
+        in_place = [t for t in finding.conditions if t.depth == 0 and t.part == "in_place"]
+        if finding.status == "confirmed" and in_place:
+            tops = in_place + [t for t in tops if t.part == "premise"]
+        for trace in tops:
+            if trace.result is not True:
+                problems.append(f"rule '{finding.rule_id}' {finding.status} although its {trace.part} is {trace.result}")
     for task in diagnosis.tasks:
         if task.rule_id is not None:
             fired = next((f for f in diagnosis.findings if f.rule_id == task.rule_id), None)
