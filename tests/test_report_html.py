@@ -175,3 +175,19 @@ def test_demo_writes_the_pdf_and_says_where(tmp_path):
     assert target.read_bytes().startswith(b"%PDF-")
     assert f"Wrote the demo report to {target.resolve()}" in result.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == [target.name]  # no temporary file left
+
+
+def test_an_aligned_company_is_told_what_is_already_right(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from diagnose.cli import cli
+
+    answers = Path(__file__).parent / "fixtures" / "cases" / "01-aligned-equipment-distributor.yaml"
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", str(answers), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "nothing in it needs to change" in html
+    assert "What is already right" in html and "Top recommendations" not in html
+    assert "What changes" not in html
+    assert "Operations staff already process regular orders" in html
