@@ -104,14 +104,14 @@ QUESTIONNAIRE_OPTION = click.option(
 @QUESTIONNAIRE_OPTION
 def template(lang: str, output: Path, force: bool, questionnaire_file: Path | None) -> None:
     """Write a blank answer file to fill in a text editor."""
+    from diagnose.outputs import atomic_write_text
     from diagnose.template import template_text
-    from diagnose.yamlio import atomic_write_text
 
     text = template_text(_questionnaire(questionnaire_file), lang)
     if str(output) == "-":
         click.echo(text, nl=False)
         return
-    if output.exists() and not force:
+    if output.is_file() and not force:  # a device or a pipe is written into, not overwritten
         raise UserError(Problem(Location(str(output)), "already exists; pass --force to overwrite it"))
     atomic_write_text(output, text)
     click.echo(f"Wrote {output}", err=True)

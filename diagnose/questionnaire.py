@@ -27,7 +27,7 @@ from diagnose.expressions import (
 )
 from diagnose.schema import DOTTED_ID, Checker, describe, join
 from diagnose.texts import lookup, ui
-from diagnose.yamlio import Document, is_number
+from diagnose.yamlio import BAD_CHARACTER, Document, is_number
 
 QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "text")
 SPECIAL_ANSWERS = {"dont_know": DONT_KNOW, "not_applicable": NOT_APPLICABLE}
@@ -146,6 +146,7 @@ class Question:
     def parse(self, raw: Any, lang: str = "en") -> Any:
         """Return the checked value (or a Missing state); raise ValueError with the message
         in `lang` (English for files, the interview's language in the interview)."""
+        check_characters(raw, lang)
         if isinstance(raw, str) and raw.strip() in SPECIAL_ANSWERS:
             state = raw.strip()
             if state in self.special_answers():
@@ -296,6 +297,20 @@ class Questionnaire:
         infos = {q.id: NameInfo(q.type, q.choice_ids if q.type in ("single", "multi") else ()) for q in self.iter_questions()}
         infos.update({c.id: NameInfo("computed") for c in self.computed})
         return infos
+
+
+def check_characters(raw: Any, lang: str = "en") -> None:
+    """Refuse text (or a list of texts) holding a control character or half a surrogate
+    pair, in the words the file check gives (`yamlio._check_scalar`). A file never gets
+    here with one, the YAML scan refuses it first; typed at the interview prompt (ESC, or
+    bytes that are not UTF-8, which arrive as lone surrogates), it would be saved into a
+    file that its own `--resume` then refuses, and echoed to the terminal by messages."""
+    for text in raw if isinstance(raw, list) else [raw]:
+        bad = BAD_CHARACTER.search(text) if isinstance(text, str) else None
+        if bad:
+            code = ord(bad.group())
+            key = "surrogate" if 0xD800 <= code <= 0xDFFF else "control_character"
+            raise ValueError(_say(key, lang, code=f"U+{code:04X}"))
 
 
 def _say(key: str, lang: str, **fields: object) -> str:

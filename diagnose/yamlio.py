@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +32,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.reader import ReaderError
 
 from diagnose.errors import Location, Problem, UserError
+from diagnose.outputs import atomic_write_bytes, atomic_write_text  # noqa: F401  (writes live there)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -439,54 +438,6 @@ def dump_to_string(data: Any) -> str:
     buffer = io.StringIO()
     _roundtrip_yaml().dump(data, buffer)
     return buffer.getvalue()
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write text so that readers see the old file or the new one, never half of one."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except FileNotFoundError:
-        raise UserError(Problem(Location(str(path)), "cannot write: the folder does not exist")) from None
-    except PermissionError:
-        raise UserError(Problem(Location(str(path)), "cannot write: permission denied")) from None
-    except OSError as exc:
-        raise UserError(Problem(Location(str(path)), f"cannot write: {exc.strerror}")) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            # keep the user's permissions on the file being replaced
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise UserError(Problem(Location(str(path)), f"cannot write: {exc.strerror}")) from None
-    except BaseException:
-        # interrupted (Ctrl-C, or SIGTERM turned into an exception): leave no temporary file
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def dump_document(path: str | Path, data: Any) -> None:

@@ -363,3 +363,56 @@ def test_resume_hint_names_what_the_file_does_not_hold_yet(tmp_path):
     assert result.exit_code == 1
     # the language detail was not answered yet, and the questionnaire is not a bundled one
     assert f"Continue with: diagnose interview --resume {out} --lang en --questionnaire {MINI}" in result.stderr
+
+
+def file_check(path: Path, replace: str, by: str) -> str:
+    """The message loading `path` gives once `replace` is `by` in it (after its position)."""
+    from diagnose.errors import UserError
+
+    broken = path.with_name("broken.yaml")
+    broken.write_text(path.read_text(encoding="utf-8").replace(replace, by), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_answers(broken, load_questionnaire_file())
+    (problem,) = caught.value.problems
+    return problem.message
+
+
+def test_a_control_character_typed_is_refused_as_the_file_check_refuses_it(tmp_path):
+    """ESC (a terminal's colour code pasted in, Ctrl-V Esc) in a text answer, a number and
+    the review: refused at the prompt, and the file keeps resuming."""
+    out = tmp_path / "mini.yaml"
+    lines = ["Acme", "", "", "", "", "", "", "4",
+             "sh\x1b[31m",   # note: the text question
+             "short", "\x1b[2J", ""]
+    result = run(["-o", str(out), "--lang", "en", "--questionnaire", MINI], "\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    refused = "text holds the control character U+001B; expected printable text"
+    assert result.output.count(f"! {refused}\n") == 2  # the note, the review choice
+    assert "\x1b" not in result.output  # nor echoed back in the transcript or a message
+    assert load_answers(out, load_questionnaire_file()).values["note"] == "short"
+    assert file_check(out, "note: short", 'note: "sh\\e[31m"') == refused
+    # the skipped budget is asked first, then the review: 3 = the scale question
+    result = run(["--resume", str(out), "--questionnaire", MINI], "12\n3\n5\x1b\n2\n\n")
+    assert "How satisfied are you?\n  1 = poor, 5 = excellent\n" in result.output.split("Answer: 12")[1]
+    assert f"! {refused}" in result.output.split("How satisfied are you?\n  1 = poor")[1]
+    assert load_answers(out, load_questionnaire_file()).values["satisfaction"] == 2
+
+
+def test_bytes_that_are_not_utf8_typed_are_refused_as_the_file_check_refuses_them(tmp_path):
+    out = tmp_path / "mini.yaml"
+    typed = b"Acme \xff\xfe Ltd\nAcme\n\n\n\n\n\n\n4\nshort\n\n"
+    result = CliRunner().invoke(cli, ["interview", "-o", str(out), "--lang", "en", "--questionnaire", MINI],
+                                input=typed)
+    assert result.exit_code == 0, result.output + result.stderr
+    refused = "text holds U+DCFF, half of a surrogate pair and not a character; expected valid Unicode text"
+    assert f"! {refused}\n" in result.output
+    assert "Answer: Acme \ufffd\ufffd Ltd" in result.output  # the transcript shows what came in
+    assert load_answers(out, load_questionnaire_file()).meta["company"] == "Acme"
+    assert file_check(out, "company: Acme", 'company: "Acme \\uDCFF\\uDCFE Ltd"') == refused
+
+
+def test_a_control_character_in_a_russian_interview_is_explained_in_russian(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "ru"], "Acme\n\x07\n")
+    assert "! в тексте управляющий символ U+0007; ожидается печатный текст" in result.output
+    assert load_answers(out, require_complete=False).meta.get("respondent") is None

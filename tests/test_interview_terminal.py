@@ -101,6 +101,24 @@ def test_checkbox_for_several_choices(tmp_path):
     assert load_answers(path).values["am_internal_stages"] == ["purchasing", "production_scheduling"]
 
 
+def test_a_pasted_control_character_is_refused_and_the_prompt_stays(tmp_path):
+    """Coloured text pasted from another terminal (bracketed paste keeps its ESC): the
+    answer is refused in the file check's words, and the same prompt takes the next try."""
+    child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
+    child.expect("Interview details · 1/5")
+    child.expect("Answer")
+    child.send("\x1b[200~Acme \x1b[31mLtd\x1b[201~")
+    child.send("\r")
+    child.expect("text holds the control character U\\+001B; expected printable text")
+    child.send("\x15Acme Ltd\r")  # Ctrl-U clears the line
+    child.expect("Interview details · 2/5")
+    child.expect("Answer")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert load_answers(tmp_path / "a.yaml", require_complete=False).meta["company"] == "Acme Ltd"
+
+
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_signals_keep_the_answers_and_say_how_to_resume(tmp_path, signum, code):
     child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")

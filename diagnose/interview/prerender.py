@@ -97,7 +97,7 @@ class Prerender:
             return False
         if self.ready is None or current != self.digest or not self.ready.exists():
             return False
-        from diagnose.yamlio import atomic_write_bytes
+        from diagnose.outputs import atomic_write_bytes
 
         atomic_write_bytes(output, self.ready.read_bytes())
         return True

@@ -9,6 +9,7 @@ two front ends accept the same answers and show the same messages.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import textwrap
@@ -21,6 +22,7 @@ import click
 from diagnose.interview.session import ReviewSection, View
 from diagnose.questionnaire import format_number
 from diagnose.texts import ui
+from diagnose.yamlio import BAD_CHARACTER
 
 BACK = "<"
 HELP = "?"
@@ -118,6 +120,10 @@ class PlainFrontEnd:
     def __init__(self, lang: str):
         self.lang = lang
         self.echo_input = not _isatty(sys.stdin)
+        # bytes that are not UTF-8 arrive as lone surrogates (as prompt_toolkit reads them)
+        # for Question.parse to refuse, instead of a UnicodeDecodeError under a strict locale
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            sys.stdin.reconfigure(errors="surrogateescape")
         # after help or an error the same question is asked again without repeating it
         self.brief_for: str | None = None
 
@@ -139,7 +145,9 @@ class PlainFrontEnd:
             raise EOFError
         line = line.rstrip("\r\n")
         if self.echo_input:
-            click.echo(line)  # keep a transcript readable when input is piped
+            # keep a transcript readable when input is piped; a control character or a
+            # byte that is not UTF-8 is shown as '�' (the answer itself is refused)
+            click.echo(BAD_CHARACTER.sub("\ufffd", line))
         return line
 
     def intro(self, title: str, text: str) -> None:

@@ -112,6 +112,9 @@ def open_answers(
         path = output or resume
         if output is not None and output.resolve() != resume.resolve() and output.exists():
             raise UserError(Problem(Location(str(output)), ui("iv_exists", lang or "ru", path=output)))
+        if path.exists() and not path.is_file():
+            # saved after every answer and read back: a device or a pipe cannot be that file
+            raise UserError(Problem(Location(str(path)), ui("iv_not_a_file", lang or "ru")))
         answers = _load_for_resume(resume, questionnaire)
         lang = lang or answers.meta.get("language") or answers.questionnaire.languages[0]
         return answers, path, str(lang), True

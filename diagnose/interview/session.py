@@ -29,7 +29,7 @@ from diagnose.answers import AnswerSet, save_answers, set_answer
 from diagnose.expressions import UNANSWERED
 from diagnose.interview.marks import set_mark
 from diagnose.interview.typed import typed_to_raw
-from diagnose.questionnaire import Choice, Question, Questionnaire
+from diagnose.questionnaire import Choice, Question, Questionnaire, check_characters
 from diagnose.schema import describe
 from diagnose.template import blank_answers
 from diagnose.texts import ui
@@ -253,7 +253,7 @@ class Session:
 
     def _check(self, step: Step, raw: Any) -> Any:
         if step.meta_key == "date":
-            text = str(raw).strip()
+            text = str(step.question.parse(raw, self.lang)).strip()  # its characters, as any text
             try:
                 return dt.date.fromisoformat(text).isoformat()
             except ValueError:
@@ -355,6 +355,10 @@ class Session:
         choice = text.strip().lower()
         if not choice:
             return None
+        try:
+            check_characters(choice, self.lang)  # never echoed back below
+        except ValueError as exc:
+            return str(exc)
         labels = {item.label: item.step for section in self.review() for item in section.items if item.label}
         if choice in labels:
             return labels[choice]

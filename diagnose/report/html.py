@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -40,22 +42,60 @@ def template_folders(user_dir: str | Path | None) -> list[Path]:
     return [folder.resolve(), bundled]
 
 
+def folder_file(folder: Path, name: str) -> Path | None:
+    """`folder/name` if it is a file that lies inside `folder` once symbolic links are
+    followed; None if there is no such file. A link (the file's own or a sub-folder's) that
+    leads out of the folder is a located error: its target is never read, so a template
+    folder cannot put /etc/passwd or a private key into a report."""
+    candidate = folder / name
+    if not candidate.is_file():
+        return None
+    if not candidate.resolve().is_relative_to(folder.resolve()):
+        raise UserError(Problem(Location(str(candidate)), f"leads out of the template folder {folder} (a symbolic "
+                                "link); expected a file inside the folder"))
+    return candidate
+
+
 def find_file(folders: list[Path], name: str) -> Path:
     """The first folder's copy of `name` (user before bundled)."""
     for folder in folders:
-        candidate = folder / name
-        if candidate.is_file():
+        candidate = folder_file(folder, name)
+        if candidate is not None:
             return candidate
     raise UserError(Problem(Location(str(folders[-1] / name)), "missing from the report templates; reinstall diagnose"))
+
+
+class FolderLoader(jinja2.BaseLoader):
+    """Templates of one folder: names as FileSystemLoader takes them (no absolute path, no
+    `..`), and only files inside the folder once links are followed (`folder_file`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = folder_file(self.folder, "/".join(split_template_path(template)))
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        resolved = path.resolve()
+        source = resolved.read_text(encoding="utf-8")  # the checked file, not the name again
+        mtime = resolved.stat().st_mtime_ns
+
+        def uptodate() -> bool:
+            # a file swapped for a link since it was loaded is loaded (and checked) again
+            try:
+                return path.resolve() == resolved and resolved.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
 
 
 @functools.cache
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     # Sandboxed: a consultancy's template folder may come from anyone; `''.__class__` and
     # friends raise SecurityError instead of reaching Python, and range() is bounded.
-    # FileSystemLoader already refuses absolute and `..` template names.
     return SandboxedEnvironment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        loader=jinja2.ChoiceLoader([FolderLoader(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,

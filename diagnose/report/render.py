@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from diagnose.answers import AnswerSet, load_answers
 from diagnose.diagnosis import Diagnosis, to_json
 from diagnose.errors import Location, Problem, UserError
+from diagnose.outputs import atomic_write_bytes
 from diagnose.report.brand import Brand, load_brand
 from diagnose.report.context import ReportContext, build_context
 from diagnose.report.html import render_html, stylesheets, template_folders
 from diagnose.report.texts import LANGUAGES, load_texts
-from diagnose.yamlio import atomic_write_bytes
 
 if TYPE_CHECKING:
     from diagnose.report.pdf import ReportFetcher
