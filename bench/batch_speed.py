@@ -17,7 +17,15 @@ one run of this script:
    machine is: equal CPU per file for both runs means the work divides across cores.
 3. peak memory of a `--jobs 2` batch of each size in `--memory`: the largest single
    process (ru_maxrss of the children) and the whole process tree (sampled from /proc)
-   (goal: flat, because workers are recycled).
+   (goal: flat, because workers are recycled);
+4. JSON-only throughput: `--jobs 2 --format json` on `--files` answer files, in
+   companies per second (goal: at least 50 on two cores);
+5. a response table of each size in `--table-rows` (default 1,000 and 100,000 rows),
+   `--jobs 2 --format json`: wall time and peak memory, and the ratio of the largest to
+   the smallest (goal: at most 1.2, since rows are streamed). Every `--valid-every`-th
+   row is a complete company (diagnosed and written); the others have one bad answer,
+   so that a table of 100,000 rows takes minutes, not hours. Rows, the summary and the
+   portfolio's counts go through the same code either way.
 A benchmark, not a test: nothing here asserts a time. The machine may be shared, so
 figures vary between runs; compare the ratios.
 """
@@ -25,6 +33,7 @@ figures vary between runs; compare the ratios.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import re
 import resource
@@ -154,44 +163,105 @@ def render_floor(files: list[Path], fmt: str) -> float:
     return float(result.stdout.split()[-1])
 
 
+def generate_table(path: Path, rows: int, valid_every: int) -> None:
+    """A form export of `rows` rows: the examples' answers by question id, each row its
+    own company; all but every `valid_every`-th row give 'sometimes' for a number."""
+    from diagnose.answers import load_answers
+
+    examples = [load_answers(p) for p in sorted(examples_dir().glob("*.yaml"))]
+    ids = list(dict.fromkeys(k for a in examples for k in a.values))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["company", "language", *ids])
+        for n in range(rows):
+            answers = examples[n % len(examples)]
+            cells = []
+            for key in ids:
+                value = answers.values.get(key, "")
+                cells.append("; ".join(map(str, value)) if isinstance(value, list) else str(value))
+            if n % valid_every:
+                cells[ids.index("orders_per_month")] = "sometimes"
+            writer.writerow([f"{answers.meta['company']} {n + 1:06}", answers.meta.get("language", "ru"), *cells])
+
+
+def table_batch(root: Path, rows: int, valid_every: int) -> tuple[float, int, int]:
+    table = root / f"export-{rows}.csv"
+    generate_table(table, rows, valid_every)
+    command = [PY, "-c", MEASURE, *DIAGNOSE, "batch", str(table), "--out-dir", str(root / f"table-out-{rows}"),
+               "--format", "json", "--jobs", "2"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    peak_tree = 0
+    while process.poll() is None:
+        peak_tree = max(peak_tree, _tree_rss_kb(process.pid))
+        time.sleep(0.25)
+    wall = time.perf_counter() - start
+    fields = process.stdout.read().split()
+    if int(fields[0]) not in (0, 1):
+        raise SystemExit(f"diagnose batch exited {fields[0]} on {table}")
+    (table).unlink()
+    return wall, int(fields[1]), peak_tree
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=200, help="answer files for the throughput runs")
     parser.add_argument("--memory", default="50,500", help="batch sizes whose peak memory is compared")
     parser.add_argument("--format", dest="fmt", default="pdf", help="the format to render (pdf, html or json)")
+    parser.add_argument("--table-rows", default="1000,100000", help="table sizes whose peak memory is compared")
+    parser.add_argument("--valid-every", type=int, default=100, help="one complete company every N table rows")
+    parser.add_argument("--only", default="", help="run only these parts: throughput,memory,json,table")
     args = parser.parse_args()
     sizes = [int(x) for x in args.memory.split(",") if x.strip()]
+    parts = set(args.only.split(",")) if args.only else {"throughput", "memory", "json", "table"}
 
     print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.2f}, format: {args.fmt}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         files = generate(root / "in", args.files)
 
-        one, _, _, cpu_one = batch(root / "in", root / "out-1", args.fmt, 1)
-        two, _, _, cpu_two = batch(root / "in", root / "out-2", args.fmt, 2)
-        print(f"--jobs 1: {args.files} files in {one:7.1f} s  {args.files / one:6.2f} files/s  "
-              f"CPU {cpu_one / args.files:5.2f} s/file")
-        print(f"--jobs 2: {args.files} files in {two:7.1f} s  {args.files / two:6.2f} files/s  "
-              f"CPU {cpu_two / args.files:5.2f} s/file")
-        print(f"throughput ratio jobs 2 / jobs 1          {one / two:6.2f}   (goal >= 1.8)")
+        if "throughput" in parts:
+            one, _, _, cpu_one = batch(root / "in", root / "out-1", args.fmt, 1)
+            two, _, _, cpu_two = batch(root / "in", root / "out-2", args.fmt, 2)
+            print(f"--jobs 1: {args.files} files in {one:7.1f} s  {args.files / one:6.2f} files/s  "
+                  f"CPU {cpu_one / args.files:5.2f} s/file")
+            print(f"--jobs 2: {args.files} files in {two:7.1f} s  {args.files / two:6.2f} files/s  "
+                  f"CPU {cpu_two / args.files:5.2f} s/file")
+            print(f"throughput ratio jobs 2 / jobs 1          {one / two:6.2f}   (goal >= 1.8)")
 
-        # one cold report of each bundled example, the same mix as the batch
-        cold, cold_cpu = cold_report(files[:4], root, args.fmt)
-        per, per_cpu = one / args.files, cpu_one / args.files
-        print(f"one report inside a batch (jobs 1)       {per:7.2f} s wall  {per_cpu:5.2f} s CPU")
-        print(f"one cold `diagnose report` (4 examples)  {cold:7.2f} s wall  {cold_cpu:5.2f} s CPU")
-        print(f"ratio batch / cold                       {per / cold:7.2f} wall  {per_cpu / cold_cpu:5.2f} CPU   (goal <= 0.5)")
-        floor = render_floor(files[:FLOOR_FILES], args.fmt)
-        print(f"the render alone, warm process           {floor:7.2f} s CPU = {floor / cold_cpu:4.2f} of a cold report "
-              f"(the lowest a report in a batch can cost)")
-        print(f"one report inside a batch / render alone {per_cpu / floor:7.2f} CPU   (what the batch adds to the render)")
+            # one cold report of each bundled example, the same mix as the batch
+            cold, cold_cpu = cold_report(files[:4], root, args.fmt)
+            per, per_cpu = one / args.files, cpu_one / args.files
+            print(f"one report inside a batch (jobs 1)       {per:7.2f} s wall  {per_cpu:5.2f} s CPU")
+            print(f"one cold `diagnose report` (4 examples)  {cold:7.2f} s wall  {cold_cpu:5.2f} s CPU")
+            print(f"ratio batch / cold                       {per / cold:7.2f} wall  {per_cpu / cold_cpu:5.2f} CPU   (goal <= 0.5)")
+            floor = render_floor(files[:FLOOR_FILES], args.fmt)
+            print(f"the render alone, warm process           {floor:7.2f} s CPU = {floor / cold_cpu:4.2f} of a cold report "
+                  f"(the lowest a report in a batch can cost)")
+            print(f"one report inside a batch / render alone {per_cpu / floor:7.2f} CPU   (what the batch adds to the render)")
 
-        for size in sizes:
-            folder = root / f"mem-{size}"
-            generate(folder, size)
-            wall, largest, tree, _ = batch(folder, root / f"mem-out-{size}", args.fmt, 2)
-            print(f"{size:4} files, --jobs 2: {wall:7.1f} s, largest process {largest / 1024:6.1f} MB, "
-                  f"whole tree peak {tree / 1024:6.1f} MB")
+        if "memory" in parts:
+            for size in sizes:
+                folder = root / f"mem-{size}"
+                generate(folder, size)
+                wall, largest, tree, _ = batch(folder, root / f"mem-out-{size}", args.fmt, 2)
+                print(f"{size:4} files, --jobs 2: {wall:7.1f} s, largest process {largest / 1024:6.1f} MB, "
+                      f"whole tree peak {tree / 1024:6.1f} MB")
+        if "json" in parts:
+            wall, _, _, cpu = batch(root / "in", root / "out-json", "json", 2)
+            print(f"JSON only, --jobs 2: {args.files} companies in {wall:6.1f} s = {args.files / wall:6.1f} "
+                  f"companies/s, CPU {cpu / args.files * 1000:5.0f} ms/company   (goal >= 50/s)")
+        if "table" in parts:
+            figures = []
+            for rows in [int(x) for x in args.table_rows.split(",") if x.strip()]:
+                wall, largest, tree = table_batch(root, rows, args.valid_every)
+                figures.append((rows, largest, tree))
+                print(f"table of {rows:7} rows, --format json --jobs 2: {wall:7.1f} s = {rows / wall:6.1f} rows/s, "
+                      f"largest process {largest / 1024:6.1f} MB, whole tree peak {tree / 1024:6.1f} MB")
+            if len(figures) > 1:
+                (small, small_largest, small_tree), (big, big_largest, big_tree) = figures[0], figures[-1]
+                print(f"peak memory ratio {big} / {small} rows: largest process {big_largest / small_largest:5.2f}, "
+                      f"whole tree {big_tree / small_tree:5.2f}   (goal <= 1.2)")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -175,8 +176,7 @@ def test_same_file_name_in_two_folders_gets_two_output_names(tmp_path: Path) -> 
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(FOLDER / "alder.yaml", tmp_path / folder / "answers.yaml")
-    tasks = plan([str(tmp_path)])
-    assert [t.stem for t in tasks] == ["answers", "answers-2"]
+    assert [s.part for s in plan([str(tmp_path)]).sources] == ["answers", "answers-2"]
     out = tmp_path / "out"
     result = _batch(str(tmp_path / "a"), str(tmp_path / "b"), "--out-dir", str(out), "--format", "json", "-j", "1")
     assert result.exit_code == 0, result.stderr
@@ -300,3 +300,117 @@ def test_progress_line_shows_elapsed_and_remaining_time() -> None:
     assert "failed: b.yaml:1:1: broken\n" in stream.getvalue()
     assert "[###############...............] 2/4, 1 failed · 1:00:00 elapsed, about 1:00:00 left" in lines
     assert "[##############################] 4/4, 1 failed · 1:00:30 elapsed" in lines
+
+
+# ----------------------------------------------------------------------------- tables, summary, walking
+
+def _table(tmp_path: Path, lines: list[str], newline: str = "\n", name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    return path
+
+
+def _english_rows() -> list[str]:
+    return (FIXTURES / "responses-en.csv").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_row_with_more_cells_than_the_header_is_a_located_refusal(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    header, first = _english_rows()[:2]
+    width = len(header.split(","))
+    _table(tmp_path, [header, first, first + ",extra,cells"])
+    result = _batch("export.csv", "--out-dir", "out", "--format", "json", "-j", "1")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"failed: export.csv:3:{width + 1}: this row has {width + 2} cells but the header has {width}; expected one "
+        "cell per column (is a ',' inside a cell that is not in quotes?)")
+    rows, _ = _summary(tmp_path / "out")
+    assert [(r["row"], r["status"]) for r in rows] == [("1", "ok"), ("2", "failed")]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_any_line_ending_is_read(tmp_path: Path, monkeypatch, newline: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _table(tmp_path, _english_rows()[:3], newline)
+    result = _batch("export.csv", "--out-dir", "out", "--format", "json", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    assert {p.name for p in (tmp_path / "out").glob("*--*")} == {
+        "northwind-wholesale--export-row-1.json", "harbour-freight-ltd--export-row-2.json"}
+
+
+def test_bare_cr_table_locates_problems_by_line(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _table(tmp_path, _english_rows(), "\r")
+    result = _batch("export.csv", "--out-dir", "out", "--format", "json", "-j", "1")
+    assert result.stderr.splitlines()[0].startswith("failed: export.csv:4:5: answers.offering_type:")
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_formulas_from_a_table_are_text_in_the_summary(tmp_path: Path, monkeypatch, delimiter: str) -> None:
+    """A company named `=1+2`, `@SUM(A1)`, `-2+3` or `Acme;=HYPERLINK(...)` (which Excel in
+    a Russian locale splits at ';') reaches summary.csv as text in every cell it could start."""
+    monkeypatch.chdir(tmp_path)
+    header, first = list(csv.reader(io.StringIO("\n".join(_english_rows()[:2]))))
+    names = ["=1+2", "@SUM(A1)", "-2+3", "+1", 'Acme;=HYPERLINK("http://x")', "Acme, =1+1", "Acme\n=1+1"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([name, *first[1:]] for name in names)
+    (tmp_path / "export.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    result = _batch("export.csv", "--out-dir", "out", "--format", "json", "-j", "1", "--force")
+    assert result.exit_code == 0, result.stderr
+    text = (tmp_path / "out" / "summary.csv").read_bytes().decode("utf-8-sig")
+    companies = [r["company"] for r in csv.DictReader(io.StringIO(text, newline=""))]
+    assert companies == ["'=1+2", "'@SUM(A1)", "'-2+3", "'+1", "Acme;'=HYPERLINK(\"http://x\")", "Acme, '=1+1",
+                         "Acme\n'=1+1"]
+    for cell in re.split(r"[,;\r\n]", text):  # however a spreadsheet splits the file
+        assert not cell.strip().strip('"').startswith(("=", "+", "@")), cell
+    _, data = _summary(tmp_path / "out")
+    assert [r["company"] for r in data["results"]] == names  # the JSON keeps them as they were
+
+
+def test_summary_never_overwrites_an_input(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    export = _table(tmp_path, _english_rows()[:2])
+    before = export.read_bytes()
+    for force in ([], ["--force"]):
+        result = _batch("export.csv", "--out-dir", "out", "--summary", "export", "--format", "json", *force)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines() == [
+            "export: --summary: export.csv is an input of this run; expected another name, an input is never "
+            "written over"]
+        assert export.read_bytes() == before
+        assert not (tmp_path / "out").exists()
+
+
+def test_out_dir_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(FOLDER / "alder.yaml", inputs / "alder.yaml")
+    for _ in range(2):
+        result = _batch(str(inputs), "--out-dir", str(inputs / "reports"), "--format", "json", "-j", "1", "--force")
+        assert result.exit_code == 0, result.stderr
+        _, data = _summary(inputs / "reports")
+        assert data["inputs"] == 1
+    # nor is a summary copied anywhere else in the tree
+    shutil.copy(inputs / "reports" / "summary.csv", inputs / "last-run.csv")
+    result = _batch(str(inputs), "--out-dir", str(tmp_path / "elsewhere"), "--format", "json", "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    assert _summary(tmp_path / "elsewhere")[1]["inputs"] == 1
+
+
+def test_globs_and_folders_do_not_follow_links_out_of_or_back_into_the_tree(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    shutil.copy(FOLDER / "alder.yaml", tmp_path / "in" / "sub" / "alder.yaml")
+    shutil.copy(FOLDER / "alder.yaml", tmp_path / "outside" / "stranger.yaml")
+    (tmp_path / "in" / "sub" / "loop").symlink_to("..")  # in/sub/loop/sub/loop/...
+    (tmp_path / "in" / "out-link").symlink_to(tmp_path / "outside")
+    (tmp_path / "in" / "stranger.yaml").symlink_to(tmp_path / "outside" / "stranger.yaml")
+    (tmp_path / "in" / "same.yaml").symlink_to(tmp_path / "in" / "sub" / "alder.yaml")
+    for given in ("in/**/*.yaml", "in"):
+        result = _batch(given, "--out-dir", "out", "--format", "json", "-j", "1", "--force")
+        assert result.exit_code == 0, result.stderr
+        _, data = _summary(tmp_path / "out")
+        assert [r["input"] for r in data["results"]] == ["in/sub/alder.yaml"], given

@@ -1,93 +1,104 @@
 """An interrupted batch keeps finished outputs, leaves no partial or temporary file, says
-what was finished and exits 130 (Ctrl-C in the parent, or SIGTERM)."""
+what was finished and exits 130: Ctrl-C, SIGTERM or SIGHUP to the batch process or to
+its whole process group, once (the inputs in progress finish) or twice (stop at once).
+
+The batch runs on a terminal of its own and every step waits for what it reports (its
+progress line after each finished input, its "Stopping" line), never for a time, so the
+tests hold on a machine busy with other work."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from batch_helpers import check_outputs, make_inputs, spawn_batch
 
-FIXTURES = Path(__file__).parent / "fixtures" / "batch"
+pexpect = pytest.importorskip("pexpect")
 INPUTS = 16
 
 
-def _complete_outputs(out: Path) -> tuple[list[str], set[str]]:
-    """The reports left in `out` and their stems, checking that no temporary file is left
-    and that every input has all its formats (html and json) or none."""
-    left = sorted(p.name for p in out.iterdir())
-    assert not [name for name in left if name.endswith(".tmp") or name.startswith(".")], left
-    reports = [name for name in left if "--" in name]
-    stems = {name.rsplit(".", 1)[0] for name in reports}
-    assert sorted(reports) == sorted([f"{s}.html" for s in stems] + [f"{s}.json" for s in stems])
-    return reports, stems
+def _finish(child) -> str:
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+    return output
 
 
-def _inputs(folder: Path) -> None:
-    folder.mkdir()
-    text = (FIXTURES / "folder" / "alder.yaml").read_text(encoding="utf-8")
-    for n in range(INPUTS):
-        (folder / f"company-{n:02}.yaml").write_text(
-            text.replace("company: Alder & Sons Trading", f"company: Company {n:02}"), encoding="utf-8")
+def _summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("jobs", "signum"), [("2", signal.SIGINT), ("2", signal.SIGTERM), ("1", signal.SIGINT)])
-def test_interrupted_run_keeps_finished_outputs_only(tmp_path: Path, jobs: str, signum: int) -> None:
+@pytest.mark.parametrize(("jobs", "signum", "group"), [
+    ("2", signal.SIGINT, False), ("2", signal.SIGTERM, False), ("2", signal.SIGHUP, False),
+    ("2", signal.SIGTERM, True), ("2", signal.SIGHUP, True), ("2", signal.SIGINT, True),
+    ("1", signal.SIGINT, False), ("1", signal.SIGHUP, False),
+])
+def test_interrupted_run_keeps_finished_outputs_only(tmp_path: Path, jobs: str, signum: int, group: bool) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
-    _inputs(inputs)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "diagnose", "batch", str(inputs), "--out-dir", str(out), "--format", "json,html",
-         "--jobs", jobs], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not list(out.glob("*.html")) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    assert process.poll() is None, "the batch finished before it could be interrupted"
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=120)
+    make_inputs(inputs, INPUTS)
+    child = spawn_batch(str(inputs), "--out-dir", str(out), "--format", "json,html", "--jobs", jobs)
+    child.expect(rf"\] 1/{INPUTS}")  # the first input is finished
+    if group:  # what a closed terminal or a service manager does: every process of the batch
+        os.killpg(child.pid, signum)
+    else:
+        child.kill(signum)
+    output = _finish(child)
 
-    assert process.returncode == 130, stderr
-    assert "Traceback" not in stderr
-    reports, stems = _complete_outputs(out)
+    assert child.exitstatus == 130, output
+    assert "Traceback" not in output
+    stems = check_outputs(out)
     for stem in stems:
         json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
     assert 1 <= len(stems) < INPUTS
-
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    summary = _summary(out)
     finished = [r for r in summary["results"] if r["status"] == "ok"]
     assert summary["ok"] == len(finished) == len(stems)
-    assert {Path(p).name for r in finished for p in r["outputs"]} == set(reports)
-    assert summary["not_run"] == INPUTS - len(stems)
-    assert f"Interrupted: {len(stems)} of {INPUTS} inputs finished" in stderr
-    assert stderr.count("finished: ") == len(stems)
+    assert {Path(p).name for r in finished for p in r["outputs"]} == {f"{s}.{f}" for s in stems for f in ("json", "html")}
+    assert summary["not_run"] == INPUTS - len(stems) and summary["failed"] == 0
+    assert f"Interrupted: {len(stems)} of {INPUTS} inputs finished" in output
+    assert output.count("finished: ") == len(stems)
     assert not (out / "portfolio.html").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no lock file left either
+
+
+@pytest.mark.parametrize(("signum", "group"), [(signal.SIGINT, False), (signal.SIGTERM, True), (signal.SIGHUP, False)])
+def test_second_signal_stops_at_once_without_partial_outputs(tmp_path: Path, signum: int, group: bool) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    make_inputs(inputs, INPUTS)
+    child = spawn_batch(str(inputs), "--out-dir", str(out), "--format", "json,html", "--jobs", "2")
+    send = (lambda: os.killpg(child.pid, signum)) if group else (lambda: child.kill(signum))
+    child.expect(rf"\] 1/{INPUTS}")
+    send()
+    # two workers: one or two inputs in progress, depending on the moment
+    child.expect(r"Stopping: finishing (the input|the 2 inputs) in progress; press Ctrl-C again to stop at once\.")
+    send()
+    output = _finish(child)
+
+    assert child.exitstatus == 130, output
+    assert "Traceback" not in output
+    stems = check_outputs(out)
+    summary = _summary(out)
+    assert summary["ok"] == len(stems) and summary["inputs"] == INPUTS
+    assert re.search(rf"Interrupted: {len(stems)} of {INPUTS} inputs finished", output)
 
 
 def test_second_ctrl_c_stops_at_once_without_partial_outputs(tmp_path: Path) -> None:
+    """Whenever the second Ctrl-C comes, even after the last input, the exit is 130 with a
+    summary (it was -2 when it came after the workers had ended)."""
     inputs, out = tmp_path / "in", tmp_path / "out"
-    _inputs(inputs)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "diagnose", "batch", str(inputs), "--out-dir", str(out), "--format", "json,html",
-         "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 120
-    while not list(out.glob("*.html")) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    assert process.poll() is None, "the batch finished before it could be interrupted"
-    process.send_signal(signal.SIGINT)
-    time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=120)
-
-    assert process.returncode == 130, stderr
-    # two workers: one or two inputs in progress, depending on the moment
-    assert re.search(r"^Stopping: finishing (the input|the 2 inputs) in progress; press Ctrl-C again to stop at once\.$",
-                     stderr, re.M), stderr
-    assert "Traceback" not in stderr
-    reports, stems = _complete_outputs(out)
-    assert (out / "summary.json").is_file()
+    make_inputs(inputs, 3)
+    child = spawn_batch(str(inputs), "--out-dir", str(out), "--format", "json,html", "--jobs", "2")
+    child.expect(r"\] 1/3")
+    child.kill(signal.SIGINT)
+    child.expect("Stopping: finishing")
+    child.expect(r"\] [23]/3")  # the inputs in progress are done: the pool has ended
+    child.kill(signal.SIGINT)
+    output = _finish(child)
+    assert child.exitstatus == 130, output
+    assert "Traceback" not in output
+    stems = check_outputs(out)
+    assert _summary(out)["ok"] == len(stems) >= 2

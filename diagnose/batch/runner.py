@@ -1,34 +1,37 @@
 """`diagnose batch`: many inputs -> many reports, in parallel, with a summary.
 
-The parent process only plans: it expands the inputs, counts the rows of tables, checks
-the options (a bad --set is a usage error before anything runs) and gives each input a
-unique stem for its output names. Reading, checking, evaluating and rendering happen in
-worker processes (`diagnose.batch.worker`); the parent never imports WeasyPrint before
-the workers are forked, and workers are recycled (`maxtasksperchild`) because native
-memory grows with every PDF. `--jobs 1` runs everything in this process.
+The parent process only plans: it expands the inputs, reads tables through once to
+count their rows, checks the options (a bad --set is a usage error before anything
+runs), gives each input its unique part of the output names, and locks the output
+folder against a second batch. Reading, checking, evaluating and rendering happen in
+worker processes (`diagnose.batch.pool`, `diagnose.batch.worker`); the parent never
+imports WeasyPrint before the workers are forked, and workers are recycled because
+native memory grows with every PDF. `--jobs 1` runs everything in this process.
 
-Ctrl-C or SIGTERM stops the pool: finished outputs stay, the workers delete the outputs
-of the inputs they were in the middle of, and the summary lists what was finished.
+Nothing grows with the number of inputs: tasks are made from the inputs as workers
+become free (a table's rows are read as a stream), and results go straight to the
+summary files and the portfolio's counts, in input order.
+
+Ctrl-C, SIGTERM or SIGHUP stops handing out inputs: finished outputs stay, the inputs in
+progress finish, and the summary lists what was finished. A second one stops at once.
+A closed stderr (`2>&1 | head -1`) silences the messages, never the work.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.pool
+import contextlib
 import os
-import queue
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from diagnose.batch.inputs import expand_inputs, is_table
-from diagnose.batch.naming import slug
-from diagnose.batch.worker import BatchOptions, ItemResult, Task, init_worker, process, run_task, warm
+from diagnose.batch.naming import row_part, unique_parts
+from diagnose.batch.worker import BatchOptions, ItemResult, Task, process, warm
 from diagnose.errors import Location, Problem, UserError
 from diagnose.questionnaire import Questionnaire
 
@@ -36,23 +39,28 @@ FORMATS = ("pdf", "html", "json")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 # Recycle a worker after this many inputs: WeasyPrint's native memory grows ~0.3 MB per
 # PDF and is only returned when the process ends; 20 keeps the peak flat whatever the
-# batch size, and re-warming a worker costs about one report in twenty.
+# batch size, and re-warming a worker costs about one report in twenty. Without PDFs a
+# worker grows by little (what it does grow is collected, see worker._keep_memory_flat),
+# and re-warming would cost more than the inputs themselves.
 TASKS_PER_WORKER = 20
-STOP_GRACE_SECONDS = 30.0  # a second Ctrl-C: how long workers may take to clean up
+TASKS_PER_WORKER_WITHOUT_PDF = 1000
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+LOCK_NAME = ".diagnose-batch.lock"
+FINISHED_LISTED = 1000  # inputs named one by one when a run is interrupted
 
 
 @dataclass
 class BatchRun:
-    """The outcome of a run: one result per planned input, in input order."""
+    """The outcome of a run: how many inputs ended how."""
 
-    results: list[ItemResult]
+    counts: dict[str, int] = field(default_factory=dict)
     interrupted: bool = False
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
             return EXIT_INTERRUPTED
-        return EXIT_SOME_FAILED if any(r.status != "ok" for r in self.results) else EXIT_OK
+        return EXIT_SOME_FAILED if self.counts.get("failed") or self.counts.get("not_run") else EXIT_OK
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -65,47 +73,76 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def plan(inputs: list[str], questionnaire_file: str | None = None) -> list[Task]:
-    """One task per answer file and per table row, each with a unique output stem."""
-    files = expand_inputs(inputs)
-    tasks: list[Task] = []
-    used: dict[str, int] = {}
-    questionnaire = None
-    for path in files:
-        stem = _unique_stem(path.stem, used)
-        if is_table(path):
-            if questionnaire is None:
-                from diagnose.questionnaire import load_questionnaire
-                from diagnose.resources import questionnaire_path
+@dataclass(frozen=True)
+class Source:
+    """One input file: its part of the output names, and for a table its row count (or
+    the problems that make it one failed input)."""
 
-                questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
-            rows = _row_count(path, questionnaire)
-            if rows:
-                tasks += [Task(str(path), row, stem) for row in range(rows)]
+    path: str
+    part: str
+    table: bool = False
+    rows: int = 0
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass
+class Plan:
+    """Every input of a run, named; `tasks()` makes their tasks one at a time."""
+
+    sources: list[Source]
+    questionnaire: Questionnaire | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(s.rows if s.table and not s.problems else 1 for s in self.sources)
+
+    @property
+    def files(self) -> list[Path]:
+        return [Path(s.path) for s in self.sources]
+
+    def tasks(self) -> Iterator[tuple[int, Task]]:
+        from diagnose.batch.tables import open_table
+
+        index = 0
+        for source in self.sources:
+            if not source.table or source.problems:
+                yield index, Task(source.path, None, source.part, problems=source.problems)
+                index += 1
                 continue
-            # a table that cannot be read at all is one failed input (the worker says why)
-            tasks.append(Task(str(path), None, stem))
-        else:
-            tasks.append(Task(str(path), None, stem))
-    return tasks
+            assert self.questionnaire is not None
+            try:
+                header, rows = open_table(source.path, self.questionnaire)
+                for number, row in enumerate(rows):
+                    yield index, Task(source.path, number, row_part(source.part, number), header, row)
+                    index += 1
+            except UserError as exc:  # the table changed since it was counted
+                yield index, Task(source.path, None, source.part, problems=tuple(exc.problems))
+                index += 1
 
 
-def _unique_stem(stem: str, used: dict[str, int]) -> str:
-    """Two inputs called `answers.yaml` in different folders get `answers` and `answers-2`."""
-    key = slug(stem, 40)
-    used[key] = used.get(key, 0) + 1
-    if used[key] == 1:
-        return stem
-    return f"{slug(stem, 36)}-{used[key]}"
+def plan(inputs: list[str], questionnaire_file: str | None = None, out_dir: Path | None = None) -> Plan:
+    """Every input file with a unique part of its output names; tables read through once
+    (their row count, or what makes the whole table fail)."""
+    files = expand_inputs(inputs, out_dir)
+    parts = unique_parts([(p.stem, is_table(p)) for p in files])
+    questionnaire = None
+    sources = []
+    for path, part in zip(files, parts, strict=True):
+        if not is_table(path):
+            sources.append(Source(str(path), part))
+            continue
+        if questionnaire is None:
+            from diagnose.questionnaire import load_questionnaire
+            from diagnose.resources import questionnaire_path
 
+            questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
+        from diagnose.batch.tables import count_rows
 
-def _row_count(path: Path, questionnaire: Questionnaire) -> int:
-    from diagnose.batch.tables import count_rows
-
-    try:
-        return count_rows(path, questionnaire, str(path))
-    except UserError:
-        return 0
+        try:
+            sources.append(Source(str(path), part, True, count_rows(path, questionnaire, str(path))))
+        except UserError as exc:
+            sources.append(Source(str(path), part, True, 0, tuple(exc.problems)))
+    return Plan(sources, questionnaire)
 
 
 @dataclass(frozen=True)
@@ -152,120 +189,214 @@ def prepare_out_dir(out_dir: Path) -> None:
         raise UserError(Problem(Location(str(out_dir)), f"--out-dir: cannot create the folder: {exc.strerror}")) from None
 
 
+def _check_summary(summary: Path | None, csv_path: Path, json_path: Path, out_dir: Path, files: list[Path]) -> None:
+    """The summary goes to an existing folder, never over an input of this run (whatever
+    --force says), and never under a report's name."""
+    where = Location(str(summary) if summary is not None else str(csv_path))
+    if not csv_path.parent.is_dir() and csv_path.parent.resolve() != out_dir.resolve():
+        # found out now, not after every report is written
+        raise UserError(Problem(where, "--summary: the folder does not exist; expected FILE in an existing folder "
+                                       "or in --out-dir"))
+    inputs = {p.resolve() for p in files}
+    for target in (csv_path, json_path):
+        if target.resolve() in inputs:
+            raise UserError(Problem(where, f"--summary: {target} is an input of this run; expected another name, "
+                                           "an input is never written over"))
+    if "--" in csv_path.name:
+        raise UserError(Problem(where, "--summary: names with '--' are the reports' names; expected another name"))
+
+
+def lock_out_dir(out_dir: Path) -> Any:
+    """One batch at a time writes into a folder; the second is refused, naming the first."""
+    from diagnose.locks import Busy, Lock, holder
+
+    try:
+        return Lock(out_dir / LOCK_NAME).acquire()
+    except Busy as busy:
+        raise UserError(Problem(Location(str(out_dir)), f"--out-dir: another batch ({holder(busy.pid)}) is writing "
+                                                        "into this folder; wait for it to finish or choose another "
+                                                        "--out-dir")) from None
+
+
 # ------------------------------------------------------------------ running
 
 
-def _in_process(tasks: list[Task], options: BatchOptions) -> Iterator[tuple[int, ItemResult]]:
-    warm(options)
+class Messages:
+    """stderr that cannot stop the work: once a write fails (a closed pipe, `| head -1`,
+    a terminal gone), the rest of the messages go to /dev/null, the descriptor too, so
+    that nothing fails again when the process exits."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.closed = False
+
+    def write(self, text: str) -> int:
+        if not self.closed:
+            try:
+                self.stream.write(text)
+            except (OSError, ValueError):
+                self._lost()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError):
+                self._lost()
+
+    def isatty(self) -> bool:
+        try:
+            return not self.closed and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def _lost(self) -> None:
+        self.closed = True
+        with contextlib.suppress(OSError, ValueError, AttributeError, io_unsupported()):
+            fd = self.stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+
+
+def io_unsupported() -> type[Exception]:
+    import io
+
+    return io.UnsupportedOperation
+
+
+class Signals:
+    """SIGINT, SIGTERM and SIGHUP counted, for the whole run: the first asks to stop, the
+    second to stop at once, later ones change nothing (and none kills the process before
+    the summary is written). Each also writes to a pipe the pool waits on."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.raising = False  # in-process: the first signal raises KeyboardInterrupt
+        self.previous: dict[int, Any] = {}
+        self.read_end: int | None = None
+        self._write_end: int | None = None
+        self._previous_wakeup = -1
+
+    def __enter__(self) -> Signals:
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        self.read_end, self._write_end = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._previous_wakeup = signal.set_wakeup_fd(self._write_end, warn_on_full_buffer=False)
+        for signum in STOP_SIGNALS:
+            self.previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.count += 1
+        if self.raising and self.count == 1:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+        if self._write_end is not None:
+            signal.set_wakeup_fd(self._previous_wakeup)
+            os.close(self._write_end)
+            os.close(self.read_end)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def held_back() -> Iterator[None]:
+    """Signals wait while a result is recorded, so the summary files never hold half a row."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
     try:
-        for index, task in enumerate(tasks):
-            yield index, process(task, options)
+        yield
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+class Collector:
+    """Results in the order they arrive -> `on_arrival` at once; in input order -> `sinks`
+    (the summary rows and the portfolio's counts). A result waits here only while an
+    earlier input is still being processed: at most one per worker."""
+
+    def __init__(self, on_arrival: Callable[[int, ItemResult], None], sinks: list[Callable[[ItemResult], None]]) -> None:
+        self.on_arrival, self.sinks = on_arrival, sinks
+        self.next = 0
+        self.waiting: dict[int, ItemResult] = {}
+        self.counts: dict[str, int] = {"ok": 0, "failed": 0, "not_run": 0}
+
+    def put(self, index: int, result: ItemResult) -> None:
+        with held_back():
+            if result.status != "not_run":
+                self.on_arrival(index, result)
+            self.waiting[index] = result
+            while self.next in self.waiting:
+                ready = self.waiting.pop(self.next)
+                self.counts[ready.status] = self.counts.get(ready.status, 0) + 1
+                for sink in self.sinks:
+                    sink(ready)
+                self.next += 1
+
+    def flush(self) -> None:
+        """Whatever still waits (only after a bug left a gap), in order."""
+        for index in sorted(self.waiting):
+            self.next = index
+            self.put(index, self.waiting.pop(index))
+
+
+def _not_run(task: Task) -> ItemResult:
+    return ItemResult(task.path, None if task.row is None else task.row + 1, "not_run")
+
+
+def execute(tasks: Iterator[tuple[int, Task]], options: BatchOptions, jobs: int, collector: Collector,
+            signals: Signals, total: int, on_stopping: Callable[[int], None] = lambda n: None,
+            say: Callable[[str], None] = lambda text: None) -> BatchRun:
+    """Run every task, each result to `collector`. The first stop signal stops handing out
+    inputs: the ones being rendered (at most one per worker) finish and are recorded
+    (`on_stopping` is told how many), the rest are `not_run`. A second stops the workers
+    at once; each deletes the outputs of the input it was in the middle of. In-process
+    (`jobs` 1) the first signal stops at once."""
+    if jobs <= 1 or total <= 1:
+        interrupted = _in_process(tasks, options, collector, signals)
+    else:
+        from diagnose.batch.pool import Pool
+
+        per_worker = TASKS_PER_WORKER if "pdf" in options.formats else TASKS_PER_WORKER_WITHOUT_PDF
+        pool = Pool(options, min(jobs, total), per_worker, collector.put, say, lambda: signals.count,
+                    signals.read_end, on_stopping)
+        interrupted = pool.run(tasks)
+    for index, task in tasks:  # never handed out (an interrupted run)
+        collector.put(index, _not_run(task))
+    collector.flush()
+    return BatchRun(dict(collector.counts), interrupted)
+
+
+def _in_process(tasks: Iterator[tuple[int, Task]], options: BatchOptions, collector: Collector,
+                signals: Signals) -> bool:
+    signals.raising = True
+    current: tuple[int, Task] | None = None
+    try:
+        if signals.count:
+            return True
+        warm(options)
+        while True:
+            with held_back():  # not inside the table's reader: the rest must stay readable
+                current = next(tasks, None)
+            if current is None:
+                return False
+            collector.put(current[0], process(current[1], options))
+            if signals.count:
+                return True
+    except KeyboardInterrupt:
+        if current is not None and current[0] == collector.next:  # interrupted before it was recorded
+            collector.put(current[0], _not_run(current[1]))
+        return True
+    finally:
+        signals.raising = False
         if "pdf" in options.formats:  # this process goes on: stop keeping what only the batch needed
             from diagnose.report.pdf import keep_stylesheets
 
             keep_stylesheets(False)
-
-
-def _indexed(args: tuple[int, Task, BatchOptions]) -> tuple[int, ItemResult]:
-    index, task, options = args
-    return index, run_task((task, options))
-
-
-def execute(tasks: list[Task], options: BatchOptions, jobs: int,
-            on_result: Callable[[int, ItemResult], None] = lambda i, r: None,
-            on_stopping: Callable[[int], None] = lambda n: None) -> BatchRun:
-    """Run every task; `on_result` sees each result as it arrives.
-
-    Ctrl-C or SIGTERM stops handing out inputs: the ones being rendered (at most one per
-    worker) finish and are recorded (`on_stopping` is told how many), the rest stay
-    `not_run`. A second Ctrl-C stops the workers at once; each deletes the outputs of the
-    input it was in the middle of. In-process (`jobs` 1) the first Ctrl-C stops at once.
-    """
-    results = [ItemResult(t.path, None if t.row is None else t.row + 1, "not_run") for t in tasks]
-
-    def record(index: int, result: ItemResult) -> None:
-        results[index] = result
-        on_result(index, result)
-
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        if jobs <= 1 or len(tasks) <= 1:
-            try:
-                for index, result in _in_process(tasks, options):
-                    record(index, result)
-            except KeyboardInterrupt:
-                return BatchRun(results, interrupted=True)
-            return BatchRun(results)
-        return BatchRun(results, interrupted=_in_pool(tasks, options, min(jobs, len(tasks)), record, on_stopping))
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _in_pool(tasks: list[Task], options: BatchOptions, jobs: int,
-             record: Callable[[int, ItemResult], None], on_stopping: Callable[[int], None]) -> bool:
-    """Feed the pool one input per idle worker (so that stopping leaves nothing queued);
-    True when interrupted. Signals only set a flag here, so no result that has arrived
-    can be lost between receiving and recording it."""
-    hits: list[int] = []
-    handlers = {signum: signal.signal(signum, lambda n, f: hits.append(n)) for signum in (signal.SIGINT, signal.SIGTERM)}
-    pool = multiprocessing.get_context("fork").Pool(
-        processes=jobs, initializer=init_worker, initargs=(options,), maxtasksperchild=TASKS_PER_WORKER)
-    arrived: queue.SimpleQueue[tuple[int, ItemResult | BaseException]] = queue.SimpleQueue()
-    waiting = list(enumerate(tasks))[::-1]
-    running = 0
-    stopping = False
-    try:
-        while True:
-            if len(hits) >= 2:
-                _stop_now(pool)
-                pool = None
-                return True
-            if hits and not stopping:
-                stopping = True
-                on_stopping(running)
-            while waiting and not stopping and running < jobs:
-                index, task = waiting.pop()
-                pool.apply_async(_indexed, ((index, task, options),), callback=arrived.put,
-                                 error_callback=lambda exc, i=index: arrived.put((i, exc)))
-                running += 1
-            if not running:
-                break
-            try:
-                item = arrived.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            running -= 1
-            index, result = item
-            if isinstance(result, BaseException):  # a bug outside `process`: still only this input fails
-                task = tasks[index]
-                result = ItemResult(task.path, None if task.row is None else task.row + 1, "failed", errors=[
-                    f"{task.label}: internal error while processing: {type(result).__name__}: {result}"])
-            record(index, result)
-        pool.close()
-        return stopping
-    except BaseException:
-        if pool is not None:
-            _stop_now(pool)
-            pool = None
-        raise
-    finally:
-        if pool is not None:
-            pool.join()
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
-
-
-def _stop_now(pool: multiprocessing.pool.Pool) -> None:
-    """Stop the workers at once. Pool.terminate sends each worker SIGTERM (a worker removes
-    the outputs of the input it was in the middle of, then exits) and waits for them; a
-    worker the pool started just then could miss the signal, so after a grace period
-    whatever is left is killed."""
-    stopper = threading.Thread(target=pool.terminate, daemon=True)
-    stopper.start()
-    stopper.join(STOP_GRACE_SECONDS)
-    for child in multiprocessing.active_children():
-        child.kill()
 
 
 def _cores() -> int:
@@ -274,10 +405,6 @@ def _cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 # ------------------------------------------------------------------ the terminal
@@ -324,10 +451,13 @@ class Progress:
         return text
 
     def stopping(self, running: int) -> None:
-        self._clear()
         what = "the input" if running == 1 else f"the {running} inputs"
-        print(f"Stopping: finishing {what} in progress; press Ctrl-C again to stop at once.",
-              file=self.stream, flush=True)
+        self.say(f"Stopping: finishing {what} in progress; press Ctrl-C again to stop at once.")
+
+    def say(self, text: str) -> None:
+        """A message line, on a line of its own above the bar."""
+        self._clear()
+        print(text, file=self.stream, flush=True)
 
     def _clear(self) -> None:
         if self.show:
@@ -359,43 +489,75 @@ def run_batch(
     stream: TextIO | None = None,
 ) -> int:
     """The batch command: plan, run, write the summary and the portfolio; the exit code."""
-    from diagnose.batch.summary import summary_paths, write_portfolio, write_summary
+    from diagnose.batch.summary import summary_paths
 
-    stream = stream or sys.stderr
+    messages = Messages(stream or sys.stderr)
     settings = settings or Settings()
     chosen = parse_formats(formats)
     if jobs is not None and jobs < 1:
         raise UserError(Problem(Location("--jobs"), f"{jobs} is not a number of processes; expected 1 or more"))
     overrides = check_settings(settings)
     qfile = _text(settings.questionnaire_file)
-    tasks = plan(inputs, qfile)
     csv_path, json_path = summary_paths(summary, out_dir)
-    if not csv_path.parent.is_dir() and csv_path.parent.resolve() != out_dir.resolve():
-        # found out now, not after every report is written
-        raise UserError(Problem(Location(str(summary)), "--summary: the folder does not exist; expected FILE in an "
-                                                        "existing folder or in --out-dir"))
+    work = plan(inputs, qfile, out_dir)
+    _check_summary(summary, csv_path, json_path, out_dir, work.files)
     prepare_out_dir(out_dir)
-    options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides, _text(settings.rules_file),
-                           _text(settings.brand_file), _text(settings.templates))
-    bar = Progress(len(tasks), stream, progress)
-    run = execute(tasks, options, jobs or _cores(), bar.update, bar.stopping)
-    bar.finish()
+    lock = lock_out_dir(out_dir)
+    try:
+        options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides, _text(settings.rules_file),
+                               _text(settings.brand_file), _text(settings.templates))
+        with Signals() as signals:
+            return _run(work, options, jobs or _cores(), csv_path, json_path, messages, progress, signals)
+    finally:
+        lock.release()
 
-    write_summary(run.results, csv_path, json_path)
-    ok = [r for r in run.results if r.status == "ok"]
-    failed = [r for r in run.results if r.status == "failed"]
+
+def _run(work: Plan, options: BatchOptions, jobs: int, csv_path: Path, json_path: Path, messages: Messages,
+         progress: bool | None, signals: Signals) -> int:
+    from diagnose.batch.summary import SummaryWriter, Tally, write_portfolio
+
+    out_dir = Path(options.out_dir)
+    total = work.total
+    try:
+        summary = SummaryWriter(csv_path, json_path)
+    except PermissionError:  # found out now, not after every report is written
+        raise UserError(Problem(Location(str(csv_path)), "cannot write: permission denied")) from None
+    except OSError as exc:
+        raise UserError(Problem(Location(str(csv_path)), f"cannot write: {exc.strerror}")) from None
+    tally = Tally()
+    finished: list[str] = []  # what an interrupted run lists
+
+    def keep_finished(result: ItemResult) -> None:
+        if result.status == "ok" and len(finished) < FINISHED_LISTED:
+            finished.append(f"finished: {result.input}" + (f" (row {result.row})" if result.row else "")
+                            + f" -> {', '.join(result.outputs)}")
+
+    bar = Progress(total, messages, progress)
+    collector = Collector(bar.update, [summary.add, tally.add, keep_finished])
+    try:
+        run = execute(work.tasks(), options, jobs, collector, signals, total, bar.stopping, bar.say)
+    except BaseException:
+        summary.discard()
+        raise
+    bar.finish()
+    summary.close()
+    ok, failed = run.counts.get("ok", 0), run.counts.get("failed", 0)
+    count = sum(run.counts.values())
     if run.interrupted:
-        print(f"Interrupted: {len(ok)} of {len(tasks)} inputs finished, their outputs are kept in {out_dir}; "
-              f"{len(failed)} failed, {len(tasks) - len(ok) - len(failed)} not run.", file=stream)
-        for result in ok:
-            print(f"finished: {result.input}" + (f" (row {result.row})" if result.row else "")
-                  + f" -> {', '.join(result.outputs)}", file=stream)
-        print(f"Summary: {csv_path}, {json_path}", file=stream)
+        print(f"Interrupted: {ok} of {count} inputs finished, their outputs are kept in {out_dir}; "
+              f"{failed} failed, {count - ok - failed} not run.", file=messages)
+        for line in finished:
+            print(line, file=messages)
+        if ok > len(finished):
+            print(f"... and {ok - len(finished)} more (the summary lists them)", file=messages)
+        print(f"Summary: {csv_path}, {json_path}", file=messages)
+        messages.flush()
         return run.exit_code
-    portfolio = write_portfolio(run.results, out_dir, chosen, lang, options.brand_file, options.templates)
-    print(f"{len(ok)} of {len(tasks)} inputs written to {out_dir}"
-          + (f"; {len(failed)} failed" if failed else "") + ".", file=stream)
-    print(f"Summary: {csv_path}, {json_path}; portfolio: {', '.join(str(p) for p in portfolio)}", file=stream)
+    portfolio = write_portfolio(tally, out_dir, options.formats, options.lang, options.brand_file, options.templates)
+    print(f"{ok} of {count} inputs written to {out_dir}" + (f"; {failed} failed" if failed else "") + ".",
+          file=messages)
+    print(f"Summary: {csv_path}, {json_path}; portfolio: {', '.join(str(p) for p in portfolio)}", file=messages)
+    messages.flush()
     return run.exit_code
 
 

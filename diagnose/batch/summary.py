@@ -6,6 +6,10 @@ portfolio overview (HTML, and PDF when PDFs were asked for) is one page across a
 companies: how often each recommendation fired and how often each proposed structure
 came out. Its words are in report_templates/texts.yaml (`portfolio_*`), its layout in
 report_templates/portfolio.html and portfolio.css.
+
+Neither keeps the results in memory: `SummaryWriter` writes each row to temporary files
+as it comes (in input order) and renames them into place at the end, and `Tally`
+keeps only the counts the portfolio shows, so a table of any length takes the same memory.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
+import re
+import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from diagnose.batch.worker import ItemResult
 from diagnose.yamlio import atomic_write_bytes
@@ -30,6 +37,7 @@ SUMMARY_COLUMNS = (
 PORTFOLIO_TEMPLATE = "portfolio.html"
 PORTFOLIO_STYLESHEET = "portfolio.css"
 MAX_STRUCTURES = 12  # rows of the structure table; the rest are counted as "other" (one page)
+NAMES_KEPT = 20  # company names kept per structure (the page shows three and a count)
 
 
 def summary_paths(base: Path | None, out_dir: Path) -> tuple[Path, Path]:
@@ -57,37 +65,124 @@ def summary_row(result: ItemResult) -> dict[str, Any]:
     }
 
 
+# Where a spreadsheet may start a cell: the value's start, and, since Excel in a Russian
+# (or German...) locale splits a CSV at ';' and ignores quotes that do not open a field,
+# after every ',' or ';' inside it, and after a line break; spaces before a formula
+# do not stop some spreadsheets from running it.
+_CELL_START = re.compile(r"(^|[,;\r\n])([ \t]*)(?=[=+\-@\t\r])")
+
+
 def _inert(value: object) -> object:
     """A company name like `=HYPERLINK(...)` from a client's table would run as a formula
-    when the summary is opened in a spreadsheet: such a cell starts with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    when the summary is opened in a spreadsheet, and so would `Acme;=HYPERLINK(...)` in a
+    spreadsheet that splits at ';': wherever a cell could start with `=`, `+`, `-`, `@`
+    (or a tab or CR), an apostrophe goes before it, which makes the cell text."""
+    if isinstance(value, str):
+        return _CELL_START.sub(lambda m: f"{m.group(1)}{m.group(2)}'", value)
     return value
 
 
-def write_summary(results: list[ItemResult], csv_path: Path, json_path: Path) -> None:
-    rows = [summary_row(r) for r in results]
+def _csv_line(row: dict[str, Any]) -> bytes:
+    flat = dict(row)
+    flat["row"] = "" if row["row"] is None else row["row"]
+    flat["error"] = "\n".join(row["error"])
+    for key in ("roles_added", "key_findings", "outputs"):
+        flat[key] = "; ".join(row[key])
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        flat = dict(row)
-        flat["row"] = "" if row["row"] is None else row["row"]
-        flat["error"] = "\n".join(row["error"])
-        for key in ("roles_added", "key_findings", "outputs"):
-            flat[key] = "; ".join(row[key])
-        writer.writerow({key: _inert(value) for key, value in flat.items()})
-    # a byte-order mark so that Excel opens the Cyrillic company names as UTF-8
-    atomic_write_bytes(csv_path, buffer.getvalue().encode("utf-8-sig"))
-    counts = Counter(r.status for r in results)
-    document = {
-        "inputs": len(results),
-        "ok": counts.get("ok", 0),
-        "failed": counts.get("failed", 0),
-        "not_run": counts.get("not_run", 0),
-        "results": rows,
-    }
-    atomic_write_bytes(json_path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\r\n").writerow(
+        {key: _inert(value) for key, value in flat.items()})
+    return buffer.getvalue().encode("utf-8")
+
+
+def _temporary(target: Path) -> tuple[BinaryIO, str]:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    return os.fdopen(fd, "w+b"), name
+
+
+class SummaryWriter:
+    """Writes the summary row by row into temporary files beside the targets; `close`
+    puts the counts at the head of the JSON and renames both into place, `discard`
+    removes them. Rows must come in input order."""
+
+    def __init__(self, csv_path: Path, json_path: Path) -> None:
+        self.csv_path, self.json_path = csv_path, json_path
+        self.counts: Counter[str] = Counter()
+        self._csv, self._csv_name = _temporary(csv_path)
+        self._rows, self._rows_name = tempfile.TemporaryFile("w+b"), ""
+        header = io.StringIO()
+        csv.DictWriter(header, fieldnames=SUMMARY_COLUMNS, lineterminator="\r\n").writeheader()
+        # a byte-order mark so that Excel opens the Cyrillic company names as UTF-8
+        self._csv.write(header.getvalue().encode("utf-8-sig"))
+
+    def add(self, result: ItemResult) -> None:
+        row = summary_row(result)
+        self.counts[result.status] += 1
+        self._csv.write(_csv_line(row))
+        item = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        self._rows.write(((",\n" if self.counts.total() > 1 else "\n") + "    " + item).encode("utf-8"))
+
+    def close(self) -> None:
+        self._finish(self._csv, self._csv_name, self.csv_path)
+        out, name = _temporary(self.json_path)
+        try:
+            head = {"inputs": self.counts.total(), "ok": self.counts["ok"], "failed": self.counts["failed"],
+                    "not_run": self.counts["not_run"]}
+            text = json.dumps(head, indent=2)[:-2] + ',\n  "results": ['
+            out.write(text.encode("utf-8"))
+            self._rows.seek(0)
+            while block := self._rows.read(1 << 20):
+                out.write(block)
+            out.write(("\n  ]\n}\n" if self.counts.total() else "]\n}\n").encode("utf-8"))
+        except BaseException:
+            out.close()
+            os.unlink(name)
+            raise
+        finally:
+            self._rows.close()
+        self._finish(out, name, self.json_path)
+
+    @staticmethod
+    def _finish(handle: BinaryIO, name: str, target: Path) -> None:
+        try:
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+            os.chmod(name, 0o666 & ~_umask())
+            os.replace(name, target)
+        except BaseException:
+            handle.close()
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+            raise
+
+    def discard(self) -> None:
+        for handle, name in ((self._csv, self._csv_name),):
+            handle.close()
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+        self._rows.close()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_summary(results: list[ItemResult], csv_path: Path, json_path: Path) -> None:
+    """The summary of `results` at once (the batch uses SummaryWriter as results come)."""
+    writer = SummaryWriter(csv_path, json_path)
+    try:
+        for result in results:
+            writer.add(result)
+    except BaseException:
+        writer.discard()
+        raise
+    writer.close()
 
 
 # ------------------------------------------------------------------ portfolio
@@ -108,7 +203,7 @@ class StructureCount:
     assortment_expansion: str  # role title
     support: str
     count: int
-    companies: list[str]
+    companies: list[str]  # the first NAMES_KEPT of them (`count` says how many in all)
 
 
 @dataclass
@@ -131,48 +226,95 @@ class PortfolioContext:
     inline_css: Any = None
 
 
-def portfolio_context(results: list[ItemResult], lang: str, texts: Any) -> PortfolioContext:
-    words = texts.words(lang)
-    done = [r for r in results if r.status == "ok"]
-    titles: dict[str, str] = {}
-    for result in done:
+@dataclass
+class _Structure:
+    count: int = 0
+    first: ItemResult | None = None
+    companies: list[str] = field(default_factory=list)
+
+
+class Tally:
+    """What the portfolio needs from the results, counted as they come: no result is kept."""
+
+    def __init__(self) -> None:
+        self.total = self.ok = self.failed = 0
+        self.titles: dict[str, dict[str, str]] = {}  # rule id -> title per language, in rule order
+        self.fired: Counter[str] = Counter()
+        self.structures: dict[tuple, _Structure] = {}
+        self.owners: Counter[str] = Counter()  # role id ("" none)
+        self.supports: Counter[tuple[str, tuple]] = Counter()  # (mode, its title per language)
+        self.languages: Counter[str] = Counter()
+
+    def add(self, result: ItemResult) -> None:
+        self.total += 1
+        if result.status == "failed":
+            self.failed += 1
+        if result.status != "ok":
+            return
+        self.ok += 1
         for rule_id, title in result.rule_titles.items():
-            titles.setdefault(rule_id, title.get(lang) or rule_id)
-    fired = Counter(rule_id for r in done for rule_id in r.findings)
+            self.titles.setdefault(rule_id, dict(title))
+        self.fired.update(result.findings)
+        key = (tuple(result.proposed_roles), result.assortment_expansion, result.support)
+        group = self.structures.setdefault(key, _Structure())
+        group.count += 1
+        if group.first is None:
+            group.first = dataclasses.replace(result, errors=[], outputs=[], rule_titles={})
+        if len(group.companies) < NAMES_KEPT:
+            group.companies.append(result.company or result.input)
+        self.owners[result.assortment_expansion] += 1
+        self.supports[(result.support, tuple(sorted(result.support_title.items())))] += 1
+        if result.language:
+            self.languages[result.language] += 1
+
+
+def _tally(results: Any) -> Tally:
+    if isinstance(results, Tally):
+        return results
+    tally = Tally()
+    for result in results:
+        tally.add(result)
+    return tally
+
+
+def portfolio_context(results: Tally | list[ItemResult], lang: str, texts: Any) -> PortfolioContext:
+    tally = _tally(results)
+    words = texts.words(lang)
+    done = tally.ok
     recommendations = [
-        RecommendationCount(rule_id, title, fired.get(rule_id, 0), fired.get(rule_id, 0) / len(done) if done else 0.0)
-        for rule_id, title in titles.items()
+        RecommendationCount(rule_id, title.get(lang) or rule_id, tally.fired.get(rule_id, 0),
+                            tally.fired.get(rule_id, 0) / done if done else 0.0)
+        for rule_id, title in tally.titles.items()
     ]
     recommendations.sort(key=lambda rec: -rec.count)  # stable: rule order among equals
-
-    groups: dict[tuple, list[ItemResult]] = {}
-    for result in done:
-        key = (tuple(result.proposed_roles), result.assortment_expansion, result.support)
-        groups.setdefault(key, []).append(result)
-    ordered = sorted(groups.values(), key=lambda members: -len(members))
+    ordered = sorted(tally.structures.values(), key=lambda group: -group.count)
     structures = []
-    for members in ordered[:MAX_STRUCTURES]:
-        first = members[0]
+    for group in ordered[:MAX_STRUCTURES]:
+        first = group.first
+        assert first is not None
         structures.append(StructureCount(
             [texts.role(r, lang) for r in first.proposed_roles],
             [texts.role(r, lang) for r in first.roles_added],
             texts.role(first.assortment_expansion, lang) if first.assortment_expansion else words["portfolio_none"],
             first.support_title.get(lang) or first.support,
-            len(members),
-            [m.company or m.input for m in members],
+            group.count,
+            list(group.companies),
         ))
-    other = sum(len(members) for members in ordered[MAX_STRUCTURES:])
-    owners = Counter(texts.role(r.assortment_expansion, lang) if r.assortment_expansion else words["portfolio_none"]
-                     for r in done)
-    supports = Counter(r.support_title.get(lang) or r.support for r in done)
+    other = sum(group.count for group in ordered[MAX_STRUCTURES:])
+    owners: Counter[str] = Counter()
+    for role, count in tally.owners.items():
+        owners[texts.role(role, lang) if role else words["portfolio_none"]] += count
+    supports: Counter[str] = Counter()
+    for (mode, title), count in tally.supports.items():
+        supports[dict(title).get(lang) or mode] += count
     return PortfolioContext(
         lang=lang,
         t=words,
         title=words["portfolio_title"],
         date=dt.date.today().isoformat(),
-        total=len(results),
-        ok=len(done),
-        failed=sum(1 for r in results if r.status == "failed"),
+        total=tally.total,
+        ok=done,
+        failed=tally.failed,
         recommendations=recommendations,
         structures=structures,
         other_structures=other,
@@ -181,15 +323,15 @@ def portfolio_context(results: list[ItemResult], lang: str, texts: Any) -> Portf
     )
 
 
-def portfolio_language(results: list[ItemResult], lang: str | None) -> str:
+def portfolio_language(results: Tally | list[ItemResult], lang: str | None) -> str:
     """--lang, else the language most of the companies answered in, else Russian."""
     if lang:
         return lang
-    languages = Counter(r.language for r in results if r.status == "ok" and r.language)
+    languages = _tally(results).languages
     return languages.most_common(1)[0][0] if languages else "ru"
 
 
-def render_portfolio(results: list[ItemResult], lang: str | None, fmt: str, brand_file: str | None = None,
+def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, brand_file: str | None = None,
                      templates: str | None = None) -> bytes:
     """The portfolio page as HTML (stylesheet inlined) or PDF, in the brand's name and
     colours, from the user's template folder first."""
@@ -201,7 +343,8 @@ def render_portfolio(results: list[ItemResult], lang: str | None, fmt: str, bran
 
     folders = template_folders(templates)
     brand = load_brand(brand_file)
-    context = portfolio_context(results, portfolio_language(results, lang), load_texts(folders))
+    tally = _tally(results)
+    context = portfolio_context(tally, portfolio_language(tally, lang), load_texts(folders))
     context.consultancy = brand.name or ""
     stylesheet = find_file(folders, PORTFOLIO_STYLESHEET)
     brand_css = brand.css()
@@ -216,11 +359,12 @@ def render_portfolio(results: list[ItemResult], lang: str | None, fmt: str, bran
     return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, brand_css, ReportFetcher(folders))
 
 
-def write_portfolio(results: list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None,
+def write_portfolio(results: Tally | list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None,
                     brand_file: str | None = None, templates: str | None = None) -> list[Path]:
     """DIR/portfolio.html always, DIR/portfolio.pdf when PDFs were asked for (summaries of
     a run are rewritten by the next run into the same folder)."""
     written = []
+    results = _tally(results)
     for fmt in ("html", "pdf"):
         if fmt == "pdf" and "pdf" not in formats:
             continue

@@ -6,13 +6,21 @@ questionnaire, as form tools export them. Cells may hold choice ids or choice te
 numbers with a decimal comma. Each row becomes a round-trip mapping whose positions
 point at the CSV row and column, so that the answer checker's messages say
 `file.csv:ROW:COL: answers.question_id: ...` exactly as they do for YAML files.
+
+A table is read as a stream, a megabyte at a time, so that a table of any number of
+rows takes the same memory: the parent process walks it to count and hand out rows,
+and each row travels to a worker as its cells (`Row`) with the header's column plan
+(`Header`). Every chunk is checked the way `yamlio.read_text` checks a whole file
+(encoding, NUL bytes, control characters), with positions in the file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,17 +30,33 @@ from ruamel.yaml.comments import CommentedMap
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.texts import catalogue, ui
-from diagnose.yamlio import BAD_CHARACTER, Document, read_text
+from diagnose.yamlio import BAD_CHARACTER, Document, decode_bytes
 
 _MULTI_SEPARATORS = (";", "\n", ",")
+# A table is streamed, so its size costs time, not memory; the cap bounds the time a
+# table sent by anyone can take (a row is a few hundred bytes: about a million rows).
+MAX_TABLE_BYTES = 256 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024  # read and check this much at a time
+MAX_ROW_CHARACTERS = 1024 * 1024  # one row (all its lines); csv itself caps a cell at 131,072
+_HEADER_LINES = 200  # physical lines the header may take (question texts with line breaks)
 
 
-@dataclass
-class TableRow:
-    """One company's answers read from a table row, as a Document the checker accepts."""
+@dataclass(frozen=True)
+class Header:
+    """A table's header, read once: how its rows are split and which column answers what."""
 
-    document: Document
-    row_number: int  # 1-based line of the row in the file
+    name: str  # the table as the user named it (messages)
+    delimiter: str
+    width: int  # cells in the header
+    plan: tuple[tuple[int, str, str], ...]  # (column index, "answer" or "meta", key)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its first line in the file and its cells."""
+
+    line: int
+    cells: tuple[str, ...]
 
 
 def _norm(text: str) -> str:
@@ -59,7 +83,7 @@ def _column_map(questionnaire: Questionnaire) -> dict[str, tuple[str, str]]:
     return columns
 
 
-def _special_words(questionnaire: Questionnaire) -> dict[str, str]:
+def special_words(questionnaire: Questionnaire) -> dict[str, str]:
     words = {}
     for state in ("dont_know", "not_applicable"):
         words[_norm(state)] = state
@@ -72,12 +96,18 @@ def _special_words(questionnaire: Questionnaire) -> dict[str, str]:
     return words
 
 
+_CHOICES: dict[int, tuple[Question, dict[str, str]]] = {}  # per question: normalised id or text -> choice id
+
+
 def _choice_id(question: Question, cell: str) -> str:
-    wanted = _norm(cell)
-    for choice in question.choices:
-        if wanted == _norm(choice.id) or any(wanted == _norm(t) for t in choice.text.values()):
-            return choice.id
-    return cell.strip()
+    known = _CHOICES.get(id(question))
+    if known is None or known[0] is not question:
+        names: dict[str, str] = {}
+        for choice in question.choices:  # the first choice that a text names wins, as it did
+            for text in (choice.id, *choice.text.values()):
+                names.setdefault(_norm(text), choice.id)
+        known = _CHOICES[id(question)] = (question, names)
+    return known[1].get(_norm(cell), cell.strip())
 
 
 def cell_value(question: Question, cell: str, specials: dict[str, str]) -> Any:
@@ -114,49 +144,169 @@ def _strip_unit(question: Question, text: str) -> str:
     return text
 
 
-def _rows(text: str, columns: dict[str, tuple[str, str]], name: str = "") -> list[list[str]]:
-    """Split the table with the delimiter under which most headers are known columns.
+# ------------------------------------------------------------------ reading as a stream
+
+
+def _line_breaks(text: str) -> int:
+    """Lines ended in `text`, counting CR LF, a bare CR and a bare LF as csv does."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _moved(exc: UserError, lines: int) -> UserError:
+    """A chunk's problems placed in the file: the chunk starts `lines` lines in."""
+    return UserError([Problem(Location(p.location.file, (p.location.line or 1) + lines, p.location.column,
+                                       p.location.path), p.message) for p in exc.problems])
+
+
+def _open(path: str | Path, name: str):  # -> binary file
+    p = Path(path)
+    if p.is_dir():
+        raise UserError(Problem(Location(name), "is a folder, expected a CSV file"))
+    try:
+        size = p.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise UserError(Problem(Location(name), f"file is {size / 1048576:.1f} MB, larger than the "
+                                                    f"{MAX_TABLE_BYTES // 1048576} MB a table may have"))
+        return p.open("rb")
+    except FileNotFoundError:
+        raise UserError(Problem(Location(name), "no such file")) from None
+    except PermissionError:
+        raise UserError(Problem(Location(name), "cannot be read: permission denied")) from None
+    except OSError as exc:
+        raise UserError(Problem(Location(name), f"cannot be read: {exc.strerror}")) from None
+
+
+def _chunks(path: str | Path, name: str) -> Iterator[str]:
+    """The table's text, about CHUNK_BYTES at a time, each piece ending at a line break
+    (so that lines and characters are whole) and checked as read_text checks a file."""
+    with _open(path, name) as handle:
+        carry = b""
+        lines = 0  # lines before the piece
+        first = True
+        while True:
+            try:
+                block = handle.read(CHUNK_BYTES)
+            except OSError as exc:
+                raise UserError(Problem(Location(name), f"cannot be read: {exc.strerror}")) from None
+            raw = carry + block
+            if not block:
+                if not raw:
+                    return
+                piece, carry = raw, b""
+            else:
+                # cut after the last LF, or after a CR that is not the last byte (its LF may follow)
+                cut = max(raw.rfind(b"\n"), raw.rfind(b"\r", 0, len(raw) - 1)) + 1
+                if cut == 0:
+                    if len(raw) > MAX_ROW_CHARACTERS * 4:
+                        raise UserError(Problem(Location(name, lines + 1), "a line longer than 1 MB; expected "
+                                                                           "short answers, one row per company"))
+                    carry = raw
+                    continue
+                piece, carry = raw[:cut], raw[cut:]
+            if first and piece.startswith(b"\xef\xbb\xbf"):
+                piece = piece[3:]
+            try:
+                # for the first piece exactly read_text's checks (a BOM-less UTF-16 file among them)
+                text = decode_bytes(piece, name)
+            except UserError as exc:
+                raise _moved(exc, lines) from None
+            first = False
+            bad = BAD_CHARACTER.search(text)
+            if bad:  # an escape sequence in a cell would reach the terminal, file names and the summary
+                at = bad.start()
+                raise UserError(Problem(
+                    Location(name, lines + text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
+                    f"the control character U+{ord(bad.group()):04X} is not allowed in a table; expected printable text"))
+            lines += _line_breaks(text)
+            yield text
+
+
+class _Lines:
+    """Physical lines of the table for csv.reader, counting the characters of the row being
+    read so that one row cannot take unbounded memory."""
+
+    def __init__(self, chunks: Iterator[str], name: str) -> None:
+        self._lines = (line for text in chunks for line in io.StringIO(text, newline=""))
+        self.name = name
+        self.row_characters = 0
+        self.line = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.line += 1
+        self.row_characters += len(line)
+        if self.row_characters > MAX_ROW_CHARACTERS:
+            raise UserError(Problem(Location(self.name, self.line), "a row longer than 1 MB; expected short answers, "
+                                                                   "one row per company"))
+        return line
+
+
+def _delimiter(lines: list[str], columns: dict[str, tuple[str, str]]) -> str:
+    """The delimiter under which most headers are known columns.
 
     Question texts contain commas, so guessing from character counts (csv.Sniffer)
     picks ',' for a ';'-separated Excel export; matching headers does not.
     """
-    best: list[list[str]] = []
-    best_score = -1
-    failure: Problem | None = None
+    best, best_score = ",", -1
     for delimiter in (",", ";", "\t"):
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         try:
-            rows = list(reader)
-        except csv.Error as exc:  # a cell over csv's size limit (131072 characters): refuse the table
-            failure = failure or Problem(Location(name, reader.line_num), f"cannot read the table: {exc}; "
-                                         "expected short answers, one row per company")
+            header = next(csv.reader(iter(lines), delimiter=delimiter), [])
+        except csv.Error:
             continue
-        score = sum(_norm(title) in columns for title in rows[0]) if rows else 0
+        score = sum(_norm(title) in columns for title in header)
         if score > best_score:
-            best, best_score = rows, score
-    if best_score < 0 and failure is not None:
-        raise UserError(failure)
+            best, best_score = delimiter, score
     return best
 
 
-def _load(path: str | Path, questionnaire: Questionnaire, name: str) -> tuple[list[list[str]], list[tuple[int, str, str]]]:
-    """The table's rows (header first) and the column plan; table-wide problems raise."""
-    text = read_text(path, name)
-    if not text.strip():
+def _cannot_read(name: str, line: int, exc: csv.Error) -> UserError:
+    return UserError(Problem(Location(name, line), f"cannot read the table: {exc}; expected short answers, "
+                                                   "one row per company"))
+
+
+def open_table(path: str | Path, questionnaire: Questionnaire, name: str | None = None) -> tuple[Header, Iterator[Row]]:
+    """The table's header, checked (unknown or repeated columns, no company column raise
+    UserError now), and its non-empty data rows as a stream (a problem found further down
+    the file, such as a bad byte, raises UserError from the stream)."""
+    name = name or str(path)
+    lines = _Lines(_chunks(path, name), name)
+    head = list(itertools.islice(lines, _HEADER_LINES))
+    if not "".join(head).strip():
         raise UserError(Problem(Location(name, 1, 1), "file is empty, expected a header row and one row per company"))
-    bad = BAD_CHARACTER.search(text)
-    if bad:  # an escape sequence in a cell would reach the terminal, file names and the summary
-        at = bad.start()
-        raise UserError(Problem(Location(name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
-                                f"the control character U+{ord(bad.group()):04X} is not allowed in a table; "
-                                "expected printable text"))
     columns = _column_map(questionnaire)
-    rows = _rows(text, columns, name)
-    header = rows[0]
+    delimiter = _delimiter(head, columns)
+    reader = csv.reader(itertools.chain(head, lines), delimiter=delimiter)
+    try:
+        titles = next(reader)
+    except csv.Error as exc:
+        raise _cannot_read(name, reader.line_num, exc) from None
+    header = Header(name, delimiter, len(titles), _plan(titles, columns, questionnaire, name))
+    return header, _data_rows(reader, lines, name)
+
+
+def _data_rows(reader: Any, lines: _Lines, name: str) -> Iterator[Row]:
+    while True:
+        start = reader.line_num + 1
+        lines.row_characters = 0
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _cannot_read(name, reader.line_num, exc) from None
+        if any(cell.strip() for cell in cells):
+            yield Row(start, tuple(cells))
+
+
+def _plan(titles: list[str], columns: dict[str, tuple[str, str]], questionnaire: Questionnaire,
+          name: str) -> tuple[tuple[int, str, str], ...]:
     problems = ProblemList()
-    plan: list[tuple[int, str, str]] = []  # (column index, kind, key)
+    plan: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
-    for index, title in enumerate(header):
+    for index, title in enumerate(titles):
         kind, key = columns.get(_norm(title), ("unknown", ""))
         if kind == "unknown":
             if not title.strip():
@@ -180,52 +330,51 @@ def _load(path: str | Path, questionnaire: Questionnaire, name: str) -> tuple[li
     if "company" not in seen:
         problems.add(Location(name, 1, 1, "columns"), "no 'company' column; expected one naming each company")
     problems.raise_if_any()
-    return rows, plan
+    return tuple(plan)
 
 
 def count_rows(path: str | Path, questionnaire: Questionnaire, display: str | None = None) -> int:
-    """How many companies `read_table` would return (0 when the table has no rows);
-    table-wide problems raise UserError, row problems are left for `read_table`."""
-    rows, _ = _load(path, questionnaire, display or str(path))
-    return sum(1 for row in rows[1:] if any(cell.strip() for cell in row))
-
-
-def read_table(path: str | Path, questionnaire: Questionnaire, display: str | None = None) -> list[TableRow]:
-    """Read a CSV export into one answer document per data row.
-
-    Problems with the table as a whole (no header, unknown columns) raise UserError;
-    problems with a row's answers are left for the answer checker, per row.
-    """
+    """How many companies the table holds, reading it through once; a problem with the
+    table as a whole (or a table with a header and no rows) raises UserError, problems
+    with a row's answers are left for its own check."""
     name = display or str(path)
-    rows, plan = _load(path, questionnaire, name)
-    specials = _special_words(questionnaire)
-    result: list[TableRow] = []
-    line = 1
-    for row in rows[1:]:
-        line += 1
-        if not any(cell.strip() for cell in row):
-            continue
-        data = CommentedMap()
-        data["questionnaire"] = questionnaire.id
-        data["version"] = questionnaire.version
-        meta = CommentedMap()
-        answers = CommentedMap()
-        for index, kind, key in plan:
-            cell = row[index] if index < len(row) else ""
-            target = meta if kind == "meta" else answers
-            if kind == "meta":
-                value: Any = cell.strip() or None
-            else:
-                value = cell_value(questionnaire.questions[key], cell, specials)
-            target[key] = value
-            target.lc.add_kv_line_col(key, [line - 1, index, line - 1, index])
-        for mapping in (data, meta, answers):
-            mapping.lc.line, mapping.lc.col = line - 1, 0
-        data["meta"] = meta
-        data["answers"] = answers
-        for key in ("questionnaire", "version", "meta", "answers"):
-            data.lc.add_kv_line_col(key, [line - 1, 0, line - 1, 0])
-        result.append(TableRow(Document(name, data, ""), line))
-    if not result:
+    _, rows = open_table(path, questionnaire, name)
+    count = sum(1 for _ in rows)
+    if not count:
         raise UserError(Problem(Location(name, 2, 1), "the table has a header but no rows"))
-    return result
+    return count
+
+
+def row_document(header: Header, row: Row, questionnaire: Questionnaire,
+                 specials: dict[str, str] | None = None) -> Document:
+    """One row as an answer document whose positions are the row's line and cells; a row
+    with more cells than the header (a stray separator) raises a located UserError."""
+    line = row.line
+    if len(row.cells) > header.width:
+        sign = {"\t": "tab"}.get(header.delimiter, f"'{header.delimiter}'")
+        raise UserError(Problem(Location(header.name, line, header.width + 1),
+                                f"this row has {len(row.cells)} cells but the header has {header.width}; expected "
+                                f"one cell per column (is a {sign} inside a cell that is not in quotes?)"))
+    specials = specials if specials is not None else special_words(questionnaire)
+    data = CommentedMap()
+    data["questionnaire"] = questionnaire.id
+    data["version"] = questionnaire.version
+    meta = CommentedMap()
+    answers = CommentedMap()
+    for index, kind, key in header.plan:
+        cell = row.cells[index] if index < len(row.cells) else ""
+        target = meta if kind == "meta" else answers
+        if kind == "meta":
+            value: Any = cell.strip() or None
+        else:
+            value = cell_value(questionnaire.questions[key], cell, specials)
+        target[key] = value
+        target.lc.add_kv_line_col(key, [line - 1, index, line - 1, index])
+    for mapping in (data, meta, answers):
+        mapping.lc.line, mapping.lc.col = line - 1, 0
+    data["meta"] = meta
+    data["answers"] = answers
+    for key in ("questionnaire", "version", "meta", "answers"):
+        data.lc.add_kv_line_col(key, [line - 1, 0, line - 1, 0])
+    return Document(header.name, data, "")
+

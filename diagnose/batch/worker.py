@@ -1,19 +1,26 @@
 """One batch input -> its outputs: read, check, evaluate, render, write. Runs in a worker.
 
 Everything a worker needs more than once is loaded once per process and kept: the
-questionnaire and rulebook, the brand, parsed tables, and (when PDFs are made) WeasyPrint
-itself with its fonts warmed by a tiny render. A worker never raises for a bad input: it
-returns an `ItemResult` with the located problems. An interruption (SIGTERM from the
-parent stopping the pool, or Ctrl-C when running in-process) unwinds through `process`,
-which deletes the outputs of the unfinished input, so an input has all its outputs or none.
+questionnaire and rulebook, the brand, and (when PDFs are made) WeasyPrint itself with
+its fonts warmed by a tiny render. A table's row arrives as its cells with the table's
+header, so no worker reads a table. A worker never raises for a bad input: it returns
+an `ItemResult` with the located problems. An interruption (SIGUSR1 from the parent
+stopping at once, or Ctrl-C when running in-process) unwinds through `process`, which
+deletes the outputs of the unfinished input, so an input has all its outputs or none.
+
+Outputs are written without replacing anything unless --force: each is linked into
+place from its temporary file, which fails if the name exists, so not even another
+program writing into the folder at the same moment can lose a file.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import gc
 import os
 import signal
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +34,8 @@ Text = dict[str, str]
 
 
 class Interrupted(BaseException):
-    """SIGTERM inside a worker: unwind (deleting unfinished outputs), then exit."""
+    """SIGUSR1 inside a worker (the parent stops at once): unwind, deleting unfinished
+    outputs, then exit."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,15 @@ class BatchOptions:
 
 @dataclass(frozen=True)
 class Task:
-    """One input to process: a file, or a table's row (0-based among its data rows)."""
+    """One input to process: a file, or a table's row (0-based among its data rows, sent
+    with its cells and the table's header)."""
 
     path: str
     row: int | None
-    stem: str  # the input's part of the output names, unique within the run
+    part: str  # the input's part of the output names (`acme`, `export-row-3`), unique in the run
+    header: Any = None  # tables.Header of a table's row
+    cells: Any = None  # tables.Row
+    problems: tuple = ()  # a table the planner could not read: its located problems
 
     @property
     def label(self) -> str:
@@ -85,19 +97,54 @@ _IN_TASK = False
 _TERMINATING = False
 
 
-def init_worker(options: BatchOptions) -> None:
-    """Pool initializer: own signals, then load and warm everything once per process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
-    signal.signal(signal.SIGTERM, _on_term)
+HELD_BACK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1}  # while outputs are written
+PR_SET_PDEATHSIG = 1
+
+
+def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
+    """A worker process: warm, then process the inputs the parent sends, one at a time,
+    until told to stop or `limit` inputs are done (see diagnose.batch.pool)."""
+    # the parent decides what Ctrl-C, SIGTERM and a closed terminal do to the batch
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGUSR1, _on_stop)
+    try:  # stop at once, too, if the parent dies (Linux)
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before prctl
+        os._exit(0)
     warm(options)
+    conn.send(("ready",))
+    done = 0
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if message is None:
+            os._exit(0)
+        index, task = message
+        try:
+            result = process(task, options, lambda paths, i=index: conn.send(("writing", i, [str(p) for p in paths])))
+        except Interrupted:
+            os._exit(128 + signal.SIGUSR1)
+        if _TERMINATING:  # told to stop while finishing: the parent will not record this input
+            _remove([Path(p) for p in result.outputs])
+            os._exit(128 + signal.SIGUSR1)
+        conn.send(("done", index, result))
+        done += 1
+        if done >= limit:
+            conn.send(("retire",))
+            os._exit(0)
 
 
-def _on_term(signum: int, frame: object) -> None:
+def _on_stop(signum: int, frame: object) -> None:
     global _TERMINATING
     _TERMINATING = True
     if _IN_TASK:
-        # may be swallowed if it lands in a C callback inside WeasyPrint: `run_task`
-        # then sees _TERMINATING when the render returns
+        # may be swallowed if it lands in a C callback inside WeasyPrint: `serve` then
+        # sees _TERMINATING when the render returns
         raise Interrupted()
     os._exit(128 + signum)  # idle: nothing to clean up
 
@@ -178,17 +225,10 @@ def _rulebook(questionnaire: Questionnaire, options: BatchOptions) -> Any:
 def _default_questionnaire(options: BatchOptions) -> Questionnaire | None:
     if options.questionnaire_file:
         return _questionnaire(options.questionnaire_file)
-    path = questionnaire_path()
-    return _questionnaire(path) if path.exists() else None
-
-
-def _table_rows(path: str, questionnaire: Questionnaire) -> list[Any]:
-    """A table's rows, read once per process (every row of a table is its own task)."""
-    from diagnose.batch.tables import read_table
-
-    stat = os.stat(path)
-    key = f"table:{Path(path).resolve()}:{stat.st_mtime_ns}:{stat.st_size}:{id(questionnaire)}"
-    return _once(key, lambda: read_table(path, questionnaire))
+    if "default" not in _STATE:  # finding the bundled folder takes a millisecond: once per process
+        path = questionnaire_path()
+        _STATE["default"] = _questionnaire(path) if path.exists() else None
+    return _STATE["default"]
 
 
 def _once(key: str, load: Callable[[], Any]) -> Any:
@@ -215,14 +255,16 @@ def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
     from diagnose.yamlio import load_document
 
     problems = ProblemList()
+    if task.problems:
+        raise UserError(list(task.problems))
     if is_table(task.path):
+        from diagnose.batch.tables import row_document, special_words
+
         questionnaire = _default_questionnaire(options)
-        if questionnaire is None:
+        if questionnaire is None or task.header is None:
             raise UserError(Problem(Location(task.path), "no questionnaire to read the table with; pass --questionnaire"))
-        rows = _table_rows(task.path, questionnaire)
-        if task.row is None or task.row >= len(rows):
-            raise UserError(Problem(Location(task.path), "the table changed while it was being processed"))
-        document = rows[task.row].document
+        specials = _once(f"specials:{id(questionnaire)}", lambda: special_words(questionnaire))
+        document = row_document(task.header, task.cells, questionnaire, specials)
     else:
         document = load_document(task.path)
         questionnaire = None
@@ -241,18 +283,21 @@ def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
 def output_paths(task: Task, options: BatchOptions, company: str) -> list[Path]:
     from diagnose.batch.naming import output_stem
 
-    stem = output_stem(company or "company", task.stem, task.row)
+    stem = output_stem(company or "company", task.part)
     return [Path(options.out_dir) / f"{stem}.{fmt}" for fmt in options.formats]
 
 
-def process(task: Task, options: BatchOptions) -> ItemResult:
-    """Read, check, evaluate, render and write one input; never raises for bad input."""
+def process(task: Task, options: BatchOptions,
+            announce: Callable[[list[Path]], None] = lambda paths: None) -> ItemResult:
+    """Read, check, evaluate, render and write one input; never raises for bad input.
+    `announce` is told the output names just before they are written (the parent
+    removes them should this process die while writing)."""
     global _IN_TASK
     result = ItemResult(task.path, None if task.row is None else task.row + 1, "failed")
     written: list[Path] = []
     _IN_TASK = True
     try:
-        _process(task, options, result, written)
+        _process(task, options, result, written, announce)
         result.status = "ok"
     except UserError as exc:
         result.errors = [str(p) for p in exc.problems]
@@ -270,10 +315,10 @@ def process(task: Task, options: BatchOptions) -> ItemResult:
     return result
 
 
-def _process(task: Task, options: BatchOptions, result: ItemResult, written: list[Path]) -> None:
+def _process(task: Task, options: BatchOptions, result: ItemResult, written: list[Path],
+             announce: Callable[[list[Path]], None]) -> None:
     from diagnose.report.render import report_bytes
     from diagnose.rules.evaluate import evaluate
-    from diagnose.yamlio import atomic_write_bytes
 
     answers = read_answers(task, options)
     result.company = answers.company
@@ -289,16 +334,68 @@ def _process(task: Task, options: BatchOptions, result: ItemResult, written: lis
     brand = _STATE.get("brand")
     # render every format before writing any: a failed render leaves no outputs behind
     rendered = [report_bytes(diagnosis, fmt, options.lang, brand, options.templates).data for fmt in options.formats]
-    # the writes are quick: hold Ctrl-C/SIGTERM back until all formats are in place, so an
-    # interruption finds an input with all its outputs or (after `_remove`) none
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    # the writes are quick: hold Ctrl-C, SIGTERM, SIGHUP and the parent's stop back until
+    # all formats are in place, so an interruption finds an input with all its outputs or
+    # (after `_remove`) none
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_BACK)
     try:
+        announce(targets)
         for target, data in zip(targets, rendered, strict=True):
-            atomic_write_bytes(target, data)
+            write_output(target, data, options.force, task.label)
             written.append(target)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     result.outputs = [str(t) for t in targets]
+
+
+def write_output(target: Path, data: bytes, force: bool, label: str) -> None:
+    """Write `data` to `target` atomically: a temporary file in the same folder, flushed,
+    then renamed over the target (--force) or linked to its name, which fails rather than
+    replace a file that appeared in the meantime."""
+    if force:
+        from diagnose.yamlio import atomic_write_bytes
+
+        atomic_write_bytes(target, data)
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except FileNotFoundError:
+        raise UserError(Problem(Location(str(target)), "cannot write: the folder does not exist")) from None
+    except PermissionError:
+        raise UserError(Problem(Location(str(target)), "cannot write: permission denied")) from None
+    except OSError as exc:
+        raise UserError(Problem(Location(str(target)), f"cannot write: {exc.strerror}")) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, target)
+    except FileExistsError:
+        raise UserError(Problem(Location(str(target)), f"already exists (the output of {label}); "
+                                                       "pass --force to overwrite it")) from None
+    except OSError as exc:
+        if exc.errno in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV):  # a file system without hard links
+            from diagnose.yamlio import atomic_write_bytes
+
+            if target.exists():
+                raise UserError(Problem(Location(str(target)), f"already exists (the output of {label}); "
+                                                               "pass --force to overwrite it")) from None
+            atomic_write_bytes(target, data)
+            return
+        raise UserError(Problem(Location(str(target)), f"cannot write: {exc.strerror}")) from None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _describe(diagnosis: Any, result: ItemResult) -> None:
@@ -320,15 +417,3 @@ def _remove(paths: list[Path]) -> None:
             pass
 
 
-def run_task(args: tuple[Task, BatchOptions]) -> ItemResult:
-    """Pool entry point. An interruption ends the worker quietly (no traceback) after
-    `process` has removed the unfinished input's outputs."""
-    task, options = args
-    try:
-        result = process(task, options)
-    except Interrupted:
-        os._exit(128 + signal.SIGTERM)
-    if _TERMINATING:  # told to stop while finishing: the parent will not record this input
-        _remove([Path(p) for p in result.outputs])
-        os._exit(128 + signal.SIGTERM)
-    return result

@@ -1,7 +1,9 @@
 """`diagnose interview`: open or resume an answer file, run the loop, offer the report.
 
 The answer file is written after every answer, so an interruption loses at most the
-answer being typed. Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and the end of input all
+answer being typed. For the length of the interview the answer file is locked
+(`diagnose.locks`): a second interview on the same file, from another terminal, is
+refused with the first one's process id instead of each saving over the other's answers. Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and the end of input all
 end the loop the same way: the file on disk already holds everything answered, and the
 person is told how to continue. A signal that arrives while the file is being written
 waits until the write is finished.
@@ -241,6 +243,17 @@ def use_plain(plain: bool) -> bool:
     return not (_isatty(sys.stdin) and _isatty(sys.stdout))
 
 
+def lock_answers(path: Path, lang: str) -> Any:
+    """The answer file's lock, held until the interview ends; UserError (exit 2) naming the
+    other interview's process if it is open there."""
+    from diagnose.locks import Busy, Lock, beside
+
+    try:
+        return Lock(beside(path)).acquire()
+    except Busy as busy:
+        raise UserError(Problem(Location(str(path)), ui("iv_locked", lang, pid=busy.pid or "?"))) from None
+
+
 def run_interview(
     output: Path | None = None,
     resume: Path | None = None,
@@ -249,6 +262,15 @@ def run_interview(
     plain: bool = False,
 ) -> int:
     """Run the interview; return the exit code (0, 130 interrupted, 1 end of input)."""
+    lock = lock_answers(output or resume or Path("answers.yaml"), lang or "ru")
+    try:
+        return _run_interview(output, resume, lang, questionnaire_file, plain)
+    finally:
+        lock.release()
+
+
+def _run_interview(output: Path | None, resume: Path | None, lang: str | None, questionnaire_file: Path | None,
+                   plain: bool) -> int:
     answers, path, lang, resumed = open_answers(output, resume, lang, questionnaire_file)
     session = Session(answers, path, lang)
     guard = SignalGuard()
