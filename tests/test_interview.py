@@ -413,6 +413,9 @@ def test_bytes_that_are_not_utf8_typed_are_refused_as_the_file_check_refuses_the
 
 def test_a_control_character_in_a_russian_interview_is_explained_in_russian(tmp_path):
     out = tmp_path / "a.yaml"
-    result = run(["-o", str(out), "--lang", "ru"], "Acme\n\x07\n")
-    assert "! в тексте управляющий символ U+0007; ожидается печатный текст" in result.output
-    assert load_answers(out, require_complete=False).meta.get("respondent") is None
+    # BEL as the respondent, then ESC in the date
+    result = run(["-o", str(out), "--lang", "ru"], "Acme\n\x07\n\n\n2026-01-0\x1b1\n2026-01-01\n")
+    assert result.output.count("! в тексте управляющий символ U+0007; ожидается печатный текст\n") == 1
+    assert result.output.count("! в тексте управляющий символ U+001B; ожидается печатный текст\n") == 1
+    meta = load_answers(out, require_complete=False).meta
+    assert meta["respondent"] == "" and str(meta["date"]) == "2026-01-01"

@@ -253,7 +253,8 @@ class Session:
 
     def _check(self, step: Step, raw: Any) -> Any:
         if step.meta_key == "date":
-            text = str(step.question.parse(raw, self.lang)).strip()  # its characters, as any text
+            check_characters(raw, self.lang)  # as Question.parse checks any text
+            text = str(raw).strip()
             try:
                 return dt.date.fromisoformat(text).isoformat()
             except ValueError:

@@ -97,9 +97,9 @@ def _load(path: Path, mtime: float) -> dict[str, dict[str, dict[str, str]]]:
 
 def load_texts(folders: list[Path]) -> ReportTexts:
     """Merge texts.yaml from the bundled folder (last in `folders`) up to the user's (first)."""
-    merged: dict[str, dict[str, dict[str, str]]] = {group: {} for group in GROUPS}
-    from diagnose.report.html import folder_file
+    from diagnose.report.html import folder_file  # html imports what imports this module
 
+    merged: dict[str, dict[str, dict[str, str]]] = {group: {} for group in GROUPS}
     for folder in reversed(folders):
         path = folder_file(folder, "texts.yaml")  # never a link out of the folder
         if path is not None:
