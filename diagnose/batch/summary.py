@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+import stat
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from diagnose.batch.worker import ItemResult
-from diagnose.yamlio import atomic_write_bytes
+from diagnose.outputs import atomic_write_bytes, own_descriptor
 
 SUMMARY_COLUMNS = (
     "input", "row", "status", "company", "error", "roles_added",
@@ -94,6 +95,17 @@ def _csv_line(row: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _plain_file_target(target: Path) -> bool:
+    """Whether renaming a finished temporary file over `target` is right: it is a regular
+    file or nothing yet, not a link, not a device or pipe, not one of our descriptors."""
+    if os.path.islink(target) or own_descriptor(str(target)) is not None:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return True
+
+
 def _temporary(target: Path) -> tuple[BinaryIO, str]:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     return os.fdopen(fd, "w+b"), name
@@ -145,6 +157,15 @@ class SummaryWriter:
     def _finish(handle: BinaryIO, name: str, target: Path) -> None:
         try:
             handle.flush()
+            if not _plain_file_target(target):
+                # a device, a pipe, a link or our own descriptor: written the way every
+                # other output is (diagnose/outputs.py), never renamed over
+                handle.seek(0)
+                data = handle.read()
+                handle.close()
+                os.unlink(name)
+                atomic_write_bytes(target, data)
+                return
             os.fsync(handle.fileno())
             handle.close()
             os.chmod(name, 0o666 & ~_umask())
