@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from diagnose.errors import Location, ProblemList, UserError, did_you_mean, one_of
 from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
-from diagnose.questionnaire import Question, Questionnaire, load_questionnaire
-from diagnose.resources import questionnaire_path
+from diagnose.questionnaire import Question, Questionnaire, find_questionnaire, unknown_questionnaire
 from diagnose.schema import Checker, describe
 from diagnose.yamlio import Document, dump_document, load_document, position, value_position
 
@@ -118,23 +118,20 @@ def load_answers(
     return answers
 
 
-def questionnaire_for(document: Document, problems: ProblemList) -> Questionnaire | None:
-    """The bundled questionnaire an answer file names, or None with a located problem."""
+def questionnaire_for(document: Document, problems: ProblemList,
+                      offered: Sequence[Questionnaire] = ()) -> Questionnaire | None:
+    """The questionnaire an answer file names by id (and version, where it records one),
+    among `offered` and the bundled ones; None with a located problem. The id is only
+    ever matched, never made into a path, and a miss says nothing about any file."""
     check = Checker(document, problems)
     name = document.data.get("questionnaire")
     if not isinstance(name, str):
         check.error(document.data, "questionnaire", "questionnaire", f"expected the questionnaire id as text, got {describe(name)}")
         return None
-    path = questionnaire_path(name)
-    if not path.exists():
-        available = sorted(p.name.removesuffix(".yaml") for p in path.parent.glob("*.yaml") if not p.name.endswith(".rules.yaml"))
-        check.error(
-            document.data, "questionnaire", "questionnaire",
-            f"unknown questionnaire '{name}'{did_you_mean(name, available)}; "
-            f"expected one of the bundled questionnaires: {one_of(available)}",
-        )
-        return None
-    return load_questionnaire(path)
+    questionnaire = find_questionnaire(name, document.data.get("version"), offered)
+    if questionnaire is None:
+        check.error(document.data, "questionnaire", "questionnaire", unknown_questionnaire(name, offered))
+    return questionnaire
 
 
 def answers_from_document(
@@ -142,12 +139,15 @@ def answers_from_document(
     problems: ProblemList,
     questionnaire: Questionnaire | None = None,
     require_complete: bool = True,
+    offered: Sequence[Questionnaire] = (),
 ) -> AnswerSet | None:
+    """Check an answer document against `questionnaire` (the file must name its id), or
+    else against the one it names among `offered` and the bundled questionnaires."""
     check = Checker(document, problems)
     data = document.data
     check.keys(data, "", TOP_KEYS, ("questionnaire", "version", "meta", "answers"))
     if questionnaire is None:
-        questionnaire = questionnaire_for(document, problems)
+        questionnaire = questionnaire_for(document, problems, offered)
         if questionnaire is None:
             return None
     if data.get("questionnaire") not in (None, questionnaire.id):

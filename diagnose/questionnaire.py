@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from diagnose.expressions import (
     NameInfo,
     compile_expression,
 )
+from diagnose.resources import bundled_questionnaires
 from diagnose.schema import DOTTED_ID, Checker, describe, join
 from diagnose.texts import lookup, ui
 from diagnose.yamlio import Document, is_number
@@ -323,6 +324,41 @@ def load_questionnaire(path: str | Path, display: str | None = None) -> Question
     from diagnose.loadcache import load_checked
 
     return load_checked(path, display, "questionnaire", questionnaire_from_document)
+
+
+def find_questionnaire(name: str, version: Any = None, offered: Sequence[Questionnaire] = ()) -> Questionnaire | None:
+    """The questionnaire a file names by id: one of `offered` (given with --questionnaire)
+    or a bundled one, by id alone, never as a path; None if there is none.
+
+    Where the file records a version (a whole number), a questionnaire of that version
+    wins; otherwise, and when none has it, the first found (offered before bundled), so
+    that the version check that follows names the version found.
+    """
+    wanted = version if type(version) is int else None
+    found = [q for q in offered if q.id == name]
+    if wanted is not None:
+        exact = next((q for q in found if q.version == wanted), None)
+        if exact is not None:
+            return exact
+    elif found:
+        return found[0]
+    path = bundled_questionnaires().get(name) if isinstance(name, str) else None
+    if path is not None:
+        bundled = load_questionnaire(path)
+        if wanted is None or bundled.version == wanted or not found:
+            return bundled
+    return found[0] if found else None
+
+
+def unknown_questionnaire(name: str, offered: Sequence[Questionnaire] = ()) -> str:
+    """Why `find_questionnaire` found nothing: the ids there are, nothing about files."""
+    bundled = list(bundled_questionnaires())
+    given = sorted({q.id for q in offered})
+    hint = did_you_mean(name, bundled + given) if len(name) <= 100 else ""
+    text = f"unknown questionnaire {describe(name)}{hint}; expected one of the bundled questionnaires: {one_of(bundled)}"
+    if given:
+        text += f", or one given with --questionnaire: {one_of(given)}"
+    return text
 
 
 def questionnaire_from_document(document: Document, problems: ProblemList) -> Questionnaire | None:

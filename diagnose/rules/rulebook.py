@@ -21,8 +21,7 @@ from jinja2 import nodes
 from diagnose.diagnosis import ROLE_IDS, TASK_IDS
 from diagnose.errors import Location, ProblemList, did_you_mean, one_of
 from diagnose.expressions import Expression, ExpressionError, NameInfo, compile_expression, is_true
-from diagnose.questionnaire import Questionnaire, load_questionnaire
-from diagnose.resources import questionnaire_path
+from diagnose.questionnaire import Questionnaire, find_questionnaire, unknown_questionnaire
 from diagnose.schema import DOTTED_ID, RULE_ID, Checker, describe, join
 from diagnose.yamlio import Document, is_number, position
 
@@ -304,12 +303,11 @@ class _Loader:
                 self.error(data, "questionnaire", "questionnaire", f"this rulebook reads '{name}', but the questionnaire is '{questionnaire.id}'")
                 return None
         else:
-            path = questionnaire_path(name)
-            if not path.exists():
-                available = sorted(p.name.removesuffix(".yaml") for p in path.parent.glob("*.yaml") if not p.name.endswith(".rules.yaml"))
-                self.error(data, "questionnaire", "questionnaire", f"unknown questionnaire '{name}'{did_you_mean(name, available)}; bundled: {one_of(available)}")
+            found = find_questionnaire(name, data.get("questionnaire_version"))  # by id, never as a path
+            if found is None:
+                self.error(data, "questionnaire", "questionnaire", unknown_questionnaire(name))
                 return None
-            questionnaire = load_questionnaire(path)
+            questionnaire = found
         wanted = data.get("questionnaire_version")
         if wanted is not None and wanted != questionnaire.version:
             self.error(
