@@ -28,7 +28,7 @@ from diagnose.expressions import (
 from diagnose.resources import bundled_questionnaires
 from diagnose.schema import DOTTED_ID, Checker, describe, join
 from diagnose.texts import lookup, ui
-from diagnose.yamlio import Document, is_number
+from diagnose.yamlio import Document, is_number, layout_character
 
 QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "text")
 SPECIAL_ANSWERS = {"dont_know": DONT_KNOW, "not_applicable": NOT_APPLICABLE}
@@ -206,6 +206,9 @@ class Question:
             raise self._wrong(raw, lang)
         if len(raw) > self.max_length:
             raise ValueError(_say("text_too_long", lang, length=len(raw), max=self.max_length))
+        held = layout_character(raw)
+        if held:
+            raise ValueError(_say("layout_character", lang, character=held))
         return str(raw)
 
     def _parse_number(self, raw: Any, lang: str = "en") -> float | int:
@@ -438,10 +441,21 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
 
 def _languages(check: Checker, data: Any) -> list[str]:
     languages = data.get("languages")
-    if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
+    if isinstance(languages, list) and not languages:
+        check.error(data, "languages", "languages", "expected at least one language code, such as [ru, en], got an empty list")
+        return ["ru", "en"]
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         if "languages" in data:
             check.error(data, "languages", "languages", f"expected a list of language codes such as [ru, en], got {describe(languages)}")
         return ["ru", "en"]
+    again = next((i for i, x in enumerate(languages) if x in languages[:i]), None)
+    if again is not None:
+        check.error(languages, again, f"languages[{again}]", f"language '{languages[again]}' is listed twice; "
+                    "list each language once")
+        # most likely a typo for a language the texts are written in: take those as well,
+        # so that every text in them is not reported too
+        title = data.get("title")
+        return list(dict.fromkeys([str(x) for x in languages] + [str(k) for k in (title if isinstance(title, dict) else ())]))
     return [str(x) for x in languages]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from diagnose.errors import ProblemList
 from diagnose.schema import Checker, describe
-from diagnose.yamlio import Document, load_document
+from diagnose.yamlio import MAX_SHORT_TEXT, Document, layout_problem, load_document
 
 BRAND_KEYS = ("kind", "name", "logo", "colors")
 COLOR_KEYS = ("primary", "accent", "muted")
@@ -50,6 +50,10 @@ def brand_from_document(document: Document, problems: ProblemList) -> Brand | No
     if data.get("kind") not in (None, "brand"):
         check.error(data, "kind", "kind", f"expected 'brand', got {describe(data.get('kind'))}")
     name = check.string(data, "name", "name")
+    if name is not None and len(name) > MAX_SHORT_TEXT:
+        check.error(data, "name", "name", f"text has {len(name)} characters, more than the {MAX_SHORT_TEXT} allowed")
+    elif name is not None and layout_problem(name):
+        check.error(data, "name", "name", str(layout_problem(name)))
     logo = _logo(check, data, Path(document.path).resolve().parent)
     colors = dict(DEFAULT_COLORS)
     raw_colors = check.mapping(data, "colors", "colors", required=False)
