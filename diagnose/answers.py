@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,18 @@ from ruamel.yaml.tokens import CommentToken
 
 from diagnose.errors import Location, ProblemList, UserError, did_you_mean, one_of
 from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
-from diagnose.questionnaire import Question, Questionnaire, load_questionnaire
-from diagnose.resources import questionnaire_path
-from diagnose.schema import Checker, describe
-from diagnose.yamlio import Document, dump_document, load_document, position, value_position
+from diagnose.questionnaire import Question, Questionnaire, find_questionnaire, unknown_questionnaire
+from diagnose.schema import MAX_LISTED, Checker, describe
+from diagnose.yamlio import (
+    MAX_SHORT_TEXT,
+    Document,
+    dump_document,
+    is_number,
+    layout_problem,
+    load_document,
+    position,
+    value_position,
+)
 
 META_KEYS = ("company", "industry", "respondent", "consultant", "consultancy", "date", "language")
 TOP_KEYS = ("questionnaire", "version", "meta", "answers")
@@ -118,23 +127,20 @@ def load_answers(
     return answers
 
 
-def questionnaire_for(document: Document, problems: ProblemList) -> Questionnaire | None:
-    """The bundled questionnaire an answer file names, or None with a located problem."""
+def questionnaire_for(document: Document, problems: ProblemList,
+                      offered: Sequence[Questionnaire] = ()) -> Questionnaire | None:
+    """The questionnaire an answer file names by id (and version, where it records one),
+    among `offered` and the bundled ones; None with a located problem. The id is only
+    ever matched, never made into a path, and a miss says nothing about any file."""
     check = Checker(document, problems)
     name = document.data.get("questionnaire")
     if not isinstance(name, str):
         check.error(document.data, "questionnaire", "questionnaire", f"expected the questionnaire id as text, got {describe(name)}")
         return None
-    path = questionnaire_path(name)
-    if not path.exists():
-        available = sorted(p.name.removesuffix(".yaml") for p in path.parent.glob("*.yaml") if not p.name.endswith(".rules.yaml"))
-        check.error(
-            document.data, "questionnaire", "questionnaire",
-            f"unknown questionnaire '{name}'{did_you_mean(name, available)}; "
-            f"expected one of the bundled questionnaires: {one_of(available)}",
-        )
-        return None
-    return load_questionnaire(path)
+    questionnaire = find_questionnaire(name, document.data.get("version"), offered)
+    if questionnaire is None:
+        check.error(document.data, "questionnaire", "questionnaire", unknown_questionnaire(name, offered))
+    return questionnaire
 
 
 def answers_from_document(
@@ -142,12 +148,15 @@ def answers_from_document(
     problems: ProblemList,
     questionnaire: Questionnaire | None = None,
     require_complete: bool = True,
+    offered: Sequence[Questionnaire] = (),
 ) -> AnswerSet | None:
+    """Check an answer document against `questionnaire` (the file must name its id), or
+    else against the one it names among `offered` and the bundled questionnaires."""
     check = Checker(document, problems)
     data = document.data
     check.keys(data, "", TOP_KEYS, ("questionnaire", "version", "meta", "answers"))
     if questionnaire is None:
-        questionnaire = questionnaire_for(document, problems)
+        questionnaire = questionnaire_for(document, problems, offered)
         if questionnaire is None:
             return None
     if data.get("questionnaire") not in (None, questionnaire.id):
@@ -175,15 +184,23 @@ def answers_from_document(
     # Questions whose answer is already reported as wrong (or misspelled): they are not
     # reported again as missing, nor are questions whose show-if reads them.
     unsettled: set[str] = set()
+    unknown = [qid for qid in raw_answers if qid not in questionnaire.questions]
+    for qid in unknown[:MAX_LISTED]:
+        meant = difflib.get_close_matches(str(qid), list(questionnaire.questions), n=1, cutoff=0.6)
+        unsettled.update(m for m in meant if m not in raw_answers)
+        check.error(
+            raw_answers, qid, f"answers.{qid}",
+            f"unknown question id '{qid}'{did_you_mean(str(qid), questionnaire.questions)}", value=False,
+        )
+    if len(unknown) > MAX_LISTED:
+        # said once: ten thousand lines would bury the first ones and take seconds to find
+        check.error(raw_answers, unknown[MAX_LISTED], "answers",
+                    f"{len(unknown) - MAX_LISTED} more unknown question ids ({len(unknown)} in all); expected the "
+                    f"question ids of '{questionnaire.id}' (diagnose template writes them all)", value=False)
+        require_complete = False
     for qid, raw in raw_answers.items():
         question = questionnaire.questions.get(qid)
         if question is None:
-            meant = difflib.get_close_matches(str(qid), list(questionnaire.questions), n=1, cutoff=0.6)
-            unsettled.update(m for m in meant if m not in raw_answers)
-            check.error(
-                raw_answers, qid, f"answers.{qid}",
-                f"unknown question id '{qid}'{did_you_mean(str(qid), questionnaire.questions)}", value=False,
-            )
             continue
         if raw is None:
             continue  # left blank: unanswered
@@ -225,7 +242,7 @@ def _reads_any(question: Question, questionnaire: Questionnaire, names: set[str]
 
 def _meta(check: Checker, data: Any, questionnaire: Questionnaire) -> dict[str, Any]:
     raw = data.get("meta")
-    if raw is None:
+    if raw is None and "meta" not in data:
         # a missing 'meta' is reported by the top-level key check
         return {}
     if not isinstance(raw, dict):
@@ -251,13 +268,17 @@ def _meta(check: Checker, data: Any, questionnaire: Questionnaire) -> dict[str, 
                 check.error(raw, key, f"meta.{key}", f"expected one of: {one_of(questionnaire.languages)}, got {describe(value)}")
                 continue
         if not isinstance(value, str):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if is_number(value):
                 value = str(value)
             else:
                 check.error(raw, key, f"meta.{key}", f"expected text, got {describe(value)}")
                 continue
-        if len(value) > 300:
-            check.error(raw, key, f"meta.{key}", f"text has {len(value)} characters, more than the 300 allowed")
+        if len(value) > MAX_SHORT_TEXT:
+            check.error(raw, key, f"meta.{key}", f"text has {len(value)} characters, more than the {MAX_SHORT_TEXT} allowed")
+            continue
+        layout = layout_problem(value)
+        if layout:
+            check.error(raw, key, f"meta.{key}", layout)
             continue
         meta[key] = str(value).strip()
     if "company" in raw and not meta.get("company"):

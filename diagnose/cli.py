@@ -58,24 +58,29 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=INPUT_PATH)
-def validate(files: tuple[Path, ...]) -> None:
+@click.option("--questionnaire", "questionnaire_files", type=INPUT_FILE, multiple=True,
+              help="A questionnaire an answer file or rulebook may name by id, besides the bundled ones "
+                   "(repeatable).")
+def validate(files: tuple[Path, ...], questionnaire_files: tuple[Path, ...]) -> None:
     """Check questionnaires, rulebooks, brand and answer files.
 
     Each problem is printed as FILE:LINE:COL: KEY.PATH: MESSAGE. Exits 2 if any file
     has a problem.
     """
+    from diagnose.questionnaire import load_questionnaire
     from diagnose.validate import lint_warnings, validate_file
 
+    offered = [load_questionnaire(path) for path in questionnaire_files]
     failed = False
     for path in files:
-        kind, problems = validate_file(path)
+        kind, problems = validate_file(path, offered)
         if problems:
             failed = True
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
             click.echo(f"{path}: valid {kind}")
-            for warning in lint_warnings(path, kind):
+            for warning in lint_warnings(path, kind, offered):
                 click.echo(f"{path}: warning: {warning}", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)

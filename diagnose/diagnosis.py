@@ -9,6 +9,7 @@ versioned schema (docs/diagnosis-schema.md); role and task ids are BRIEF.md's gl
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -216,5 +217,18 @@ class Diagnosis:
 
 
 def to_json(diagnosis: Diagnosis) -> dict[str, Any]:
-    """The diagnosis as JSON-able data (docs/diagnosis-schema.md)."""
-    return dataclasses.asdict(diagnosis)
+    """The diagnosis as JSON-able data (docs/diagnosis-schema.md). A number that is not
+    finite is null, as an undetermined value is: JSON has no Infinity or NaN."""
+    return _finite(dataclasses.asdict(diagnosis))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_finite(item) for item in value)
+    return value

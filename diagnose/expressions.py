@@ -6,6 +6,13 @@ module walks that tree with three-valued logic. "Don't know", "not applicable" a
 which remembers which name made it so. `and`/`or` follow Kleene's rules, and the tests
 `is dont_know`, `is not_applicable`, `is unanswered`, `is answered`, `is known` are the
 only way to look at those states. Every name is checked when an expression is compiled.
+
+Type mistakes are refused when the file loads, where the text shows them (a number
+compared with text, text negated, `round(x, 20)`, a number beyond 10**15, either branch
+of an `a if c else b`), so `diagnose validate` finds them before any client's answers
+are read. What only the values decide (a division by zero, the minimum of an empty
+list, a result too large for a number) is `Undetermined` with the reason, never an
+exception while a report is being made: the answers then simply do not settle it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from jinja2.exceptions import TemplateSyntaxError
 from jinja2.parser import Parser
 
 from diagnose.errors import did_you_mean, one_of
-from diagnose.yamlio import type_name
+from diagnose.yamlio import is_number, type_name
 
 
 class Missing:
@@ -77,10 +84,14 @@ class NameInfo:
     choices: tuple[str, ...] = ()
 
 
+MAX_DIGITS = 15
+
+
 def _round(value: Any, digits: Any = None) -> Any:
     """round() with a sane number of digits: round(x, -10**9) would compute 10**(10**9)."""
-    if digits is not None and (not isinstance(digits, int) or isinstance(digits, bool) or abs(digits) > 15):
-        raise ValueError(f"the number of digits must be a whole number from -15 to 15, got {digits!r}")
+    if digits is not None and (not isinstance(digits, int) or isinstance(digits, bool) or abs(digits) > MAX_DIGITS):
+        raise ValueError(f"the number of digits must be a whole number from -{MAX_DIGITS} to {MAX_DIGITS}, "
+                         f"got {digits!r}")
     return round(value) if digits is None else round(value, digits)
 
 
@@ -184,6 +195,13 @@ _KIND_WORDS = {"number": "a number", "text": "text", "list": "a list", "bool": "
 _ORDERING = ("lt", "lteq", "gt", "gteq")
 
 
+def _union(first: str, second: str) -> str:
+    """The kind of a value that is one or the other ("number|text"); "any" swallows all."""
+    if "any" in (first, second):
+        return "any"
+    return "|".join(sorted(set(first.split("|")) | set(second.split("|"))))
+
+
 def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
     """Refuse unknown names, functions, tests and constructs; check choice ids and kinds.
 
@@ -208,6 +226,9 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
             return "bool"
         if value is None:
             return "none"
+        if _is_number(value) and not is_number(value):
+            raise ExpressionError(f"{_number_shown(value)} in condition '{_short(text)}' is far too large; "
+                                  "expected a figure of at most 15 digits")
         return "number" if _is_number(value) else "text" if isinstance(value, str) else "any"
     if isinstance(node, (nodes.List, nodes.Tuple)):
         for item in node.items:
@@ -230,9 +251,19 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
             _expect(kinds[0], ("list",), "count() counts the choices of a multiple-choice answer", node.args[0], text)
         elif function in ("min", "max") and len(kinds) == 1:
             _expect(kinds[0], ("list",), f"{function}() of one argument needs a list", node.args[0], text)
+            _check_number_list(function, node.args[0], names, text)
         else:
             for arg, kind in zip(node.args, kinds, strict=True):
                 _expect(kind, ("number",), f"{function}() works on numbers", arg, text)
+        if function == "round" and len(node.args) > 1:
+            digits = node.args[1]
+            if len(node.args) > 2:
+                raise ExpressionError(f"round() takes a number and its digits, in condition '{text}'")
+            if isinstance(digits, nodes.Const) and (not isinstance(digits.value, int) or abs(digits.value) > MAX_DIGITS):
+                raise ExpressionError(f"round() keeps from -{MAX_DIGITS} to {MAX_DIGITS} digits, but {_show(digits)} "
+                                      f"is asked for, in condition '{text}'")
+        elif function in ("abs",) and len(node.args) > 1:
+            raise ExpressionError(f"{function}() takes one number, in condition '{text}'")
         return "number"
     if isinstance(node, nodes.Test):
         if node.name not in TESTS:
@@ -286,7 +317,7 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
         _check(node.test, names, used, text)
         first = _check(node.expr1, names, used, text)
         second = _check(node.expr2, names, used, text)
-        return first if first == second else "any"
+        return _union(first, second)  # what reads it must accept either branch
     raise ExpressionError(
         f"{_describe_node(node)} is not allowed in condition '{text}'; a condition may use "
         "answers, numbers, 'texts', [lists], comparisons, and/or/not, + - * / and the "
@@ -298,17 +329,46 @@ _OP_SIGNS = {"lt": "<", "lteq": "<=", "gt": ">", "gteq": ">="}
 
 
 def _expect(kind: str, allowed: tuple[str, ...], rule: str, node: nodes.Node, text: str) -> None:
-    if kind == "any" or kind in allowed:
+    wrong = [k for k in kind.split("|") if k not in allowed]
+    if kind == "any" or not wrong:
         return
+    if "|" in kind:  # an 'a if c else b' with a branch of another kind
+        words = " or ".join(_KIND_WORDS.get(k, k) for k in wrong)
+        raise ExpressionError(f"{rule}, but {_show(node)} can be {words}, in condition '{text}'")
     raise ExpressionError(
         f"{rule}, but {_show(node)} is {_KIND_WORDS.get(kind, kind)}, in condition '{text}'"
     )
+
+
+def _check_number_list(function: str, node: nodes.Node, names: Mapping[str, NameInfo], text: str) -> None:
+    """min/max of one list: a list of numbers, not the choice ids of a multiple-choice answer."""
+    if isinstance(node, nodes.Name) and node.name in names and names[node.name].kind == "multi":
+        raise ExpressionError(f"{function}() of '{node.name}' would be one of its choice ids, not a number; "
+                              f"use count({node.name}) or compare choices with 'in', in condition '{text}'")
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        if not node.items:
+            raise ExpressionError(f"{function}() of an empty list has no value, in condition '{text}'")
+        for item in node.items:
+            _expect(_check(item, names, [], text), ("number",), f"{function}() works on numbers", item, text)
+
+
+def _number_shown(value: Any) -> str:
+    """A constant too large, for a message: described, not printed in full."""
+    if isinstance(value, int):
+        return f"the number of {len(str(abs(value)))} digits"
+    return f"the number {value:g}" if math.isfinite(value) else "a number written past 1e308"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _show(node: nodes.Node) -> str:
     """A node quoted for a message: 'name', 'text' once, numbers bare."""
     if isinstance(node, nodes.Const):
         return repr(node.value)
+    if isinstance(node, nodes.CondExpr):
+        return "the 'if ... else'"
     return f"'{_source_of(node)}'"
 
 
@@ -413,14 +473,14 @@ class _Evaluator:
         value = self.eval(node.node)
         if isinstance(value, Undetermined):
             return value
-        if not _is_number(value):  # `-(x if c else 'text')`: the checker cannot see every branch
-            raise ExpressionError(f"cannot negate {value!r}: expected a number")
+        if not _is_number(value):  # a name whose kind the checker could not know (a parameter)
+            return _not_computable(node, "not_a_number")
         return -value
 
     def _Pos(self, node: nodes.Pos) -> Any:
         value = self.eval(node.node)
         if not isinstance(value, Undetermined) and not _is_number(value):
-            raise ExpressionError(f"cannot take +{value!r}: expected a number")
+            return _not_computable(node, "not_a_number")
         return value
 
     def _And(self, node: nodes.And) -> Any:
@@ -461,10 +521,8 @@ class _Evaluator:
             else:
                 try:
                     step = _COMPARE[operand.op](left, right)
-                except TypeError:
-                    raise ExpressionError(
-                        f"cannot compare {left!r} with {right!r} using '{operand.op}'"
-                    ) from None
+                except TypeError:  # `p > 3` with a parameter holding text: the values do not compare
+                    step = _not_computable(node, "not_comparable")
             if step is False:
                 return False
             if isinstance(step, Undetermined):
@@ -479,7 +537,7 @@ class _Evaluator:
             return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
         if not (_is_number(left) and _is_number(right)):
             # never repeat texts or lists ('x' * 10**9): arithmetic is for numbers only
-            raise ExpressionError(f"cannot compute {left!r} {node.operator} {right!r}: expected numbers")
+            return _not_computable(node, "not_a_number")
         try:
             value = _ARITHMETIC[type(node).__name__](left, right)
         except ZeroDivisionError:
@@ -487,8 +545,8 @@ class _Evaluator:
         except OverflowError:  # a huge integer meeting a float: no finite result
             return Undetermined(frozenset({(_source_of(node), "not_finite")}))
         except TypeError:
-            raise ExpressionError(f"cannot compute {left!r} {node.operator} {right!r}") from None
-        if isinstance(value, float) and not math.isfinite(value):
+            return _not_computable(node, "not_a_number")
+        if not _finite(value):  # beyond a float, nothing can show or compare it (JSON has no Infinity)
             return Undetermined(frozenset({(_source_of(node), "not_finite")}))
         return value
 
@@ -498,9 +556,10 @@ class _Evaluator:
         if undetermined:
             return _merge(undetermined)
         try:
-            return FUNCTIONS[node.node.name](*args)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise ExpressionError(f"{node.node.name}(): {exc}") from None
+            value = FUNCTIONS[node.node.name](*args)
+        except (TypeError, ValueError, OverflowError):  # min([]), round(x, digits) from an answer
+            return _not_computable(node, "no_value")
+        return value if _finite(value) else Undetermined(frozenset({(_source_of(node), "not_finite")}))
 
     def _Test(self, node: nodes.Test) -> bool:
         raw = self.values.get(node.node.name, UNANSWERED)
@@ -527,6 +586,23 @@ def _truth(value: Any) -> bool:
     return bool(value)
 
 
+_FLOAT_MAX = 1.7976931348623157e308
+
+
+def _finite(value: Any) -> bool:
+    """Not infinite, not NaN and (an integer) not beyond what a float can hold."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -_FLOAT_MAX <= value <= _FLOAT_MAX
+    return True
+
+
+def _not_computable(node: nodes.Node, why: str) -> Undetermined:
+    """A value the answers do not settle: what could not be computed, and why."""
+    return Undetermined(frozenset({(_source_of(node), why)}))
+
+
 def _merge(items: list[Any]) -> Undetermined:
     merged = Undetermined()
     for item in items:
@@ -546,6 +622,11 @@ def _source_of(node: nodes.Node) -> str:
         return f"{_source_of(node.node)}(" + ", ".join(_source_of(a) for a in node.args) + ")"
     if isinstance(node, nodes.BinExpr):
         return f"{_source_of(node.left)} {node.operator} {_source_of(node.right)}"
+    if isinstance(node, nodes.Neg):
+        return f"-{_source_of(node.node)}"
+    if isinstance(node, nodes.Compare):
+        signs = {"eq": "==", "ne": "!=", "in": "in", "notin": "not in", **_OP_SIGNS}
+        return _source_of(node.expr) + "".join(f" {signs[o.op]} {_source_of(o.expr)}" for o in node.ops)
     return "expression"
 
 

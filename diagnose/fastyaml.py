@@ -8,7 +8,12 @@ builds round-trip data (CommentedMap/CommentedSeq with line and column positions
 comments) and returns None — "read it the careful way" — whenever anything is unusual:
 a syntax error, an alias or anchor, a merge key, an explicit tag, deep nesting, a control
 character, an absurd number, a file that is not a mapping. Callers then use `load_document`, whose
-messages and positions are the ones users see; this module never reports a problem.
+messages and positions are the ones users see. The one exception is what `yamlio`'s own
+checks of an event say (a file too large in any way, a control character, an absurd
+number): those messages come from the same functions and the same event positions as in
+the careful scan, so they are raised here at C speed. `prescan` is that check alone; the
+careful loader runs it first, so that a 5 MB value or 10,000 keys are refused at once
+rather than after the pure-Python scanner has crawled through them.
 """
 
 from __future__ import annotations
@@ -21,11 +26,9 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.events import (
     AliasEvent,
     MappingEndEvent,
-    MappingStartEvent,
     NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
-    SequenceStartEvent,
     StreamEndEvent,
 )
 from ruamel.yaml.resolver import VersionedResolver
@@ -56,7 +59,7 @@ def fast_document(path: str | Path, display: str | None = None) -> yamlio.Docume
         text = yamlio.read_text(path, name)
     except UserError:
         return None
-    if not text.strip() or not _safe(text, name):
+    if not text.strip() or not _safe(text, name):  # a UserError here is the careful loader's message too
         return None
     try:
         data = _construct(text)
@@ -71,22 +74,38 @@ class _Scalar:
     """A libyaml scalar event seen the way the pure-Python parser reports it
     (a plain scalar has no style), for yamlio's own scalar check."""
 
-    __slots__ = ("value", "style", "start_mark")
+    __slots__ = ("value", "style", "start_mark", "tag")
 
     def __init__(self, event: Any):
         self.value = event.value
         self.style = event.style or None
         self.start_mark = event.start_mark
+        self.tag = None  # a tagged scalar never gets this far
+
+
+def is_plain_data(text: str, name: str) -> bool:
+    """Whether the text holds nothing the careful loader would refuse or look at twice
+    (then a plain safe load reads it as the careful one would); raises what the careful
+    scan would raise for sizes, control characters and absurd numbers."""
+    return CParser is not None and bool(text.strip()) and _safe(text, name)
+
+
+def prescan(text: str, name: str) -> None:
+    """Raise the located UserError `yamlio`'s scan would raise for sizes, control characters
+    and absurd numbers, if one comes before anything unusual; otherwise do nothing."""
+    if CParser is not None:
+        _safe(text, name)
 
 
 def _safe(text: str, name: str) -> bool:
     """The libyaml event stream holds nothing `yamlio`'s scan could object to.
 
     Stricter than that scan (no aliases or anchors, no explicit tags at all), so that
-    whatever passes here passes there too.
+    whatever passes here passes there too. What the scan's own checks refuse
+    (`yamlio.Budget`, `yamlio._check_scalar`) is raised, as the scan would raise it.
     """
     parser = CParser(io.StringIO(text))
-    depth = 0
+    budget = yamlio.Budget(name)
     count = 0
     try:
         while True:
@@ -97,21 +116,25 @@ def _safe(text: str, name: str) -> bool:
                 return False
             if isinstance(event, NodeEvent):
                 count += 1
-                if event.anchor is not None or event.tag is not None or count > yamlio.MAX_EXPANDED:
+                if event.anchor is not None or event.tag is not None:
                     return False
                 if isinstance(event, ScalarEvent):
+                    scalar = _Scalar(event)
+                    budget.node(scalar)
+                    _check_scalar(name, scalar)
                     if event.value == "<<" and not event.style:
                         return False  # a merge key: yamlio decides whether the file may have one
-                    _check_scalar(name, _Scalar(event))
-                elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-                    depth += 1
-                    if depth > yamlio.MAX_DEPTH:
-                        return False
+                else:
+                    budget.node(event)
+                if count > yamlio.MAX_EXPANDED:
+                    yamlio.too_many_values(name, event, 0)
             elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-                depth -= 1
+                budget.end()
             if isinstance(event, StreamEndEvent):
                 return True
-    except Exception:  # noqa: BLE001 - a syntax error, a bad character, a refused scalar
+    except UserError:
+        raise
+    except Exception:  # noqa: BLE001 - a syntax error, a bad character, an unknown version
         return False
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,10 @@ from diagnose.expressions import (
     NameInfo,
     compile_expression,
 )
+from diagnose.resources import bundled_questionnaires
 from diagnose.schema import DOTTED_ID, Checker, describe, join
 from diagnose.texts import lookup, ui
-from diagnose.yamlio import BAD_CHARACTER, Document, is_number
+from diagnose.yamlio import BAD_CHARACTER, Document, is_number, layout_character
 
 QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "text")
 SPECIAL_ANSWERS = {"dont_know": DONT_KNOW, "not_applicable": NOT_APPLICABLE}
@@ -208,6 +209,9 @@ class Question:
             raise self._wrong(raw, lang)
         if len(raw) > self.max_length:
             raise ValueError(_say("text_too_long", lang, length=len(raw), max=self.max_length))
+        held = layout_character(raw)
+        if held:
+            raise ValueError(_say("layout_character", lang, character=held))
         return str(raw)
 
     def _parse_number(self, raw: Any, lang: str = "en") -> float | int:
@@ -342,6 +346,41 @@ def load_questionnaire(path: str | Path, display: str | None = None) -> Question
     return load_checked(path, display, "questionnaire", questionnaire_from_document)
 
 
+def find_questionnaire(name: str, version: Any = None, offered: Sequence[Questionnaire] = ()) -> Questionnaire | None:
+    """The questionnaire a file names by id: one of `offered` (given with --questionnaire)
+    or a bundled one, by id alone, never as a path; None if there is none.
+
+    Where the file records a version (a whole number), a questionnaire of that version
+    wins; otherwise, and when none has it, the first found (offered before bundled), so
+    that the version check that follows names the version found.
+    """
+    wanted = version if type(version) is int else None
+    found = [q for q in offered if q.id == name]
+    if wanted is not None:
+        exact = next((q for q in found if q.version == wanted), None)
+        if exact is not None:
+            return exact
+    elif found:
+        return found[0]
+    path = bundled_questionnaires().get(name) if isinstance(name, str) else None
+    if path is not None:
+        bundled = load_questionnaire(path)
+        if wanted is None or bundled.version == wanted or not found:
+            return bundled
+    return found[0] if found else None
+
+
+def unknown_questionnaire(name: str, offered: Sequence[Questionnaire] = ()) -> str:
+    """Why `find_questionnaire` found nothing: the ids there are, nothing about files."""
+    bundled = list(bundled_questionnaires())
+    given = sorted({q.id for q in offered})
+    hint = did_you_mean(name, bundled + given) if len(name) <= 100 else ""
+    text = f"unknown questionnaire {describe(name)}{hint}; expected one of the bundled questionnaires: {one_of(bundled)}"
+    if given:
+        text += f", or one given with --questionnaire: {one_of(given)}"
+    return text
+
+
 def questionnaire_from_document(document: Document, problems: ProblemList) -> Questionnaire | None:
     """Build a Questionnaire, recording every problem; None when it cannot be built."""
     check = Checker(document, problems)
@@ -419,10 +458,21 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
 
 def _languages(check: Checker, data: Any) -> list[str]:
     languages = data.get("languages")
-    if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
+    if isinstance(languages, list) and not languages:
+        check.error(data, "languages", "languages", "expected at least one language code, such as [ru, en], got an empty list")
+        return ["ru", "en"]
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         if "languages" in data:
             check.error(data, "languages", "languages", f"expected a list of language codes such as [ru, en], got {describe(languages)}")
         return ["ru", "en"]
+    again = next((i for i, x in enumerate(languages) if x in languages[:i]), None)
+    if again is not None:
+        check.error(languages, again, f"languages[{again}]", f"language '{languages[again]}' is listed twice; "
+                    "list each language once")
+        # most likely a typo for a language the texts are written in: take those as well,
+        # so that every text in them is not reported too
+        title = data.get("title")
+        return list(dict.fromkeys([str(x) for x in languages] + [str(k) for k in (title if isinstance(title, dict) else ())]))
     return [str(x) for x in languages]
 
 

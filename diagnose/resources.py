@@ -44,8 +44,20 @@ DEFAULT_QUESTIONNAIRE = "sales-structure"
 
 
 def questionnaire_path(questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> Path:
-    """The bundled questionnaire file for an id."""
+    """The bundled questionnaire file for an id of ours (never an id read from a file:
+    match those with `bundled_questionnaires`)."""
     return questionnaires_dir() / f"{questionnaire_id}.yaml"
+
+
+def bundled_questionnaires() -> dict[str, Path]:
+    """id -> file of every bundled questionnaire (each file is named after its id).
+
+    An id an answer file or a rulebook gives is looked up here and nowhere else: it is a
+    key to match, never a piece of a path, so `../../secret` or `/etc/passwd` finds
+    nothing instead of a file to open.
+    """
+    return {p.name.removesuffix(".yaml"): p for p in sorted(questionnaires_dir().glob("*.yaml"))
+            if not p.name.endswith(".rules.yaml")}
 
 
 def rulebook_path(questionnaire_id: str = DEFAULT_QUESTIONNAIRE) -> Path:

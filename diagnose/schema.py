@@ -16,6 +16,7 @@ from diagnose.errors import Location, ProblemList, did_you_mean, one_of
 from diagnose.yamlio import Document, is_number, number_text, position, type_name, value_position
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_LISTED = 20  # unknown keys of one mapping reported one by one; the rest in one line
 RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 DOTTED_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -47,17 +48,20 @@ class Checker:
         # a misspelled key is one problem: "unknown key 'metadata' (did you mean 'meta'?)",
         # not that plus "missing required key 'meta'"
         suggested: set[str] = set()
-        for key in mapping:
-            if key not in allowed:
-                suggested.update(difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6))
-                self.error(
-                    mapping,
-                    key,
-                    join(path, key),
-                    f"unknown key '{key}'{did_you_mean(str(key), allowed)}; "
-                    f"expected one of: {one_of(allowed, limit=30)}",
-                    value=False,
-                )
+        unknown = [key for key in mapping if key not in allowed]
+        for key in unknown[:MAX_LISTED]:
+            suggested.update(difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6))
+            self.error(
+                mapping,
+                key,
+                join(path, key),
+                f"unknown key '{key}'{did_you_mean(str(key), allowed)}; "
+                f"expected one of: {one_of(allowed, limit=30)}",
+                value=False,
+            )
+        if len(unknown) > MAX_LISTED:
+            self.error(mapping, unknown[MAX_LISTED], path, f"{len(unknown) - MAX_LISTED} more unknown keys "
+                       f"({len(unknown)} in all); expected only: {one_of(allowed, limit=30)}", value=False)
         for key in required:
             if key not in mapping and key not in suggested:
                 self.problems.add(

@@ -2,39 +2,48 @@
 
 Questionnaires and rulebooks say what they are with `kind:`; answer files are
 recognised by their `questionnaire:` key. Every checker reports into one ProblemList,
-so a file's problems come out together.
+so a file's problems come out together. An answer file or rulebook names its
+questionnaire by id (and version): it is matched against the questionnaires given with
+`--questionnaire` and the bundled ones, never opened as a path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
 from diagnose.yamlio import Document, load_document
 
-Checker = Callable[[Document, ProblemList], object]
+Offered = Sequence[Any]  # questionnaires given with --questionnaire
+Checker = Callable[[Document, ProblemList, Offered], object]
 
 
-def _check_questionnaire(document: Document, problems: ProblemList) -> object:
+def _check_questionnaire(document: Document, problems: ProblemList, offered: Offered) -> object:
     from diagnose.questionnaire import questionnaire_from_document
 
     return questionnaire_from_document(document, problems)
 
 
-def _check_answers(document: Document, problems: ProblemList) -> object:
+def _check_answers(document: Document, problems: ProblemList, offered: Offered) -> object:
     from diagnose.answers import answers_from_document
 
-    return answers_from_document(document, problems)
+    return answers_from_document(document, problems, offered=offered)
 
 
-def _check_rulebook(document: Document, problems: ProblemList) -> object:
+def _check_rulebook(document: Document, problems: ProblemList, offered: Offered) -> object:
+    from diagnose.questionnaire import find_questionnaire
     from diagnose.rules.rulebook import rulebook_from_document
 
-    return rulebook_from_document(document, problems)
+    data = document.data
+    given = [q for q in offered if q.id == data.get("questionnaire")]
+    questionnaire = find_questionnaire(data["questionnaire"], data.get("questionnaire_version"), given) if given \
+        else None  # not one given: the rulebook's loader looks among the bundled ones
+    return rulebook_from_document(document, problems, questionnaire)
 
 
-def _check_brand(document: Document, problems: ProblemList) -> object:
+def _check_brand(document: Document, problems: ProblemList, offered: Offered) -> object:
     from diagnose.report.brand import brand_from_document
 
     return brand_from_document(document, problems)
@@ -77,27 +86,38 @@ def kind_of(document: Document) -> str:
     )
 
 
-def validate_file(path: str | Path) -> tuple[str, list[Problem]]:
-    """Return (kind, problems) for one file; problems is empty when the file is valid."""
+def validate_file(path: str | Path, offered: Offered = ()) -> tuple[str, list[Problem]]:
+    """Return (kind, problems) for one file; problems is empty when the file is valid.
+    `offered`: questionnaires given with --questionnaire, matched by id as the bundled ones are."""
     try:
         document = load_document(path)
         kind = kind_of(document)
         problems = ProblemList()
         checker = _check_answers if kind == "answers" else KINDS[kind]
-        checker(document, problems)
+        checker(document, problems, offered)
         return kind, problems.items
     except UserError as exc:
         return "file", exc.problems
 
 
-def lint_warnings(path: str | Path, kind: str) -> list[str]:
-    """What a valid file may still get wrong: for a rulebook, the questions it never reads."""
+def lint_warnings(path: str | Path, kind: str, offered: Offered = ()) -> list[str]:
+    """What a valid file may still get wrong: for a rulebook, the questions it never reads.
+    `offered` are the questionnaires given with --questionnaire (a rulebook may read one)."""
     if kind != "rulebook":
         return []
     from diagnose.rules.coverage import unread_questions
     from diagnose.rules.rulebook import load_rulebook
 
-    unread = unread_questions(load_rulebook(path))
+    rulebook = None
+    for questionnaire in (*offered, None):
+        try:
+            rulebook = load_rulebook(path, questionnaire)
+            break
+        except UserError:
+            continue
+    if rulebook is None:
+        return []
+    unread = unread_questions(rulebook)
     if not unread:
         return []
     return [f"no rule, indicator or today's-structure test reads these questions: {', '.join(unread)} "

@@ -1,8 +1,9 @@
 """Reading and writing YAML safely, with the positions error messages need.
 
 Every YAML file goes through `load_document`: size cap, encoding check, a scan of the
-event stream that refuses language-specific tags, alias bombs and absurd nesting, then
-a round-trip load (ruamel.yaml) that keeps comments and line/column information.
+event stream that refuses language-specific tags, alias bombs, absurd nesting and sizes
+(`Budget`), then a round-trip load (ruamel.yaml) that keeps comments and line/column
+information; a tagged value that is not of its tag's type is a located error too.
 `dump_document` writes a round-trip document back atomically, comments included.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
+    CollectionStartEvent,
     MappingEndEvent,
     MappingStartEvent,
     NodeEvent,
@@ -37,7 +40,12 @@ from diagnose.outputs import atomic_write_bytes, atomic_write_text  # noqa: F401
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_ALIASES = 100
-MAX_EXPANDED = 100_000
+MAX_EXPANDED = 100_000  # values in a file, every alias written out
+# No input needs more: the bundled questionnaire's largest mapping has 11 keys, the report
+# texts' 149, its longest text 765 characters. Beyond these a file is an accident or an
+# attack, and only makes the checks that follow (and the report) slow.
+MAX_ENTRIES = 1_000  # keys of one mapping, items of one list
+MAX_TEXT = 100_000  # characters of one value
 # Standard YAML 1.2 core tags; anything else (e.g. !!python/object) is refused.
 _ALLOWED_TAGS = {
     None,
@@ -100,12 +108,32 @@ def value_position(container: Any, key: Any) -> tuple[int | None, int | None]:
     return position(container, key)
 
 
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps an impossible date (2026-13-45) as text.
+class BadValue(Exception):
+    """A scalar its constructor cannot make (`!!int abc`): the message and where it is."""
 
-    ruamel.yaml raises a bare ValueError, without a position, for a scalar that looks
-    like a date but is not one; kept as text, it reaches the checker that expects a date
-    and is reported there with its line and key path.
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+# tag -> (what it promises, what to write instead)
+_TAGGED = {
+    "bool": ("a yes/no value", "true or false"),
+    "int": ("a whole number", "digits only, such as 12"),
+    "float": ("a number", "a number such as 2.5"),
+    "null": ("an empty value", "nothing after the colon"),
+}
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor: an impossible date (2026-13-45) is kept as text, `!!str` is
+    plain text, and a value its tag does not fit (`!!bool maybe`, `!!int 0x`) is a
+    located `BadValue` instead of ruamel.yaml's bare KeyError, IndexError or ValueError.
+
+    A date kept as text reaches the checker that expects a date and is reported there
+    with its line and key path.
     """
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
@@ -114,8 +142,50 @@ class _Constructor(RoundTripConstructor):
         except (ValueError, OverflowError):
             return self.construct_scalar(node)
 
+    def construct_yaml_str(self, node: Any) -> Any:
+        # ruamel.yaml keeps an explicit `!!str` as a TaggedScalar, which no checker takes for text
+        return self.construct_scalar(node)
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+    def _tagged(self, node: Any, kind: str, construct: Any) -> Any:
+        value = node.value if isinstance(node.value, str) else None
+        try:
+            if kind == "null" and value is not None and value not in _NULLS:
+                raise ValueError(value)
+            return construct(self, node)
+        except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
+            if value is None:
+                raise
+            if "digits" in str(exc):  # Python refuses to read an integer of over 4,300 digits
+                raise BadValue(node.start_mark, _too_long(value)) from None
+            promise, instead = _TAGGED[kind]
+            raise BadValue(node.start_mark, f"the tag '!!{kind}' says this is {promise}, but "
+                           f"{_quoted(value)} is not one; remove the tag or write {instead}") from None
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        return self._tagged(node, "int", RoundTripConstructor.construct_yaml_int)
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        return self._tagged(node, "float", RoundTripConstructor.construct_yaml_float)
+
+    def construct_yaml_sbool(self, node: Any) -> Any:
+        return self._tagged(node, "bool", RoundTripConstructor.construct_yaml_sbool)
+
+    def construct_yaml_null(self, node: Any) -> Any:
+        return self._tagged(node, "null", RoundTripConstructor.construct_yaml_null)
+
+
+for _tag, _method in (("timestamp", _Constructor.construct_yaml_timestamp), ("str", _Constructor.construct_yaml_str),
+                      ("int", _Constructor.construct_yaml_int), ("float", _Constructor.construct_yaml_float),
+                      ("bool", _Constructor.construct_yaml_sbool), ("null", _Constructor.construct_yaml_null)):
+    _Constructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _method)
+
+
+def _quoted(value: str) -> str:
+    return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+
+
+def _too_long(value: str) -> str:
+    return f"a number written with {len(value)} characters is far too large; expected a figure of at most 15 digits"
 
 
 def _roundtrip_yaml() -> YAML:
@@ -222,14 +292,56 @@ def _mark_location(name: str, mark: Any) -> Location:
     return Location(name, mark.line + 1, mark.column + 1)
 
 
+class Budget:
+    """What a file holds, counted as its events go by: a key or list item past
+    MAX_ENTRIES, nesting past MAX_DEPTH or a value longer than MAX_TEXT is refused with
+    its position. Both readings of a file (`_check_events`, `fastyaml`) count with it, so
+    a file too large is refused, in the same words, by whichever reads it first."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.open: list[list[Any]] = []  # per open collection: [is a mapping, children so far]
+
+    def node(self, event: Any) -> None:
+        """An alias, scalar or collection start (ends go to `end`)."""
+        if self.open:
+            parent = self.open[-1]
+            parent[1] += 1
+            mapping = parent[0]
+            if parent[1] > (2 * MAX_ENTRIES if mapping else MAX_ENTRIES):
+                what = "keys in one mapping" if mapping else "items in one list"
+                _refuse(self.name, event, f"more than {MAX_ENTRIES:,} {what}; expected at most {MAX_ENTRIES:,} "
+                        "(no input needs more)")
+        if isinstance(event, CollectionStartEvent):
+            self.open.append([isinstance(event, MappingStartEvent), 0])
+            if len(self.open) > MAX_DEPTH:
+                _refuse(self.name, event, f"nesting is deeper than the {MAX_DEPTH} levels allowed")
+        elif len(getattr(event, "value", None) or "") > MAX_TEXT:  # a scalar (libyaml's or ours)
+            _refuse(self.name, event, f"a value of {len(event.value):,} characters, more than the {MAX_TEXT:,} "
+                    "any value may have; expected a short text")
+
+    def end(self) -> None:
+        if self.open:
+            self.open.pop()
+
+
+def too_many_values(name: str, event: Any, aliases: int) -> None:
+    if aliases:
+        _refuse(name, event, f"aliases here expand to more than {MAX_EXPANDED} values "
+                "(an alias bomb?); write the values out")
+    _refuse(name, event, f"the file holds more than {MAX_EXPANDED:,} values, more than any input needs; "
+            "expected a smaller file")
+
+
 def _check_events(text: str, name: str, allow_aliases: bool) -> None:
-    """Scan the event stream before building anything: tags, aliases, depth, expansion.
+    """Scan the event stream before building anything: tags, aliases, depth, sizes, expansion.
 
     Where aliases are allowed, each one counts as the number of values it stands for,
     so a few dozen aliases that nest nine-fold (a "billion laughs" bomb) are refused
     here instead of exhausting memory when something later walks the data.
     """
     yaml = YAML(typ="rt")
+    budget = Budget(name)
     aliases = 0
     expanded = 0  # values in the document with every alias written out
     open_nodes: list[tuple[str | None, int]] = []  # (anchor, `expanded` when it opened)
@@ -243,9 +355,11 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                             "write the value out in full")
                 if aliases > MAX_ALIASES:
                     _refuse(name, event, f"more than {MAX_ALIASES} aliases; write the values out")
+                budget.node(event)
                 expanded += sizes.get(event.anchor, 1)
             elif isinstance(event, NodeEvent):
                 _check_tag(name, event)
+                budget.node(event)
                 if isinstance(event, ScalarEvent):
                     _check_scalar(name, event)
                     if not allow_aliases and event.value == "<<" and event.style is None:
@@ -256,17 +370,15 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                 anchor = getattr(event, "anchor", None)
                 if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                     open_nodes.append((anchor, expanded - 1))
-                    if len(open_nodes) > MAX_DEPTH:
-                        _refuse(name, event, f"nesting is deeper than the {MAX_DEPTH} levels allowed")
                 elif anchor:
                     sizes[anchor] = 1
             elif isinstance(event, (MappingEndEvent, SequenceEndEvent)) and open_nodes:
+                budget.end()
                 anchor, start = open_nodes.pop()
                 if anchor:
                     sizes[anchor] = expanded - start
             if expanded > MAX_EXPANDED:
-                _refuse(name, event, f"aliases here expand to more than {MAX_EXPANDED} values "
-                        "(an alias bomb?); write the values out")
+                too_many_values(name, event, aliases)
     except MarkedYAMLError as exc:
         raise UserError(_syntax_problem(name, exc)) from None
     except ReaderError as exc:
@@ -276,8 +388,20 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
         raise UserError(Problem(Location(name, line, column),
                                 f"the control character U+{exc.character:04X} is not allowed in YAML; "
                                 "expected printable text")) from None
+    except AssertionError:
+        # ruamel.yaml asserts on a %YAML directive naming a version it does not know
+        raise UserError(_version_problem(text, name)) from None
     except YAMLError as exc:
         raise UserError(Problem(Location(name), f"YAML error: {exc}")) from None
+
+
+def _version_problem(text: str, name: str) -> Problem:
+    found = re.search(r"^%YAML[ \t]+(\S*)", text, re.MULTILINE)
+    if found is None:
+        return Problem(Location(name), "YAML error: the file cannot be read")
+    line = text.count("\n", 0, found.start()) + 1
+    return Problem(Location(name, line, 1), f"'%YAML {found.group(1)[:20]}' names a YAML version this tool "
+                   "does not read; expected YAML 1.2 (delete the %YAML line)")
 
 
 def _refuse(name: str, event: Any, message: str) -> None:
@@ -287,9 +411,36 @@ def _refuse(name: str, event: Any, message: str) -> None:
 # Written as escapes ("\x1b", "\ud800") these pass the reader: control characters would
 # reach the terminal and the report, and half a surrogate pair cannot even be encoded.
 BAD_CHARACTER = _BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+# Invisible characters that change what a reader sees: bidirectional overrides, embeddings,
+# isolates and marks reorder a name in the PDF ("Trojan source"), line and paragraph
+# separators break it where no break is seen. Refused in names, meta fields and text answers.
+LAYOUT_CHARACTER = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+MAX_SHORT_TEXT = 300  # a name or a meta field: one line of a report's title page
+
+
+def layout_character(text: str) -> str | None:
+    """'U+202E (RIGHT-TO-LEFT OVERRIDE)' for the first such character in text, else None."""
+    found = LAYOUT_CHARACTER.search(text)
+    if found is None:
+        return None
+    return f"U+{ord(found.group()):04X} ({unicodedata.name(found.group(), 'a layout character')})"
+
+
+def layout_problem(text: str) -> str | None:
+    """The message for a name or meta text holding a layout character, else None."""
+    held = layout_character(text)
+    if held is None:
+        return None
+    return f"text holds {held}, an invisible character that changes how the text reads (its order or its lines); " \
+        "expected plain text"
+
+
 # A plain scalar of 30 digits or more is no figure anyone means; Python refuses to even
 # read an integer of more than 4,300 digits, and a long one would flood messages.
-_LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]{20,}|0o[0-7_]{20,}|[0-9_]{30,}(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
+_LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]{20,}|0o[0-7_]{20,}|0b[01_]{60,}|[0-9_]{30,}(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
+# YAML 1.1 (`%YAML 1.1`) reads 1:30:00 as a base-60 number: 30 characters of it are past 10**16
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?")
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 def _check_scalar(name: str, event: Any) -> None:
@@ -303,9 +454,10 @@ def _check_scalar(name: str, event: Any) -> None:
             _refuse(name, event, f"text holds U+{code:04X}, half of a surrogate pair and not a character; "
                     "expected valid Unicode text")
         _refuse(name, event, f"text holds the control character U+{code:04X}; expected printable text")
-    if event.style is None and _LONG_NUMBER.fullmatch(value):
-        _refuse(name, event, f"a number written with {len(value)} characters is far too large; "
-                "expected a figure of at most 15 digits")
+    tag = getattr(event, "tag", None)
+    if event.style is None or getattr(tag, "value", tag) in _NUMBER_TAGS:
+        if _LONG_NUMBER.fullmatch(value) or (len(value) >= 30 and _SEXAGESIMAL.fullmatch(value)):
+            _refuse(name, event, _too_long(value))
 
 
 def _check_tag(name: str, event: Any) -> None:
@@ -335,9 +487,14 @@ def _syntax_problem(name: str, exc: MarkedYAMLError) -> Problem:
 
 def parse_text(text: str, name: str, allow_aliases: bool = False) -> Any:
     """Parse YAML text into round-trip data, raising located UserErrors."""
+    from diagnose.fastyaml import prescan
+
+    prescan(text, name)  # a file too large in any way is refused at C speed, not after the slow scan
     _check_events(text, name, allow_aliases)
     try:
         return _roundtrip_yaml().load(text)
+    except BadValue as exc:
+        raise UserError(Problem(_mark_location(name, exc.mark), exc.message)) from None
     except MarkedYAMLError as exc:
         if type(exc).__name__ == "DuplicateKeyError":
             mark = exc.problem_mark

@@ -266,10 +266,72 @@ def test_python_eval_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_text_or_list_repetition_at_run_time() -> None:
-    """Names whose kind the compiler cannot know are still refused arithmetic on texts."""
+    """Names whose kind the compiler cannot know still get no arithmetic on texts: the
+    value is undetermined, and says why."""
+    result = evaluate("p * q", p="x", q=10**9)
+    assert result == Undetermined(frozenset({("p * q", "not_a_number")}))
+
+
+# What the text shows is refused when the file loads, so that `diagnose validate` finds
+# it before any client's answers are read.
+TYPE_MISTAKES = [
+    ("-('high' if people > 1 else 2) < 0",
+     "'-' works on numbers, but the 'if ... else' can be text, in condition '-('high' if people > 1 else 2) < 0'"),
+    ("('high' if people > 1 else 2) > 3",
+     "'>' compares numbers, but the 'if ... else' can be text, in condition '('high' if people > 1 else 2) > 3'"),
+    ("(stages if agreed == 'yes' else 0) + 1",
+     "'+' works on numbers, but the 'if ... else' can be a list, in condition '(stages if agreed == 'yes' else 0) + 1'"),
+    ("round(share, 20) > 1", "round() keeps from -15 to 15 digits, but 20 is asked for, in condition 'round(share, 20) > 1'"),
+    ("round(share, 1.5) > 1",
+     "round() keeps from -15 to 15 digits, but 1.5 is asked for, in condition 'round(share, 1.5) > 1'"),
+    ("round(share, 1, 2) > 1", "round() takes a number and its digits, in condition 'round(share, 1, 2) > 1'"),
+    ("max(stages) > 1", "max() of 'stages' would be one of its choice ids, not a number; use count(stages) or compare "
+     "choices with 'in', in condition 'max(stages) > 1'"),
+    ("min([]) > 1", "min() of an empty list has no value, in condition 'min([]) > 1'"),
+    ("min(['a', people]) > 1", "min() works on numbers, but 'a' is text, in condition 'min(['a', people]) > 1'"),
+    ("people * 1" + "0" * 400, "the number of 401 digits in condition 'people * 1" + "0" * 47 + "...' "
+     "is far too large; expected a figure of at most 15 digits"),
+    ("people > 1e400", "a number written past 1e308 in condition 'people > 1e400' is far too large; expected a figure "
+     "of at most 15 digits"),
+    ("people > 2e15", "the number 2e+15 in condition 'people > 2e15' is far too large; expected a figure of at most "
+     "15 digits"),
+]
+
+
+@pytest.mark.parametrize("source, message", TYPE_MISTAKES)
+def test_type_mistakes_are_refused_when_compiled(source: str, message: str) -> None:
     with pytest.raises(ExpressionError) as caught:
-        evaluate("p * q", p="x", q=10**9)
-    assert str(caught.value) == "cannot compute 'x' * 1000000000: expected numbers"
+        compile_expression(source, NAMES)
+    assert str(caught.value) == message
+
+
+def test_branches_of_one_kind_are_fine() -> None:
+    assert evaluate("-(people if agreed == 'yes' else 2)", people=3, agreed="yes") == -3
+    assert evaluate("('a' if agreed == 'yes' else 'b') == 'a'", agreed="no") is False
+    assert evaluate("round(share, -2)", share=1234) == 1200
+    assert evaluate("max([people, hours])", people=1, hours=5) == 5
+
+
+# What only the values decide is undetermined with its reason, never an exception while
+# a report is being made (for a consultant the answers then do not settle the rule,
+# like a division by zero; a traceback or a refused report would help no one).
+UNDETERMINED_AT_RUN_TIME = [
+    ("-p", {"p": "high"}, ("-p", "not_a_number")),
+    ("+p > 1", {"p": "high"}, ("expression", "not_a_number")),
+    ("p > 3", {"p": "high"}, ("p > 3", "not_comparable")),
+    ("p < q", {"p": [1], "q": 2}, ("p < q", "not_comparable")),
+    ("round(people, p)", {"people": 2.5, "p": 40}, ("round(people, p)", "no_value")),
+    ("max(p)", {"p": []}, ("max(p)", "no_value")),
+    ("people * p", {"people": 10**200, "p": 10**200}, ("people * p", "not_finite")),
+    ("abs(p)", {"p": 10**400}, ("abs(p)", "not_finite")),
+]
+
+
+@pytest.mark.parametrize("source, values, reason", UNDETERMINED_AT_RUN_TIME)
+def test_what_only_the_values_decide_is_undetermined(source: str, values: dict, reason: tuple) -> None:
+    result = evaluate(source, **values)
+    assert isinstance(result, Undetermined)
+    assert reason in result.reasons
 
 
 def test_non_text_conditions() -> None:

@@ -11,12 +11,15 @@ a separate process with a timeout and a 1.5 GB address-space limit:
 - rulebooks:      diagnose report ANSWERS --rules FILE --format json -o OUT/report.json
 - brand files:    diagnose report ANSWERS --brand FILE --format html -o OUT/report.html
 - templates:      diagnose report ANSWERS --rules RULES --templates DIR --format html -o OUT/report.html
+- portfolio-*:    diagnose batch ANSWERS --templates DIR --out-dir OUT --format json --jobs 1   (exit 2, nothing written)
 - CSV tables:     diagnose batch FILE --out-dir OUT --format json --jobs 1   (exit 1)
 
 The malformed-answer corpus of tests/test_validate_corpus.py (YAML syntax, tabs, wrong
 types and ranges, unknown ids, missing answers, other versions, ...) is not repeated here.
 Cases that cannot be committed as files (50 MB inputs, unreadable files, read-only and
-full output folders) are made in a temporary folder by the tests below the table.
+full output folders) are made in a temporary folder by the tests below the table; those
+too large in some other way (10,000 keys, a 5 MB value, a 12,000 px logo) and the
+questionnaire-naming files through more commands are in tests/test_hostile_limits.py.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ EXPECTED: dict[str, str] = {
         "answers/binary-tag.yaml:5:12: tag '!!binary' is not allowed: files hold plain data only",
     'answers/bom-then-cp1251.yaml':
         'answers/bom-then-cp1251.yaml:5:12: byte 0xce is not valid UTF-8 (it looks like Windows-1251); expected a UTF-8 text file, re-save it as UTF-8',
+    'answers/company-bidi-override.yaml':
+        'answers/company-bidi-override.yaml:5:12: meta.company: text holds U+202E (RIGHT-TO-LEFT OVERRIDE), an invisible character that changes how the text reads (its order or its lines); expected plain text',
     'answers/company-is-a-list.yaml':
         'answers/company-is-a-list.yaml:5:12: meta.company: expected text, got a list',
     'answers/company-too-long.yaml':
@@ -81,8 +86,12 @@ EXPECTED: dict[str, str] = {
         'answers/float-overflow.yaml:20:23: answers.sales_cycle_months: expected a number from 0 to 60, or dont_know, got number inf',
     'answers/huge-integer.yaml':
         'answers/huge-integer.yaml:32:19: a number written with 401 characters is far too large; expected a figure of at most 15 digits',
+    'answers/industry-line-separator.yaml':
+        'answers/industry-line-separator.yaml:6:13: meta.industry: text holds U+2028 (LINE SEPARATOR), an invisible character that changes how the text reads (its order or its lines); expected plain text',
     'answers/inf-percent.yaml':
         'answers/inf-percent.yaml:35:24: answers.top20_revenue_share: expected a number from 0 to 100, or dont_know, got number inf',
+    'answers/meta-null.yaml':
+        'answers/meta-null.yaml:4:7: meta: expected a mapping (company, industry, ...), got nothing',
     'answers/multi-as-mapping.yaml':
         'answers/multi-as-mapping.yaml:40:23: answers.am_internal_stages: expected a list of at least 1 of: purchasing, in_plant_transport, production_scheduling, quality_testing, shipping_logistics, customs, invoicing_payments, none, got a mapping',
     'answers/nan-as-text.yaml':
@@ -103,8 +112,30 @@ EXPECTED: dict[str, str] = {
         "answers/python-name-tag.yaml:5:12: tag '!!python/name:os.system' is not allowed: files hold plain data only",
     'answers/python-tag-directive.yaml':
         "answers/python-tag-directive.yaml:7:12: tag '!!python/object/apply:os.system' is not allowed: files hold plain data only",
+    'answers/questionnaire-absolute-path.yaml':
+        "answers/questionnaire-absolute-path.yaml:2:16: questionnaire: unknown questionnaire '/etc/passwd'; expected one of the bundled questionnaires: sales-structure",
+    'answers/questionnaire-bundled-rulebook.yaml':
+        "answers/questionnaire-bundled-rulebook.yaml:2:16: questionnaire: unknown questionnaire 'sales-structure.rules' (did you mean 'sales-structure'?); expected one of the bundled questionnaires: sales-structure",
+    'answers/questionnaire-example-file.yaml':
+        "answers/questionnaire-example-file.yaml:2:16: questionnaire: unknown questionnaire 'examples/small-distributor'; expected one of the bundled questionnaires: sales-structure",
+    'answers/questionnaire-parent-path.yaml':
+        "answers/questionnaire-parent-path.yaml:2:16: questionnaire: unknown questionnaire '../tests/fixtures/hostile/base/rulebook'; expected one of the bundled questionnaires: sales-structure",
     'answers/raw-control-character.yaml':
         'answers/raw-control-character.yaml:5:18: the control character U+001B is not allowed in YAML; expected printable text',
+    'answers/sexagesimal-company.yaml':
+        'answers/sexagesimal-company.yaml:7:12: a number written with 9001 characters is far too large; expected a figure of at most 15 digits',
+    'answers/tag-bool-maybe.yaml':
+        "answers/tag-bool-maybe.yaml:38:20: the tag '!!bool' says this is a yes/no value, but 'maybe' is not one; remove the tag or write true or false",
+    'answers/tag-float-half.yaml':
+        "answers/tag-float-half.yaml:34:22: the tag '!!float' says this is a number, but 'half' is not one; remove the tag or write a number such as 2.5",
+    'answers/tag-int-0x.yaml':
+        "answers/tag-int-0x.yaml:32:19: the tag '!!int' says this is a whole number, but '0x' is not one; remove the tag or write digits only, such as 12",
+    'answers/tag-int-5000-digits.yaml':
+        'answers/tag-int-5000-digits.yaml:32:19: a number written with 5001 characters is far too large; expected a figure of at most 15 digits',
+    'answers/tag-int-abc.yaml':
+        "answers/tag-int-abc.yaml:32:19: the tag '!!int' says this is a whole number, but 'abc' is not one; remove the tag or write digits only, such as 12",
+    'answers/tag-null-text.yaml':
+        "answers/tag-null-text.yaml:7:15: the tag '!!null' says this is an empty value, but 'Mark Ellison' is not one; remove the tag or write nothing after the colon",
     'answers/two-documents.yaml':
         'answers/two-documents.yaml:58:1: YAML syntax error: but found another document (expected a single document in the stream that starts at line 2, column 1)',
     'answers/utf16-with-bom.yaml':
@@ -115,6 +146,8 @@ EXPECTED: dict[str, str] = {
         'answers/utf32.yaml:1:1: file is UTF-32 encoded; expected a UTF-8 text file, re-save it as UTF-8',
     'answers/version-nan.yaml':
         "answers/version-nan.yaml:3:10: version: this file answers version number nan of 'sales-structure', but the questionnaire is version 1; check the answers against the current questions and update 'version'",
+    'answers/yaml-1.3-directive.yaml':
+        "answers/yaml-1.3-directive.yaml:1:1: '%YAML 1.3' names a YAML version this tool does not read; expected YAML 1.2 (delete the %YAML line)",
     'brand/billion-laughs.yaml':
         "brand/billion-laughs.yaml:2:14: alias '*lol0' is not allowed in this file; write the value out in full",
     'brand/colour-css-injection.yaml':
@@ -123,6 +156,8 @@ EXPECTED: dict[str, str] = {
         "brand/duplicate-key.yaml:4:1: duplicate key 'name': each key may appear only once in a mapping",
     'brand/logo-absolute-path.yaml':
         "brand/logo-absolute-path.yaml:4:7: logo: '/etc/passwd.png' is outside the brand file's folder ({here}/brand); expected a file next to the brand file or below it",
+    'brand/logo-damaged-png.yaml':
+        "brand/logo-damaged-png.yaml:4:7: logo: 'damaged.png' is damaged or cut short; expected a PNG image that opens (re-export the logo)",
     'brand/logo-file-url.yaml':
         "brand/logo-file-url.yaml:4:7: logo: 'file:///etc/passwd' is a URL; expected a file path relative to the brand file",
     'brand/logo-http-url.yaml':
@@ -131,8 +166,14 @@ EXPECTED: dict[str, str] = {
         "brand/logo-not-an-image.yaml:4:7: logo: 'not-a-png.png' does not hold PNG data; expected a real PNG image (re-export the logo)",
     'brand/logo-outside-folder.yaml':
         "brand/logo-outside-folder.yaml:4:7: logo: '../base/logo.svg' is outside the brand file's folder ({here}/brand); expected a file next to the brand file or below it",
+    'brand/logo-svg-entities.yaml':
+        "brand/logo-svg-entities.yaml:4:7: logo: 'entities.svg' declares a DOCTYPE or entities; expected a plain SVG file (re-export the logo)",
+    'brand/logo-svg-use-bomb.yaml':
+        "brand/logo-svg-use-bomb.yaml:4:7: logo: 'use-bomb.svg' draws more than 10,000 shapes once its <use> and url(#...) references are written out; expected a simple logo (re-export it)",
     'brand/name-is-a-mapping.yaml':
         'brand/name-is-a-mapping.yaml:3:7: name: expected text, got a mapping',
+    'brand/name-too-long.yaml':
+        'brand/name-too-long.yaml:3:7: name: text has 449 characters, more than the 300 allowed',
     'brand/python-tag.yaml':
         "brand/python-tag.yaml:3:7: tag '!!python/object/apply:os.system' is not allowed: files hold plain data only",
     'csv/binary.csv':
@@ -165,6 +206,8 @@ EXPECTED: dict[str, str] = {
         'csv/utf16.csv:1:1: file is UTF-16 encoded; expected a UTF-8 text file, re-save it as UTF-8',
     'questionnaire/billion-laughs.yaml':
         "questionnaire/billion-laughs.yaml:2:14: alias '*lol0' is not allowed in this file; write the value out in full",
+    'questionnaire/computed-negates-text.yaml':
+        "questionnaire/computed-negates-text.yaml:43:11: computed[0].expr: '-' works on numbers, but the 'if ... else' can be text, in condition '-(hunter_count if has_hunters == 'yes' else 'none')'",
     'questionnaire/condition-nested-too-deep.yaml':
         "questionnaire/condition-nested-too-deep.yaml:29:18: sections[0].questions[3].show_if: the condition '((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((…' is nested too deeply; split it into an 'all:' or 'any:' list of small conditions",
     'questionnaire/condition-python-escape.yaml':
@@ -179,6 +222,10 @@ EXPECTED: dict[str, str] = {
         "questionnaire/duplicate-key.yaml:5:1: duplicate key 'version': each key may appear only once in a mapping",
     'questionnaire/empty.yaml':
         'questionnaire/empty.yaml:1:1: file is empty, expected a YAML mapping',
+    'questionnaire/languages-duplicate.yaml':
+        "questionnaire/languages-duplicate.yaml:5:17: languages[1]: language 'ru' is listed twice; list each language once",
+    'questionnaire/languages-empty.yaml':
+        'questionnaire/languages-empty.yaml:5:12: languages: expected at least one language code, such as [ru, en], got an empty list',
     'questionnaire/max-huge.yaml':
         'questionnaire/max-huge.yaml:34:14: a number written with 401 characters is far too large; expected a figure of at most 15 digits',
     'questionnaire/min-nan.yaml':
@@ -189,6 +236,8 @@ EXPECTED: dict[str, str] = {
         'questionnaire/utf16.yaml:1:1: file is UTF-16 encoded; expected a UTF-8 text file, re-save it as UTF-8',
     'rulebook/billion-laughs.yaml':
         "rulebook/billion-laughs.yaml:2:14: alias '*lol0' is not allowed in this file; write the value out in full",
+    'rulebook/condition-compares-number-with-text.yaml':
+        "rulebook/condition-compares-number-with-text.yaml:49:11: rules[0].when.all[1]: '>' compares numbers, but the 'if ... else' can be text, in condition '('high' if load > 50 else 2) > 3'",
     'rulebook/condition-nested-too-deep.yaml':
         "rulebook/condition-nested-too-deep.yaml:49:11: rules[0].when.all[1]: the condition 'not not not not not not not not not not not not not not not …' is nested too deeply; split it into an 'all:' or 'any:' list of small conditions",
     'rulebook/condition-python-escape.yaml':
@@ -197,6 +246,14 @@ EXPECTED: dict[str, str] = {
         'rulebook/deep-nesting.yaml:96:81: nesting is deeper than the 40 levels allowed',
     'rulebook/duplicate-key.yaml':
         "rulebook/duplicate-key.yaml:10:5: duplicate key 'default': each key may appear only once in a mapping",
+    'rulebook/indicator-huge-integer.yaml':
+        "rulebook/indicator-huge-integer.yaml:40:11: indicators[0].expr: the number of 401 digits in condition 'am_operations_share * 10000000000000000000000000000000000...' is far too large; expected a figure of at most 15 digits",
+    'rulebook/indicator-infinite.yaml':
+        "rulebook/indicator-infinite.yaml:40:11: indicators[0].expr: a number written past 1e308 in condition '1e400' is far too large; expected a figure of at most 15 digits",
+    'rulebook/indicator-negates-text.yaml':
+        "rulebook/indicator-negates-text.yaml:40:11: indicators[0].expr: '-' works on numbers, but the 'if ... else' can be text, in condition '-('high' if am_operations_share > 50 else 2)'",
+    'rulebook/indicator-round-digits.yaml':
+        "rulebook/indicator-round-digits.yaml:40:11: indicators[0].expr: round() keeps from -15 to 15 digits, but 20 is asked for, in condition 'round(am_operations_share, 20)'",
     'rulebook/nul-byte.yaml':
         'rulebook/nul-byte.yaml:11:15: file contains a NUL byte (binary data?); expected a UTF-8 text file',
     'rulebook/parameter-huge.yaml':
@@ -207,6 +264,16 @@ EXPECTED: dict[str, str] = {
         'rulebook/parameter-nan.yaml:9:14: parameters.high_load.default: expected a number or text, got number nan',
     'rulebook/python-tag.yaml':
         "rulebook/python-tag.yaml:11:13: tag '!!python/object/apply:os.system' is not allowed: files hold plain data only",
+    'rulebook/text-attribute-access.yaml':
+        "rulebook/text-attribute-access.yaml:54:42: rules[0].summary.en: '{load.__class__}' is not allowed in text: a value is written as {name} alone, without '.', '[', '!' or ':'",
+    'rulebook/text-conversion.yaml':
+        "rulebook/text-conversion.yaml:54:42: rules[0].summary.en: '{load!r}' is not allowed in text: a value is written as {name} alone, without '.', '[', '!' or ':'",
+    'rulebook/text-lone-brace.yaml':
+        "rulebook/text-lone-brace.yaml:54:42: rules[0].summary.en: a '{' or '}' that is not part of a {name} in text; write '{{' or '}}' for a brace itself",
+    'rulebook/text-padding.yaml':
+        "rulebook/text-padding.yaml:54:42: rules[0].summary.en: '{load:>999999999}' is not allowed in text: a value is written as {name} alone, without '.', '[', '!' or ':'",
+    'rulebook/text-positional-field.yaml':
+        "rulebook/text-positional-field.yaml:54:42: rules[0].summary.en: '{}' in text names no value; write {name} with the name of an answer, a computed value or a parameter",
     'rulebook/utf16.yaml':
         'rulebook/utf16.yaml:1:1: file is UTF-16 encoded; expected a UTF-8 text file, re-save it as UTF-8',
     'templates/huge-range':
@@ -217,10 +284,20 @@ EXPECTED: dict[str, str] = {
         '{here}/templates/include-itself/report.html:2: templates include or call each other without end',
     'templates/include-parent-folder':
         "{here}/templates/include-parent-folder: template '../../../../../../etc/passwd' not found in the report templates",
+    'templates/portfolio-class-access':
+        "{here}/templates/portfolio-class-access/portfolio.html:1: not allowed in a report template: access to attribute '__class__' of 'str' object is unsafe.",
+    'templates/portfolio-syntax-error':
+        "{here}/templates/portfolio-syntax-error/portfolio.html:2: Expected an expression, got 'end of statement block'",
+    'templates/portfolio-undefined':
+        "{here}/templates/portfolio-undefined/portfolio.html:2: 'no_such_field' is undefined; see the PortfolioContext fields in diagnose/batch/summary.py",
     'templates/python-class-access':
         "{here}/templates/python-class-access/report.html:1: not allowed in a report template: access to attribute '__class__' of 'str' object is unsafe.",
+    'templates/texts-alias':
+        "{here}/templates/texts-alias/texts.yaml:4:13: alias '*t' is not allowed in this file; write the value out in full",
     'templates/texts-billion-laughs':
         "{here}/templates/texts-billion-laughs/texts.yaml:3:14: alias '*lol0' is not allowed in this file; write the value out in full",
+    'templates/texts-control-character':
+        '{here}/templates/texts-control-character/texts.yaml:3:26: text holds the control character U+001B; expected printable text',
     'templates/texts-python-tag':
         "{here}/templates/texts-python-tag/texts.yaml:3:10: tag '!!python/object/apply:os.system' is not allowed: files hold plain data only",
 }
@@ -239,6 +316,10 @@ def command(fixture: str, out: Path) -> tuple[list[str], int, Path]:
     if group == "brand":
         return ["report", ANSWERS, "--brand", fixture, "--format", "html", "-o", str(out / "report.html")], 2, \
             out / "report.html"
+    if fixture.startswith("templates/portfolio-"):
+        # the portfolio page belongs to a batch, which tries it before any report is made
+        return ["batch", ANSWERS, "--templates", fixture, "--out-dir", str(out / "batch"), "--format", "json",
+                "--jobs", "1"], 2, out / "batch" / "summary.json"
     if group == "templates":
         # the small base rulebook: the diagnosis comes before the templates and is not under test
         return ["report", ANSWERS, "--rules", "base/rulebook.yaml", "--templates", fixture, "--format", "html",

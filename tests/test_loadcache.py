@@ -19,7 +19,7 @@ from diagnose.fastyaml import fast_document
 from diagnose.questionnaire import load_questionnaire, questionnaire_from_document
 from diagnose.resources import questionnaire_path, rulebook_path
 from diagnose.rules.rulebook import load_rulebook
-from diagnose.yamlio import load_document
+from diagnose.yamlio import Document, _check_events, load_document, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted(
@@ -45,11 +45,30 @@ def _same_data(a, b, path: str = "") -> None:  # noqa: ANN001
         assert a == b, path
 
 
+def _fast(path: Path) -> Document | UserError | None:
+    try:
+        return fast_document(path)
+    except UserError as exc:
+        return exc
+
+
+def _careful_scan_problems(path: Path) -> list[str]:
+    """What the pure-Python scan alone says of a file (no libyaml prescan before it)."""
+    try:
+        _check_events(read_text(path), str(path), allow_aliases=False)
+    except UserError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
 def test_fast_reading_accepts_only_what_the_careful_loader_accepts_and_builds_the_same() -> None:
     accepted = 0
     for path in YAML_FILES:
-        fast = fast_document(path)
+        fast = _fast(path)
         if fast is None:
+            continue
+        if isinstance(fast, UserError):  # refused at C speed: in the careful scan's very words
+            assert [str(p) for p in fast.problems] == _careful_scan_problems(path), path
             continue
         accepted += 1
         careful = load_document(path)  # raises if the fast reading let through a bad file
@@ -62,10 +81,32 @@ def test_fast_reading_leaves_aliases_to_the_careful_loader(name: str) -> None:
     assert fast_document(ROOT / "tests/fixtures/invalid" / name) is None
 
 
-def test_hostile_files_are_all_left_to_the_careful_loader() -> None:
+def test_hostile_files_are_left_to_the_careful_loader_or_refused_in_its_words() -> None:
+    refused = 0
     for path in sorted((ROOT / "tests/fixtures/hostile").rglob("*.yaml")):
-        if fast_document(path) is not None:
+        fast = _fast(path)
+        if isinstance(fast, UserError):
+            refused += 1
+            assert [str(p) for p in fast.problems] == _careful_scan_problems(path), path
+        elif fast is not None:
             load_document(path)  # whatever the fast reading takes, the careful one takes too
+    assert refused >= 5  # deep nesting, control characters, long numbers
+
+
+@pytest.mark.parametrize("text", [
+    "a:\n" + "".join(f"  k{n}: 1\n" for n in range(1001)),  # keys of one mapping
+    "a:\n" + "".join(f"  - {n}\n" for n in range(1001)),  # items of one list
+    "a: " + "x" * 100_001 + "\n",  # one value
+    "".join(f"k{n}: [{', '.join(['1'] * 999)}]\n" for n in range(101)),  # values in a file
+    "a: 1\nb: \"\\e[2J\"\n",  # a control character
+    "a: 1" + ":59" * 20 + "\n",  # a base-60 number of YAML 1.1
+])
+def test_sizes_are_refused_by_the_fast_reading_in_the_careful_scans_words(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        fast_document(path)
+    assert [str(p) for p in caught.value.problems] == _careful_scan_problems(path)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "tests/fixtures/invalid/questionnaire").glob("*.yaml")), ids=lambda p: p.name)

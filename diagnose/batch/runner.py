@@ -168,6 +168,11 @@ def check_settings(settings: Settings) -> dict:
     template_folders(settings.templates)
     if settings.brand_file is not None:
         load_brand(settings.brand_file)
+    if settings.templates is not None:
+        from diagnose.batch.summary import render_portfolio
+
+        # a consultancy's portfolio.html that cannot render is found now, not after every report
+        render_portfolio([], None, "html", _text(settings.brand_file), _text(settings.templates))
     questionnaire = load_questionnaire(settings.questionnaire_file) if settings.questionnaire_file else None
     if not (settings.sets or settings.params_file or settings.rules_file):
         return {}  # nothing to check against the rulebook: leave loading it to the workers

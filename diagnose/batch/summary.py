@@ -359,7 +359,7 @@ def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: s
     from markupsafe import Markup
 
     from diagnose.report.brand import load_brand
-    from diagnose.report.html import _environment, find_file, template_folders
+    from diagnose.report.html import find_file, render_template, template_folders
     from diagnose.report.texts import load_texts
 
     folders = template_folders(templates)
@@ -372,7 +372,7 @@ def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: s
     if fmt == "html":
         context.inline_css = Markup(stylesheet.read_text(encoding="utf-8") + "\n" + brand_css)
     fields = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
-    html = _environment(tuple(folders)).get_template(PORTFOLIO_TEMPLATE).render(**fields)
+    html = render_template(folders, PORTFOLIO_TEMPLATE, fields, "the PortfolioContext fields in diagnose/batch/summary.py")
     if fmt == "html":
         return html.encode("utf-8")
     from diagnose.report.pdf import ReportFetcher, html_to_pdf

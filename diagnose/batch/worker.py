@@ -28,7 +28,7 @@ from typing import Any
 
 from diagnose.errors import Location, Problem, ProblemList, UserError
 from diagnose.questionnaire import Questionnaire, load_questionnaire
-from diagnose.resources import questionnaire_path
+from diagnose.resources import bundled_questionnaires, questionnaire_path
 
 Text = dict[str, str]
 
@@ -271,8 +271,8 @@ def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
         if options.questionnaire_file:
             questionnaire = _questionnaire(options.questionnaire_file)
         elif isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
-            named = questionnaire_path(document.data["questionnaire"])
-            if named.exists():
+            named = bundled_questionnaires().get(document.data["questionnaire"])  # an id, never a path
+            if named is not None:
                 questionnaire = _questionnaire(named)
     answers = answers_from_document(document, problems, questionnaire)
     problems.raise_if_any()

@@ -4,7 +4,8 @@ A brand file is YAML with `kind: brand` (report_templates/brand.yaml is the bund
 one). It is checked like every other input: every problem located, all reported in one
 pass. Colours must be hex codes because they are written into CSS and SVG; the logo must
 be a PNG, JPEG or SVG file next to (or below) the brand file and is the only file outside
-the template folders that the PDF renderer may read.
+the template folders that the PDF renderer may read; it is opened here first
+(`report/logo.py`), so a damaged or oversized image is refused before anything renders.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from diagnose.errors import ProblemList
+from diagnose.report.logo import raster_problem, svg_problem
 from diagnose.schema import Checker, describe
-from diagnose.yamlio import Document, load_document
+from diagnose.yamlio import MAX_SHORT_TEXT, Document, layout_problem, load_document
 
 BRAND_KEYS = ("kind", "name", "logo", "colors")
 COLOR_KEYS = ("primary", "accent", "muted")
@@ -50,6 +52,10 @@ def brand_from_document(document: Document, problems: ProblemList) -> Brand | No
     if data.get("kind") not in (None, "brand"):
         check.error(data, "kind", "kind", f"expected 'brand', got {describe(data.get('kind'))}")
     name = check.string(data, "name", "name")
+    if name is not None and len(name) > MAX_SHORT_TEXT:
+        check.error(data, "name", "name", f"text has {len(name)} characters, more than the {MAX_SHORT_TEXT} allowed")
+    elif name is not None and layout_problem(name):
+        check.error(data, "name", "name", str(layout_problem(name)))
     logo = _logo(check, data, Path(document.path).resolve().parent)
     colors = dict(DEFAULT_COLORS)
     raw_colors = check.mapping(data, "colors", "colors", required=False)
@@ -93,10 +99,14 @@ def _logo(check: Checker, data: Any, folder: Path) -> Path | None:
     if path.stat().st_size > MAX_LOGO_BYTES:
         check.error(data, "logo", "logo", f"{describe(raw)} is larger than 2 MB; expected a small logo file")
         return None
+    kind = LOGO_TYPES[path.suffix.lower()].split("/")[1].split("+")[0].upper()
     if not _looks_like(path):
-        kind = LOGO_TYPES[path.suffix.lower()].split("/")[1].split("+")[0].upper()
         check.error(data, "logo", "logo", f"{describe(raw)} does not hold {kind} data; expected a real "
                     f"{kind} image (re-export the logo)")
+        return None
+    problem = svg_problem(path) if kind == "SVG" else raster_problem(path, kind)
+    if problem:
+        check.error(data, "logo", "logo", f"{describe(raw)} {problem}")
         return None
     return path
 

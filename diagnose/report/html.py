@@ -128,32 +128,39 @@ def stylesheets(context: ReportContext, folders: list[Path], brand_css: str) -> 
 
 def render_html(context: ReportContext, folders: list[Path], inline_css: str | None = None) -> str:
     """The report's HTML; `inline_css` (trusted, ours) is put in a <style> element."""
-    env = _environment(tuple(folders))
     fields = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    return render_template(folders, MAIN_TEMPLATE, dict(fields, inline_css=Markup(inline_css) if inline_css else None),
+                           "the ReportContext fields in diagnose/report/context.py")
+
+
+def render_template(folders: list[Path], name: str, fields: dict, documented: str) -> str:
+    """Template `name` rendered with `fields`; whatever goes wrong in a template (syntax,
+    an undefined name, a sandbox refusal, an endless include) is one located UserError.
+    `documented` says where the fields a template may use are described."""
+    env = _environment(tuple(folders))
     try:
-        template = env.get_template(MAIN_TEMPLATE)
-        return template.render(**fields, inline_css=Markup(inline_css) if inline_css else None)
+        return env.get_template(name).render(**fields)
     except jinja2.TemplateSyntaxError as exc:
-        raise UserError(Problem(Location(exc.filename or exc.name or MAIN_TEMPLATE, exc.lineno), exc.message or str(exc))) from None
+        raise UserError(Problem(Location(exc.filename or exc.name or name, exc.lineno), exc.message or str(exc))) from None
     except jinja2.TemplateNotFound as exc:
         raise UserError(Problem(Location(str(folders[0])), f"template '{exc.name}' not found in the report templates")) from None
     except jinja2.UndefinedError as exc:
-        raise UserError(Problem(_template_location(exc.__traceback__, folders),
-                                f"{exc.message}; see the ReportContext fields in diagnose/report/context.py")) from None
+        raise UserError(Problem(_template_location(exc.__traceback__, folders, name),
+                                f"{exc.message}; see {documented}")) from None
     except SecurityError as exc:
-        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+        raise UserError(Problem(_template_location(exc.__traceback__, folders, name),
                                 f"not allowed in a report template: {exc}")) from None
     except RecursionError as exc:
-        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+        raise UserError(Problem(_template_location(exc.__traceback__, folders, name),
                                 "templates include or call each other without end")) from None
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
-        raise UserError(Problem(_template_location(exc.__traceback__, folders),
+        raise UserError(Problem(_template_location(exc.__traceback__, folders, name),
                                 f"the template failed: {type(exc).__name__}: {exc}")) from None
 
 
-def _template_location(tb: TracebackType | None, folders: list[Path]) -> Location:
+def _template_location(tb: TracebackType | None, folders: list[Path], name: str = MAIN_TEMPLATE) -> Location:
     """The innermost template frame of a rendering error (Jinja keeps template lines there)."""
-    where = Location(MAIN_TEMPLATE)
+    where = Location(name)
     roots = [str(f) for f in folders]
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename

@@ -74,7 +74,7 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
     if fmt not in FORMATS:
         raise UserError(Problem(Location("--format"), f"'{fmt}' is not a report format; expected one of: {', '.join(FORMATS)}"))
     if fmt == "json":
-        text = json.dumps(to_json(diagnosis), ensure_ascii=False, indent=2, default=str) + "\n"
+        text = json.dumps(to_json(diagnosis), ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
         return Rendered(text.encode("utf-8"), fmt)
     html, context, folders, brand = build_html(diagnosis, lang, brand, templates, inline_css=fmt == "html")
     if fmt == "html":

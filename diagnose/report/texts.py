@@ -15,8 +15,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from diagnose.errors import ProblemList
+from diagnose.fastyaml import is_plain_data
 from diagnose.schema import Checker
-from diagnose.yamlio import MAX_FILE_BYTES, load_document
+from diagnose.yamlio import load_document, read_text
 
 LANGUAGES = ("ru", "en")
 GROUPS = ("texts", "roles", "tasks")
@@ -56,17 +57,20 @@ def _read(path: Path, problems: ProblemList) -> dict[str, dict[str, dict[str, st
 
 
 def _read_fast(path: Path) -> dict[str, dict[str, dict[str, str]]] | None:
-    """The file through the fast safe loader, or None when it needs the located check.
+    """The file through the fast loader, or None when it needs the located check.
 
     The round-trip loader that gives positions is slow (a tenth of a second for this
-    file); a well-formed file does not need positions, so it is read fast and only a file
-    with a problem goes through `_read` to say where the problem is.
+    file); a well-formed file does not need positions, so it is read with the safe
+    loader, once `fastyaml` has found in it nothing the careful loader refuses (aliases,
+    tags, control characters, sizes: what the safe loader would let through), and only
+    a file with a problem goes through `_read` to say where the problem is.
     """
-    if path.stat().st_size > MAX_FILE_BYTES:
-        return None  # the located loader refuses it before reading
+    text = read_text(path)
+    if not is_plain_data(text, str(path)):
+        return None
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except Exception:  # any problem: the located loader reports it properly
+        data = YAML(typ="safe").load(text)
+    except Exception:  # noqa: BLE001 - any problem: the located loader reports it properly
         return None
     if not isinstance(data, dict) or set(data) - {"kind", *GROUPS} or "kind" not in data:
         return None

@@ -12,6 +12,7 @@ same priority. Conditions are compiled once here; `evaluate` only runs them.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,7 @@ from jinja2 import nodes
 from diagnose.diagnosis import ROLE_IDS, TASK_IDS
 from diagnose.errors import Location, ProblemList, did_you_mean, one_of
 from diagnose.expressions import Expression, ExpressionError, NameInfo, compile_expression, is_true
-from diagnose.questionnaire import Questionnaire, load_questionnaire
-from diagnose.resources import questionnaire_path
+from diagnose.questionnaire import Questionnaire, find_questionnaire, unknown_questionnaire
 from diagnose.schema import DOTTED_ID, RULE_ID, Checker, describe, join
 from diagnose.yamlio import Document, is_number, position
 
@@ -33,7 +33,7 @@ DIMENSIONS = ("complexity", "operational_load", "support_speed", "temperament", 
 INDICATOR_KINDS = ("percent", "number", "flag", "level")
 SUPPORT_MODES = ("inside_sales", "separate_with_controls", "hybrid", "not_needed", "undetermined")
 CLAIMABLE_MODES = ("inside_sales", "separate_with_controls", "hybrid")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # {name}: the only field a rulebook text may hold
 _TOP_KEYS = (
     "kind", "id", "version", "questionnaire", "questionnaire_version", "citation", "parameters",
     "roles", "tasks", "support_modes", "indicators", "rules",
@@ -335,12 +335,11 @@ class _Loader:
                 self.error(data, "questionnaire", "questionnaire", f"this rulebook reads '{name}', but the questionnaire is '{questionnaire.id}'")
                 return None
         else:
-            path = questionnaire_path(name)
-            if not path.exists():
-                available = sorted(p.name.removesuffix(".yaml") for p in path.parent.glob("*.yaml") if not p.name.endswith(".rules.yaml"))
-                self.error(data, "questionnaire", "questionnaire", f"unknown questionnaire '{name}'{did_you_mean(name, available)}; bundled: {one_of(available)}")
+            found = find_questionnaire(name, data.get("questionnaire_version"))  # by id, never as a path
+            if found is None:
+                self.error(data, "questionnaire", "questionnaire", unknown_questionnaire(name))
                 return None
-            questionnaire = load_questionnaire(path)
+            questionnaire = found
         wanted = data.get("questionnaire_version")
         if wanted is not None and wanted != questionnaire.version:
             self.error(
@@ -619,9 +618,9 @@ class _Loader:
         if not isinstance(value, dict):
             return
         for lang, text in value.items():
-            for name in _PLACEHOLDER.findall(str(text)):
-                if name not in self.names:
-                    self.error(value, lang, join(path, lang), f"unknown name '{{{name}}}' in text{did_you_mean(name, self.names)}")
+            problem = _field_problem(str(text), self.names)
+            if problem:
+                self.error(value, lang, join(path, lang), problem)
 
     def condition(self, container: Any, key: Any, path: str, ids: list[str], own: str | None, top: bool = False) -> Condition | None:
         raw = container[key]
@@ -904,6 +903,28 @@ class _Loader:
                         f"differently ({_shown(other_value)}) with the same priority {priority}; "
                         "give one of them a higher priority",
                     )
+
+
+def _field_problem(text: str, names: dict[str, NameInfo]) -> str | None:
+    """What is wrong with the {fields} of a text that is filled with `str.format_map`, if
+    anything. Only `{name}` of a known name is allowed (and `{{`, `}}` for braces):
+    `{x.__class__}` or `{x[0]}` would reach into Python objects, `{x:>999999999}` would
+    pad to a gigabyte, `{}` and a lone brace fail while a report is made."""
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
+    except ValueError:
+        return "a '{' or '}' that is not part of a {name} in text; write '{{' or '}}' for a brace itself"
+    for name, spec, conversion in fields:
+        written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        written = written if len(written) <= 40 else written[:37] + "..."
+        if not name:
+            return f"'{written}' in text names no value; write {{name}} with the name of an answer, a computed value or a parameter"
+        if not _PLACEHOLDER.fullmatch(name) or spec or conversion:
+            return f"'{written}' is not allowed in text: a value is written as {{name}} alone, without '.', '[', '!' or ':'"
+        if name not in names:
+            return f"unknown name '{{{name}}}' in text{did_you_mean(name, names)}"
+    return None
 
 
 def decisions_of(rule: Rule) -> list[tuple[tuple[str, str], Any, int, Location, str]]:
