@@ -21,6 +21,7 @@ What it does depends on what the name given is once symbolic links are followed:
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import stat
@@ -179,3 +180,22 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def remove_leftovers(path: str | Path) -> list[str]:
+    """Remove the temporary files a killed writer of `path` left beside it
+    (`.NAME.XXXXXXXX.tmp`, regular files only); return their names. Call it only while
+    holding the file's lock, so that no live writer of ours is using one."""
+    target = Path(os.path.realpath(path))
+    removed = []
+    try:
+        entries = list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if entry.is_file() and not entry.is_symlink():
+                entry.unlink()
+                removed.append(entry.name)
+    return removed
+

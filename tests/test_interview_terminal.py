@@ -164,7 +164,8 @@ def test_sigkill_at_random_points_never_loses_a_given_answer(tmp_path):
             if key in answers.meta:
                 assert answers.meta[key] == expected.meta[key], key
         if not racing:
-            # no temporary file; the lock file may stay (the kernel released the lock with the
+            # no temporary file (one a racing kill left is removed when the next interview
+            # takes the lock); the lock file may stay (the kernel released the lock with the
             # process, and the next interview takes the same file)
             assert not [p.name for p in tmp_path.iterdir()
                         if p.name.startswith(f".{path.name}.") and p.name != f".{path.name}.lock"]

@@ -335,3 +335,19 @@ def test_a_new_file_gets_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path):
     new.chmod(0o604)
     atomic_write_bytes(new, b"[]")
     assert stat.S_IMODE(new.stat().st_mode) == 0o604 and new.read_bytes() == b"[]"
+
+
+def test_an_interview_removes_the_temporary_file_a_killed_save_left(tmp_path) -> None:
+    from diagnose.interview.run import lock_answers
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text("questionnaire: sales-structure\n", encoding="utf-8")
+    left = tmp_path / ".a.yaml.k3x9q2ab.tmp"
+    left.write_text("half a save", encoding="utf-8")
+    other = tmp_path / ".b.yaml.k3x9q2ab.tmp"  # another file's: not ours to remove
+    other.write_text("x", encoding="utf-8")
+    lock = lock_answers(answers, "en")
+    try:
+        assert not left.exists() and other.exists() and answers.exists()
+    finally:
+        lock.release()

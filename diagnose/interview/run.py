@@ -247,11 +247,16 @@ def lock_answers(path: Path, lang: str) -> Any:
     """The answer file's lock, held until the interview ends; UserError (exit 2) naming the
     other interview's process if it is open there."""
     from diagnose.locks import Busy, Lock, beside
+    from diagnose.outputs import remove_leftovers
 
     try:
-        return Lock(beside(path)).acquire()
+        lock = Lock(beside(path)).acquire()
     except Busy as busy:
         raise UserError(Problem(Location(str(path)), ui("iv_locked", lang, pid=busy.pid or "?"))) from None
+    # a save cut short by SIGKILL or a power cut leaves its temporary file: with the lock
+    # held no other interview is writing, so it can go
+    remove_leftovers(path)
+    return lock
 
 
 def run_interview(
