@@ -159,21 +159,9 @@ def answers_from_document(
         questionnaire = questionnaire_for(document, problems, offered)
         if questionnaire is None:
             return None
-    if data.get("questionnaire") not in (None, questionnaire.id):
-        check.error(data, "questionnaire", "questionnaire", f"this file answers '{data.get('questionnaire')}', but the questionnaire is '{questionnaire.id}'")
+    if not _answers_this(check, data, questionnaire):
         return None
-    version = data.get("version")
-    if "version" in data and (isinstance(version, bool) or version != questionnaire.version):
-        check.error(
-            data, "version", "version",
-            f"this file answers version {version if type(version) is int else describe(version)} "
-            f"of '{questionnaire.id}', but the questionnaire is version {questionnaire.version}; "
-            "check the answers against the current questions and update 'version'",
-        )
-        return None
-
     meta = _meta(check, data, questionnaire)
-    values: dict[str, Any] = {}
     raw_answers = data.get("answers")
     if raw_answers is None and "answers" in data:
         raw_answers = CommentedMap()
@@ -184,6 +172,35 @@ def answers_from_document(
     # Questions whose answer is already reported as wrong (or misspelled): they are not
     # reported again as missing, nor are questions whose show-if reads them.
     unsettled: set[str] = set()
+    if not _unknown_ids(check, raw_answers, questionnaire, unsettled):
+        require_complete = False
+    values = _values(check, raw_answers, questionnaire, unsettled)
+    answer_set = AnswerSet(questionnaire, meta, values, document.path, document)
+    if require_complete:
+        _report_missing(check, answer_set, raw_answers, unsettled)
+    return answer_set
+
+
+def _answers_this(check: Checker, data: Any, questionnaire: Questionnaire) -> bool:
+    """Whether the file answers this questionnaire and version (else a problem says so)."""
+    if data.get("questionnaire") not in (None, questionnaire.id):
+        check.error(data, "questionnaire", "questionnaire", f"this file answers '{data.get('questionnaire')}', but the questionnaire is '{questionnaire.id}'")
+        return False
+    version = data.get("version")
+    if "version" in data and (isinstance(version, bool) or version != questionnaire.version):
+        check.error(
+            data, "version", "version",
+            f"this file answers version {version if type(version) is int else describe(version)} "
+            f"of '{questionnaire.id}', but the questionnaire is version {questionnaire.version}; "
+            "check the answers against the current questions and update 'version'",
+        )
+        return False
+    return True
+
+
+def _unknown_ids(check: Checker, raw_answers: Any, questionnaire: Questionnaire, unsettled: set[str]) -> bool:
+    """Report answers to questions the questionnaire does not have; False when there are
+    too many to list (then missing answers are not reported either)."""
     unknown = [qid for qid in raw_answers if qid not in questionnaire.questions]
     for qid in unknown[:MAX_LISTED]:
         meant = difflib.get_close_matches(str(qid), list(questionnaire.questions), n=1, cutoff=0.6)
@@ -197,31 +214,37 @@ def answers_from_document(
         check.error(raw_answers, unknown[MAX_LISTED], "answers",
                     f"{len(unknown) - MAX_LISTED} more unknown question ids ({len(unknown)} in all); expected the "
                     f"question ids of '{questionnaire.id}' (diagnose template writes them all)", value=False)
-        require_complete = False
+        return False
+    return True
+
+
+def _values(check: Checker, raw_answers: Any, questionnaire: Questionnaire, unsettled: set[str]) -> dict[str, Any]:
+    """Each known, non-blank answer checked by its question; a wrong one is reported."""
+    values: dict[str, Any] = {}
     for qid, raw in raw_answers.items():
         question = questionnaire.questions.get(qid)
-        if question is None:
-            continue
-        if raw is None:
-            continue  # left blank: unanswered
+        if question is None or raw is None:
+            continue  # unknown (reported), or left blank: unanswered
         try:
             values[qid] = question.parse(raw)
         except ValueError as exc:
             unsettled.add(str(qid))
             check.error(raw_answers, qid, f"answers.{qid}", str(exc))
-    answer_set = AnswerSet(questionnaire, meta, values, document.path, document)
-    if require_complete:
-        line, column = value_position(data, "answers") if "answers" in data else (1, 1)
-        for question in answer_set.missing_required():
-            if question.id in unsettled or _reads_any(question, questionnaire, unsettled):
-                continue
-            where = position(raw_answers, question.id) if question.id in raw_answers else (line, column)
-            problems.add(
-                Location(document.path, *where, f"answers.{question.id}"),
-                f"missing required answer to '{question.text.get('en') or question.id}'; "
-                f"expected {question.expected()}",
-            )
-    return answer_set
+    return values
+
+
+def _report_missing(check: Checker, answer_set: AnswerSet, raw_answers: Any, unsettled: set[str]) -> None:
+    data, questionnaire = check.document.data, answer_set.questionnaire
+    line, column = value_position(data, "answers") if "answers" in data else (1, 1)
+    for question in answer_set.missing_required():
+        if question.id in unsettled or _reads_any(question, questionnaire, unsettled):
+            continue
+        where = position(raw_answers, question.id) if question.id in raw_answers else (line, column)
+        check.problems.add(
+            Location(check.document.path, *where, f"answers.{question.id}"),
+            f"missing required answer to '{question.text.get('en') or question.id}'; "
+            f"expected {question.expected()}",
+        )
 
 
 def _reads_any(question: Question, questionnaire: Questionnaire, names: set[str]) -> bool:

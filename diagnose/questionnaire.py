@@ -8,7 +8,6 @@ the same error text.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,33 +24,25 @@ from diagnose.expressions import (
     NameInfo,
     compile_expression,
 )
+from diagnose.question_types import (
+    ALL_TYPE_KEYS,
+    QUESTION_TYPES,
+    TYPES,
+    Choice,
+    QuestionType,
+    format_number,
+)
+from diagnose.question_types import say as _say
 from diagnose.resources import bundled_questionnaires
 from diagnose.schema import DOTTED_ID, Checker, describe, join
-from diagnose.texts import lookup, ui
-from diagnose.yamlio import BAD_CHARACTER, Document, is_number, layout_character
+from diagnose.texts import ui
+from diagnose.yamlio import BAD_CHARACTER, Document
 
-QUESTION_TYPES = ("single", "multi", "scale", "number", "percent", "yesno", "text")
 SPECIAL_ANSWERS = {"dont_know": DONT_KNOW, "not_applicable": NOT_APPLICABLE}
 _COMMON_KEYS = (
     "id", "type", "text", "help", "required", "default", "show_if",
     "allow_dont_know", "allow_not_applicable", "context",
 )
-_TYPE_KEYS = {
-    "single": ("choices",),
-    "multi": ("choices", "min_selected", "max_selected"),
-    "scale": ("min", "max", "labels"),
-    "number": ("min", "max", "integer", "unit"),
-    "percent": (),
-    "yesno": (),
-    "text": ("max_length",),
-}
-YES_NO = ("yes", "no")
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    text: dict[str, str]
 
 
 @dataclass
@@ -81,10 +72,13 @@ class Question:
     max_selected: int | None = None
 
     @property
+    def kind(self) -> QuestionType:
+        """The question's type (diagnose/question_types.py): everything that differs by type."""
+        return TYPES[self.type]
+
+    @property
     def choice_ids(self) -> tuple[str, ...]:
-        if self.type == "yesno":
-            return YES_NO
-        return tuple(c.id for c in self.choices)
+        return self.kind.choice_ids(self)
 
     def choice_text(self, choice_id: str, lang: str) -> str:
         for choice in self.choices:
@@ -110,24 +104,7 @@ class Question:
         if special:
             names = special if lang == "en" else [f"«{ui(state, lang)}»" for state in special]
             extra = _say("or_special", lang, specials=" / ".join(names))
-        if self.type in ("single", "multi"):
-            choices, last = one_of(self.choice_ids), len(self.choice_ids)
-            if self.type == "single":
-                return _say("expect_one_of", lang, choices=choices, last=last, extra=extra)
-            low, high = self.min_selected, self.max_selected
-            count = (
-                _say("list_count_range", lang, low=low, high=high) if low is not None and high is not None
-                else _say("list_count_at_least", lang, low=low) if low is not None
-                else _say("list_count_at_most", lang, high=high) if high is not None
-                else ""
-            )
-            return _say("expect_list", lang, count=count, choices=choices, last=last, extra=extra)
-        if self.type == "yesno":
-            return _say("expect_yes_no", lang, extra=extra)
-        if self.type == "text":
-            return _say("expect_text", lang, max=self.max_length, extra=extra)
-        kind = "expect_whole_number" if self.integer or self.type == "scale" else "expect_number"
-        return _say(kind, lang, range=self.range_text(lang), extra=extra)
+        return self.kind.expected(self, lang, extra)
 
     def range_text(self, lang: str = "en") -> str:
         low, high = self.bounds()
@@ -140,9 +117,7 @@ class Question:
         return ""
 
     def bounds(self) -> tuple[float | None, float | None]:
-        if self.type == "percent":
-            return 0, 100
-        return self.min, self.max
+        return self.kind.bounds(self)
 
     def parse(self, raw: Any, lang: str = "en") -> Any:
         """Return the checked value (or a Missing state); raise ValueError with the message
@@ -154,108 +129,17 @@ class Question:
                 return SPECIAL_ANSWERS[state]
             label = ui(state, lang)
             raise ValueError(_say("special_not_allowed", lang, state=state, label=label, expected=self.expected(lang)))
-        parser = getattr(self, f"_parse_{self.type}")
-        return parser(raw, lang)
-
-    def _wrong(self, raw: Any, lang: str) -> ValueError:
-        got = describe(raw) if lang == "en" or not isinstance(raw, str) else f"«{raw}»"
-        return ValueError(_say("expected_got", lang, expected=self.expected(lang), got=got))
-
-    def _not_a_choice(self, item: Any, lang: str, shown: str) -> ValueError:
-        hint = ""
-        if isinstance(item, str):
-            matches = difflib.get_close_matches(item, self.choice_ids, n=1, cutoff=0.6)
-            hint = _say("did_you_mean", lang, word=matches[0]) if matches else ""
-        if lang != "en" and isinstance(item, str):
-            shown = f"«{item}»"
-        return ValueError(_say("not_a_choice", lang, shown=shown, hint=hint, expected=self.expected(lang)))
-
-    def _parse_single(self, raw: Any, lang: str = "en") -> str:
-        if not isinstance(raw, str) or isinstance(raw, bool):
-            raise self._wrong(raw, lang)
-        if raw not in self.choice_ids:
-            raise self._not_a_choice(raw, lang, f"'{raw}'")
-        return str(raw)
-
-    def _parse_multi(self, raw: Any, lang: str = "en") -> list[str]:
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list):
-            raise self._wrong(raw, lang)
-        values: list[str] = []
-        for item in raw:
-            if not isinstance(item, str) or item not in self.choice_ids:
-                raise self._not_a_choice(item, lang, describe(item))
-            if item in values:
-                raise ValueError(_say("listed_twice", lang, item=item))
-            values.append(str(item))
-        too_few = self.min_selected is not None and len(values) < self.min_selected
-        too_many = self.max_selected is not None and len(values) > self.max_selected
-        if too_few or too_many:
-            raise ValueError(_say("count_chosen", lang, count=len(values), expected=self.expected(lang)))
-        return values
-
-    def _parse_yesno(self, raw: Any, lang: str = "en") -> str:
-        if isinstance(raw, bool):
-            return "yes" if raw else "no"
-        if isinstance(raw, str) and raw.strip().lower() in YES_NO:
-            return raw.strip().lower()
-        raise self._wrong(raw, lang)
-
-    def _parse_text(self, raw: Any, lang: str = "en") -> str:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            raw = str(raw)
-        if not isinstance(raw, str):
-            raise self._wrong(raw, lang)
-        if len(raw) > self.max_length:
-            raise ValueError(_say("text_too_long", lang, length=len(raw), max=self.max_length))
-        held = layout_character(raw)
-        if held:
-            raise ValueError(_say("layout_character", lang, character=held))
-        return str(raw)
-
-    def _parse_number(self, raw: Any, lang: str = "en") -> float | int:
-        value = raw
-        if isinstance(raw, str):
-            try:
-                value = float(raw.strip().replace(",", ".").replace(" ", ""))
-            except ValueError:
-                raise self._wrong(raw, lang) from None
-            if value.is_integer():
-                value = int(value)
-        if not is_number(value):
-            raise self._wrong(raw, lang)
-        whole = self.integer or self.type == "scale"
-        if whole and not float(value).is_integer():
-            raise ValueError(_say("not_whole", lang, value=_num(value, lang), expected=self.expected(lang)))
-        low, high = self.bounds()
-        scale = ""
-        if self.type in ("scale", "percent"):
-            scale = _say(f"{self.type}_bounds", lang, low=_num(low, lang), high=_num(high, lang))
-        if low is not None and value < low:
-            raise ValueError(_say("below_minimum", lang, value=_num(value, lang), low=_num(low, lang), scale=scale))
-        if high is not None and value > high:
-            raise ValueError(_say("above_maximum", lang, value=_num(value, lang), high=_num(high, lang), scale=scale))
-        return int(value) if whole else value
-
-    _parse_scale = _parse_number
-    _parse_percent = _parse_number
+        return self.kind.parse(self, raw, lang)
 
     def display(self, value: Any, lang: str) -> str:
         """A value as a person reads it (choice texts, units, don't know)."""
         if isinstance(value, Missing):
             return ui(value.state, lang)
-        if self.type == "single":
-            return self.choice_text(value, lang)
-        if self.type == "multi":
-            return "; ".join(self.choice_text(v, lang) for v in value) or "—"
-        if self.type == "yesno":
-            return ui(value, lang)
-        if self.type == "percent":
-            return f"{_num(value)} %"
-        if self.type == "number" and self.unit:
-            return f"{_num(value)} {self.unit.get(lang, '')}".strip()
-        return str(value) if not isinstance(value, float) else _num(value)
+        return self.kind.display(self, value, lang)
+
+    def name_info(self) -> NameInfo:
+        """What a condition naming this question may compare it with."""
+        return NameInfo(self.type, self.choice_ids if self.kind.has_choices else ())
 
 
 @dataclass
@@ -298,7 +182,7 @@ class Questionnaire:
         return next(s for s in self.sections if s.id == question.section)
 
     def name_infos(self) -> dict[str, NameInfo]:
-        infos = {q.id: NameInfo(q.type, q.choice_ids if q.type in ("single", "multi") else ()) for q in self.iter_questions()}
+        infos = {q.id: q.name_info() for q in self.iter_questions()}
         infos.update({c.id: NameInfo("computed") for c in self.computed})
         return infos
 
@@ -317,23 +201,7 @@ def check_characters(raw: Any, lang: str = "en") -> None:
             raise ValueError(_say(key, lang, code=f"U+{code:04X}"))
 
 
-def _say(key: str, lang: str, **fields: object) -> str:
-    """A message of the answer checker (locale/checks.yaml) in `lang`."""
-    return lookup("checks", key, lang, **fields)
-
-
-def _num(value: Any, lang: str = "en") -> str:
-    """A number as a message shows it: no needless '.0'; a decimal comma in Russian."""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, float):
-        text = f"{value:.6g}"
-    else:
-        text = str(value)
-    return text.replace(".", ",") if lang == "ru" else text
-
-
-format_number = _num
+_num = format_number  # the answer checker's number format (question_types.format_number)
 
 
 def load_questionnaire(path: str | Path, display: str | None = None) -> Questionnaire:
@@ -397,8 +265,15 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
     languages = _languages(check, data)
     title = check.text(data, "title", "title", languages)
     intro = check.text(data, "intro", "intro", languages, required=False)
+    known: dict[str, NameInfo] = {}  # names a condition may read, in declaration order
+    sections = _sections(check, data, languages, known)
+    computed = _computed(check, data, languages, known)
+    if problems:
+        return None
+    return Questionnaire(qid, version, languages, title, sections, computed, document.path, intro)
 
-    known: dict[str, NameInfo] = {}
+
+def _sections(check: Checker, data: Any, languages: list[str], known: dict[str, NameInfo]) -> list[Section]:
     seen_sections: set[str] = set()
     sections: list[Section] = []
     raw_sections = check.sequence(data, "sections", "sections") or []
@@ -425,9 +300,12 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
             question = _question(check, raw_q, qpath, sid, languages, known)
             if question is not None:
                 questions.append(question)
-                known[question.id] = NameInfo(question.type, question.choice_ids if question.type in ("single", "multi") else ())
+                known[question.id] = question.name_info()
         sections.append(Section(sid, stitle, questions))
+    return sections
 
+
+def _computed(check: Checker, data: Any, languages: list[str], known: dict[str, NameInfo]) -> list[Computed]:
     computed: list[Computed] = []
     for index, raw in enumerate(check.sequence(data, "computed", "computed") or []):
         path = f"computed[{index}]"
@@ -451,9 +329,7 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
                 continue
             computed.append(Computed(cid, str(ctype), text, expr))
             known[cid] = NameInfo("computed")
-    if problems:
-        return None
-    return Questionnaire(qid, version, languages, title, sections, computed, document.path, intro)
+    return computed
 
 
 def _languages(check: Checker, data: Any) -> list[str]:
@@ -480,17 +356,11 @@ def _question(
     check: Checker, raw: Any, path: str, section: str, languages: list[str], known: dict[str, NameInfo]
 ) -> Question | None:
     before = len(check.problems.items)
-    qtype = raw.get("type")
-    if qtype not in QUESTION_TYPES:
-        check.error(raw, "type", f"{path}.type", f"unknown question type {describe(qtype)}{did_you_mean(str(qtype), QUESTION_TYPES)}; expected one of: {one_of(QUESTION_TYPES)}")
-        check.keys(raw, path, _COMMON_KEYS + tuple(k for keys in _TYPE_KEYS.values() for k in keys), ("id", "type", "text"))
-        qid = raw.get("id")
-        if isinstance(qid, str) and qid not in known:
-            # keep the id known so that later conditions naming it are not reported as
-            # well: the one problem is the type
-            known[qid] = NameInfo("unknown")
+    kind = TYPES.get(raw.get("type")) if isinstance(raw.get("type"), str) else None
+    if kind is None:
+        _unknown_type(check, raw, path, known)
         return None
-    check.keys(raw, path, _COMMON_KEYS + _TYPE_KEYS[qtype], ("id", "type", "text"))
+    check.keys(raw, path, _COMMON_KEYS + kind.keys, ("id", "type", "text"))
     qid = check.identifier(raw, "id", f"{path}.id")
     if qid is None:
         return None
@@ -498,7 +368,7 @@ def _question(
         check.error(raw, "id", f"{path}.id", f"question id '{qid}' is used twice; ids must be unique in the questionnaire")
     question = Question(
         id=qid,
-        type=qtype,
+        type=kind.name,
         text=check.text(raw, "text", f"{path}.text", languages),
         section=section,
         help=check.text(raw, "help", f"{path}.help", languages, required=False),
@@ -507,61 +377,47 @@ def _question(
         allow_dont_know=check.boolean(raw, "allow_dont_know", f"{path}.allow_dont_know", False),
         allow_not_applicable=check.boolean(raw, "allow_not_applicable", f"{path}.allow_not_applicable", False),
     )
-    if qtype in ("single", "multi"):
-        question.choices = _choices(check, raw, path, languages)
-        if qtype == "multi":
-            question.min_selected = check.integer(raw, "min_selected", f"{path}.min_selected")
-            question.max_selected = check.integer(raw, "max_selected", f"{path}.max_selected")
-            low, high = question.min_selected, question.max_selected
-            if low is not None and not 0 <= low <= len(question.choices):
-                check.error(raw, "min_selected", f"{path}.min_selected",
-                            f"expected a whole number from 0 to {len(question.choices)} (the number of choices), got {low}")
-            elif high is not None and not max(low or 1, 1) <= high <= len(question.choices):
-                check.error(raw, "max_selected", f"{path}.max_selected",
-                            f"expected a whole number from {max(low or 1, 1)} to {len(question.choices)} "
-                            f"(min_selected to the number of choices), got {high}")
-    elif qtype == "scale":
-        for key in ("min", "max"):
-            if key not in raw:
-                check.error(raw, "type", path, f"a scale needs '{key}'", value=False)
-        question.min = check.integer(raw, "min", f"{path}.min")
-        question.max = check.integer(raw, "max", f"{path}.max")
-        labels = check.mapping(raw, "labels", f"{path}.labels")
-        if labels is None:
-            if "labels" not in raw:
-                check.error(raw, "type", path, "a scale needs 'labels' with the meaning of its ends (min, max)", value=False)
-        else:
-            check.keys(labels, f"{path}.labels", ("min", "max"), ("min", "max"))
-            question.labels = {end: check.text(labels, end, f"{path}.labels.{end}", languages) for end in ("min", "max") if end in labels}
-    elif qtype == "number":
-        question.min = check.number(raw, "min", f"{path}.min")
-        question.max = check.number(raw, "max", f"{path}.max")
-        question.integer = check.boolean(raw, "integer", f"{path}.integer", False)
-        question.unit = check.text(raw, "unit", f"{path}.unit", languages, required=False)
-    elif qtype == "text":
-        question.max_length = check.integer(raw, "max_length", f"{path}.max_length") or 2000
+    kind.read(check, raw, path, languages, question)
     if question.min is not None and question.max is not None and question.min >= question.max:
         check.error(raw, "max", f"{path}.max", f"max {_num(question.max)} must be greater than min {_num(question.min)}")
     if "show_if" in raw:
-        try:
-            question.show_if = compile_expression(raw["show_if"], known)
-        except ExpressionError as exc:
-            message = str(exc)
-            name = message.split("'")[1] if message.startswith("unknown name") else None
-            if name and name == qid:
-                message = f"show_if of '{qid}' names the question itself: a question cannot depend on its own answer"
-            elif name and _declared_later(check.document.data, name):
-                message = (
-                    f"show_if names '{name}', which is asked later; a condition may only read "
-                    "earlier questions (this also rules out circular show-if)"
-                )
-            check.error(raw, "show_if", f"{path}.show_if", message)
+        question.show_if = _show_if(check, raw, path, qid, known)
     if "default" in raw and raw["default"] is not None and len(check.problems.items) == before:
         try:
             question.default = question.parse(raw["default"])
         except ValueError as exc:
             check.error(raw, "default", f"{path}.default", str(exc))
     return question
+
+
+def _unknown_type(check: Checker, raw: Any, path: str, known: dict[str, NameInfo]) -> None:
+    qtype = raw.get("type")
+    check.error(raw, "type", f"{path}.type", f"unknown question type {describe(qtype)}"
+                f"{did_you_mean(str(qtype), QUESTION_TYPES)}; expected one of: {one_of(QUESTION_TYPES)}")
+    check.keys(raw, path, _COMMON_KEYS + ALL_TYPE_KEYS, ("id", "type", "text"))
+    qid = raw.get("id")
+    if isinstance(qid, str) and qid not in known:
+        # keep the id known so that later conditions naming it are not reported as
+        # well: the one problem is the type
+        known[qid] = NameInfo("unknown")
+
+
+def _show_if(check: Checker, raw: Any, path: str, qid: str, known: dict[str, NameInfo]) -> Expression | None:
+    """The question's compiled show-if; None with a problem saying why it cannot be."""
+    try:
+        return compile_expression(raw["show_if"], known)
+    except ExpressionError as exc:
+        message = str(exc)
+        name = message.split("'")[1] if message.startswith("unknown name") else None
+        if name and name == qid:
+            message = f"show_if of '{qid}' names the question itself: a question cannot depend on its own answer"
+        elif name and _declared_later(check.document.data, name):
+            message = (
+                f"show_if names '{name}', which is asked later; a condition may only read "
+                "earlier questions (this also rules out circular show-if)"
+            )
+        check.error(raw, "show_if", f"{path}.show_if", message)
+        return None
 
 
 def _declared_later(data: Any, name: str) -> bool:
@@ -571,32 +427,6 @@ def _declared_later(data: Any, name: str) -> bool:
                 if isinstance(q, dict) and q.get("id") == name:
                     return True
     return False
-
-
-def _choices(check: Checker, raw: Any, path: str, languages: list[str]) -> tuple[Choice, ...]:
-    items = check.sequence(raw, "choices", f"{path}.choices")
-    if items is None:
-        if "choices" not in raw:
-            check.error(raw, "type", path, "a choice question needs 'choices'", value=False)
-        return ()
-    if len(items) < 2:
-        check.error(raw, "choices", f"{path}.choices", f"expected at least 2 choices, got {len(items)}")
-    choices: list[Choice] = []
-    for index, item in enumerate(items):
-        cpath = f"{path}.choices[{index}]"
-        if not isinstance(item, dict):
-            check.error(items, index, cpath, f"expected a mapping with id and text, got {describe(item)}")
-            continue
-        check.keys(item, cpath, ("id", "text"), ("id", "text"))
-        cid = check.identifier(item, "id", f"{cpath}.id")
-        if cid in SPECIAL_ANSWERS:
-            check.error(item, "id", f"{cpath}.id", f"'{cid}' is reserved; use allow_{cid}: true instead")
-            continue
-        if cid in [c.id for c in choices]:
-            check.error(item, "id", f"{cpath}.id", f"choice id '{cid}' is used twice")
-        if cid:
-            choices.append(Choice(cid, check.text(item, "text", f"{cpath}.text", languages)))
-    return tuple(choices)
 
 
 def join_path(*parts: Any) -> str:

@@ -32,7 +32,6 @@ from diagnose.questionnaire import Question, Questionnaire
 from diagnose.texts import catalogue, ui
 from diagnose.yamlio import BAD_CHARACTER, Document, decode_bytes
 
-_MULTI_SEPARATORS = (";", "\n", ",")
 # A table is streamed, so its size costs time, not memory; the cap bounds the time a
 # table sent by anyone can take (a row is a few hundred bytes: about a million rows).
 MAX_TABLE_BYTES = 256 * 1024 * 1024
@@ -96,18 +95,33 @@ def special_words(questionnaire: Questionnaire) -> dict[str, str]:
     return words
 
 
-_CHOICES: dict[int, tuple[Question, dict[str, str]]] = {}  # per question: normalised id or text -> choice id
+class _Cells:
+    """What a question type needs to read a cell (question_types.CellReading), in this
+    module's normalisation of texts."""
+
+    def __init__(self) -> None:
+        # per question: normalised id or text -> choice id
+        self._choices: dict[int, tuple[Question, dict[str, str]]] = {}
+
+    def choice_id(self, question: Question, cell: str) -> str:
+        known = self._choices.get(id(question))
+        if known is None or known[0] is not question:
+            names: dict[str, str] = {}
+            for choice in question.choices:  # the first choice that a text names wins, as it did
+                for text in (choice.id, *choice.text.values()):
+                    names.setdefault(_norm(text), choice.id)
+            known = self._choices[id(question)] = (question, names)
+        return known[1].get(_norm(cell), cell.strip())
+
+    def without_unit(self, text: str, units: list[str]) -> str:
+        """'12 h/day' or '40 %' -> the number, when the suffix is the question's own unit."""
+        for unit in units:
+            if unit and _norm(text).endswith(_norm(unit)):
+                return text.strip()[: len(text.strip()) - len(unit)].strip()
+        return text
 
 
-def _choice_id(question: Question, cell: str) -> str:
-    known = _CHOICES.get(id(question))
-    if known is None or known[0] is not question:
-        names: dict[str, str] = {}
-        for choice in question.choices:  # the first choice that a text names wins, as it did
-            for text in (choice.id, *choice.text.values()):
-                names.setdefault(_norm(text), choice.id)
-        known = _CHOICES[id(question)] = (question, names)
-    return known[1].get(_norm(cell), cell.strip())
+_CELLS = _Cells()
 
 
 def cell_value(question: Question, cell: str, specials: dict[str, str]) -> Any:
@@ -118,30 +132,7 @@ def cell_value(question: Question, cell: str, specials: dict[str, str]) -> Any:
     special = specials.get(_norm(text))
     if special in ("dont_know", "not_applicable"):
         return special
-    if question.type == "yesno":
-        return special or text
-    if question.type == "single":
-        return _choice_id(question, text)
-    if question.type == "multi":
-        for separator in _MULTI_SEPARATORS:
-            parts = [p for p in (x.strip() for x in text.split(separator)) if p]
-            ids = [_choice_id(question, p) for p in parts]
-            if all(i in question.choice_ids for i in ids) or separator == _MULTI_SEPARATORS[-1]:
-                if len(parts) > 1 or separator == _MULTI_SEPARATORS[-1]:
-                    return ids
-        return [_choice_id(question, text)]
-    if question.type in ("number", "percent", "scale"):
-        return _strip_unit(question, text)
-    return text
-
-
-def _strip_unit(question: Question, text: str) -> str:
-    """'12 h/day' or '40 %' -> the number, when the suffix is the question's own unit."""
-    units = ["%"] if question.type == "percent" else list(question.unit.values())
-    for unit in units:
-        if unit and _norm(text).endswith(_norm(unit)):
-            return text.strip()[: len(text.strip()) - len(unit)].strip()
-    return text
+    return question.kind.cell(question, text, special, _CELLS)
 
 
 # ------------------------------------------------------------------ reading as a stream

@@ -49,28 +49,7 @@ def classify(text: str) -> Reply:
 # ── texts shared by both front ends ──────────────────────────────────────────────────
 def details(view: View) -> list[str]:
     """Lines under a question's text: scale ends, range and unit (not the choices)."""
-    question, lang = view.question, view.lang
-    lines = []
-    if question.type == "scale" and question.labels:
-        lines.append(ui(
-            "iv_scale_ends", lang, min=format_number(question.min), max=format_number(question.max),
-            min_label=question.labels["min"].get(lang, ""), max_label=question.labels["max"].get(lang, ""),
-        ))
-    elif question.type in ("number", "percent"):
-        low, high = question.bounds()
-        parts = []
-        if low is not None and high is not None:
-            parts.append(ui("iv_range", lang, low=format_number(low), high=format_number(high)))
-        elif low is not None:
-            parts.append(ui("iv_range_low", lang, low=format_number(low)))
-        elif high is not None:
-            parts.append(ui("iv_range_high", lang, high=format_number(high)))
-        unit = "%" if question.type == "percent" else question.unit.get(lang, "")
-        if unit:
-            parts.append(ui("iv_unit", lang, unit=unit))
-        if parts:
-            lines.append("; ".join(parts))
-    return lines
+    return view.question.kind.details(view.question, view.lang)
 
 
 def special_hints(view: View) -> list[str]:
@@ -167,13 +146,12 @@ class PlainFrontEnd:
             for line in details(view):
                 self.say(f"  {line}")
         hints = []
-        if question.type in ("single", "multi"):
-            if not brief:
-                for number, choice in enumerate(question.choices, 1):
-                    self.say(f"  {number}. {choice.text.get(lang, choice.id)}")
-            hints.append(ui("iv_hint_multi" if question.type == "multi" else "iv_hint_choice", lang))
-        elif question.type == "yesno":
-            hints.append(ui("iv_hint_yesno", lang))
+        kind = question.kind
+        if kind.has_choices and not brief:
+            for number, choice in enumerate(question.choices, 1):
+                self.say(f"  {number}. {choice.text.get(lang, choice.id)}")
+        if kind.hint_key:
+            hints.append(ui(kind.hint_key, lang))
         hints += special_hints(view)
         hints.append(ui("iv_hint_keys", lang))
         enter = enter_hint(view)
@@ -261,11 +239,11 @@ class RichFrontEnd:
             self.wrapped(line, "fg:ansibrightblack", "  ")
 
     def ask(self, view: View) -> Reply:
-        question = view.question
-        if question.type in ("single", "yesno"):
+        widget = view.question.kind.widget
+        if widget == "select":
             self._header(view, [])
             return self._select(view)
-        if question.type == "multi":
+        if widget == "checkbox":
             self._header(view, [])
             return self._checkbox(view)
         hints = special_hints(view) + [ui("iv_tty_text", view.lang)]
@@ -306,10 +284,7 @@ class RichFrontEnd:
 
     def _select(self, view: View) -> Reply:
         q, question, lang = self.q, view.question, view.lang
-        if question.type == "yesno":
-            options = [(value, ui(value, lang)) for value in ("yes", "no")]
-        else:
-            options = [(c.id, c.text.get(lang, c.id)) for c in question.choices]
+        options = question.kind.options(question, lang)
         choices = [q.Choice(title, value=value) for value, title in options] + self._extras(view)
         preset = view.current if view.current is not None else view.default
         preset = getattr(preset, "state", preset)

@@ -7,21 +7,13 @@ gets exactly the message batch validation gives for the same value in a file.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from diagnose.question_types import LANGS, interface_words
 from diagnose.questionnaire import Question
 from diagnose.texts import ui
 
-LANGS = ("ru", "en")
-
-
-def _words(key: str) -> set[str]:
-    """Every spelling of an interface word, in all languages, lower-cased."""
-    words: set[str] = set()
-    for lang in LANGS:
-        words.update(w.strip().lower() for w in ui(key, lang).split(","))
-    return {w for w in words if w}
+__all__ = ["LANGS", "special_state", "typed_to_raw"]
 
 
 def special_state(text: str) -> str | None:
@@ -30,40 +22,17 @@ def special_state(text: str) -> str | None:
     if not word:
         return None
     for state in ("dont_know", "not_applicable"):
-        spellings = _words(f"iv_{state}_key") | {state, ui(state, "ru").lower(), ui(state, "en").lower()}
+        spellings = interface_words(f"iv_{state}_key") | {state, ui(state, "ru").lower(), ui(state, "en").lower()}
         if word in spellings:
             return state
     return None
 
 
 def typed_to_raw(question: Question, text: str) -> Any:
-    """The raw answer for `text` (not checked: `Question.parse` does that)."""
+    """The raw answer for `text` (not checked: `Question.parse` does that); the question's
+    type reads its own shorthand (question_types.py)."""
     stripped = text.strip()
     state = special_state(stripped)
     if state is not None:
         return state
-    if question.type == "single":
-        return _choice(question, stripped)
-    if question.type == "yesno":
-        lowered = stripped.lower()
-        if lowered in _words("iv_yes_keys"):
-            return "yes"
-        if lowered in _words("iv_no_keys"):
-            return "no"
-        return stripped
-    if question.type == "multi":
-        parts = [p for p in re.split(r"[,;\s]+", stripped) if p]
-        return [_choice(question, part) for part in parts]
-    if question.type == "percent":
-        return stripped.removesuffix("%").strip()
-    if question.type in ("number", "scale"):
-        return stripped
-    return text.strip()
-
-
-def _choice(question: Question, text: str) -> str:
-    """A choice id for a number (1-based) or an id; anything else is returned unchanged."""
-    ids = question.choice_ids
-    if text.isdigit() and 1 <= int(text) <= len(ids):
-        return ids[int(text) - 1]
-    return text
+    return question.kind.typed(question, stripped)
