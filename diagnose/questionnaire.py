@@ -3,7 +3,8 @@
 `load_questionnaire` reads a questionnaire YAML file (docs/formats.md) and checks all
 of it in one pass. `Question.parse` is the one place where an answer is checked: the
 interview and answer files both call it, so a typed answer and one read from a file get
-the same error text.
+the same error text. What differs by question type is the type's class
+(`Question.kind`, diagnose/question_types.py).
 """
 
 from __future__ import annotations
