@@ -26,7 +26,7 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.parser import Parser
 
-from diagnose.errors import did_you_mean, one_of
+from diagnose.errors import did_you_mean, one_of, unknown
 from diagnose.yamlio import is_number, type_name
 
 
@@ -215,9 +215,7 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
         if node.name == "none":
             return "none"
         if node.name not in names:
-            raise ExpressionError(
-                f"unknown name '{node.name}' in condition '{text}'{did_you_mean(node.name, names)}"
-            )
+            raise ExpressionError(unknown("name", node.name, names, f"'{node.name}' in condition '{text}'", listed=False))
         used.append(node.name)
         return _NAME_KINDS.get(names[node.name].kind, "any")
     if isinstance(node, nodes.Const):
