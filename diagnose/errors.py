@@ -94,6 +94,23 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
+def unknown(what: str, word: object, candidates: Iterable[str], shown: str | None = None,
+            listed: bool = True, limit: int = 12) -> str:
+    """`unknown {what} 'word' (did you mean 'x'?); expected one of: a, b, c`.
+
+    The one wording of "this name is not one we know". `shown` is how the word is
+    written in the message (default: in single quotes, e.g. `describe(value)` for a value
+    that may not be text); `listed=False` leaves out what is allowed (for names a
+    reader cannot usefully list, such as rule ids); `limit` caps how many are listed.
+    """
+    allowed = list(candidates)
+    written = shown if shown is not None else f"'{word}'"
+    text = f"unknown {what} {written}{did_you_mean(str(word), allowed)}"
+    if listed:
+        text += f"; expected one of: {one_of(allowed, limit)}"
+    return text
+
+
 def one_of(candidates: Iterable[str], limit: int = 12) -> str:
     """Format the allowed values for an error message."""
     items = [str(c) for c in candidates]

@@ -26,7 +26,7 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.parser import Parser
 
-from diagnose.errors import did_you_mean, one_of
+from diagnose.errors import did_you_mean, one_of, unknown
 from diagnose.yamlio import is_number, type_name
 
 
@@ -209,120 +209,159 @@ def _check(node: nodes.Node, names: Mapping[str, NameInfo], used: list[str], tex
     that `team_size > 'big'` or `product_complexity * 2` are refused when the file loads
     instead of failing while a report is being made.
     """
-    if isinstance(node, nodes.Name):
-        if node.name in ("true", "false"):
-            return "bool"
-        if node.name == "none":
-            return "none"
-        if node.name not in names:
-            raise ExpressionError(
-                f"unknown name '{node.name}' in condition '{text}'{did_you_mean(node.name, names)}"
-            )
-        used.append(node.name)
-        return _NAME_KINDS.get(names[node.name].kind, "any")
-    if isinstance(node, nodes.Const):
-        value = node.value
-        if isinstance(value, bool):
-            return "bool"
-        if value is None:
-            return "none"
-        if _is_number(value) and not is_number(value):
-            raise ExpressionError(f"{_number_shown(value)} in condition '{_short(text)}' is far too large; "
-                                  "expected a figure of at most 15 digits")
-        return "number" if _is_number(value) else "text" if isinstance(value, str) else "any"
-    if isinstance(node, (nodes.List, nodes.Tuple)):
-        for item in node.items:
-            _check(item, names, used, text)
-        return "list"
-    if isinstance(node, nodes.Call):
-        if not isinstance(node.node, nodes.Name) or node.node.name not in FUNCTIONS:
-            called = getattr(node.node, "name", None) or _describe_node(node.node)
-            raise ExpressionError(
-                f"unknown function '{called}' in condition '{text}'; "
-                f"available: {one_of(FUNCTIONS)}{did_you_mean(called, FUNCTIONS)}"
-            )
-        if node.kwargs or node.dyn_args or node.dyn_kwargs:
-            raise ExpressionError(f"functions take plain arguments only, in condition '{text}'")
-        function = node.node.name
-        kinds = [_check(arg, names, used, text) for arg in node.args]
-        if not kinds:
-            raise ExpressionError(f"{function}() needs an argument, in condition '{text}'")
-        if function == "count":
-            _expect(kinds[0], ("list",), "count() counts the choices of a multiple-choice answer", node.args[0], text)
-        elif function in ("min", "max") and len(kinds) == 1:
-            _expect(kinds[0], ("list",), f"{function}() of one argument needs a list", node.args[0], text)
-            _check_number_list(function, node.args[0], names, text)
-        else:
-            for arg, kind in zip(node.args, kinds, strict=True):
-                _expect(kind, ("number",), f"{function}() works on numbers", arg, text)
-        if function == "round" and len(node.args) > 1:
-            digits = node.args[1]
-            if len(node.args) > 2:
-                raise ExpressionError(f"round() takes a number and its digits, in condition '{text}'")
-            if isinstance(digits, nodes.Const) and (not isinstance(digits.value, int) or abs(digits.value) > MAX_DIGITS):
-                raise ExpressionError(f"round() keeps from -{MAX_DIGITS} to {MAX_DIGITS} digits, but {_show(digits)} "
-                                      f"is asked for, in condition '{text}'")
-        elif function in ("abs",) and len(node.args) > 1:
-            raise ExpressionError(f"{function}() takes one number, in condition '{text}'")
-        return "number"
-    if isinstance(node, nodes.Test):
-        if node.name not in TESTS:
-            raise ExpressionError(
-                f"unknown test 'is {node.name}' in condition '{text}'; "
-                f"available: {one_of(TESTS)}{did_you_mean(node.name, TESTS)}"
-            )
-        if not isinstance(node.node, nodes.Name):
-            raise ExpressionError(f"'is {node.name}' must follow a name, in condition '{text}'")
-        _check(node.node, names, used, text)
-        return "bool"
-    if isinstance(node, nodes.Compare):
-        left = _check(node.expr, names, used, text)
-        left_node = node.expr
-        for operand in node.ops:
-            right = _check(operand.expr, names, used, text)
-            if operand.op in _ORDERING:
-                _expect(left, ("number",), f"'{_OP_SIGNS[operand.op]}' compares numbers", left_node, text)
-                _expect(right, ("number",), f"'{_OP_SIGNS[operand.op]}' compares numbers", operand.expr, text)
-            elif operand.op in ("in", "notin"):
-                _expect(right, ("list", "text"), "'in' looks inside a list or a multiple-choice answer",
-                        operand.expr, text)
-            elif {left, right} in ({"number", "text"}, {"number", "list"}, {"text", "list"}):
-                raise ExpressionError(
-                    f"{_show(left_node)} ({_KIND_WORDS[left]}) is compared with "
-                    f"{_show(operand.expr)} ({_KIND_WORDS[right]}): they can never be equal, "
-                    f"in condition '{text}'"
-                )
-            left, left_node = right, operand.expr
-        _check_choice_literals(node, names, text)
-        return "bool"
-    if isinstance(node, (nodes.And, nodes.Or)):
-        _check(node.left, names, used, text)
-        _check(node.right, names, used, text)
-        return "bool"
-    if type(node).__name__ in _ARITHMETIC:
-        for side in (node.left, node.right):
-            kind = _check(side, names, used, text)
-            _expect(kind, ("number",), f"'{node.operator}' works on numbers", side, text)
-        return "number"
-    if isinstance(node, nodes.Not):
-        _check(node.node, names, used, text)
-        return "bool"
-    if isinstance(node, (nodes.Neg, nodes.Pos)):
-        kind = _check(node.node, names, used, text)
-        _expect(kind, ("number",), f"'{node.operator}' works on numbers", node.node, text)
-        return "number"
-    if isinstance(node, nodes.CondExpr):
-        if node.expr2 is None:
-            raise ExpressionError(f"'a if b' needs an 'else' part, in condition '{text}'")
-        _check(node.test, names, used, text)
-        first = _check(node.expr1, names, used, text)
-        second = _check(node.expr2, names, used, text)
-        return _union(first, second)  # what reads it must accept either branch
+    for matches, check in _CHECKS:
+        if matches(node):
+            return check(node, names, used, text)
     raise ExpressionError(
         f"{_describe_node(node)} is not allowed in condition '{text}'; a condition may use "
         "answers, numbers, 'texts', [lists], comparisons, and/or/not, + - * / and the "
         f"functions {one_of(FUNCTIONS)}"
     )
+
+
+def _check_name(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    if node.name in ("true", "false"):
+        return "bool"
+    if node.name == "none":
+        return "none"
+    if node.name not in names:
+        raise ExpressionError(unknown("name", node.name, names, f"'{node.name}' in condition '{text}'", listed=False))
+    used.append(node.name)
+    return _NAME_KINDS.get(names[node.name].kind, "any")
+
+
+def _check_const(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    value = node.value
+    if isinstance(value, bool):
+        return "bool"
+    if value is None:
+        return "none"
+    if _is_number(value) and not is_number(value):
+        raise ExpressionError(f"{_number_shown(value)} in condition '{_short(text)}' is far too large; "
+                              "expected a figure of at most 15 digits")
+    return "number" if _is_number(value) else "text" if isinstance(value, str) else "any"
+
+
+def _check_list(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    for item in node.items:
+        _check(item, names, used, text)
+    return "list"
+
+
+def _check_call(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    if not isinstance(node.node, nodes.Name) or node.node.name not in FUNCTIONS:
+        called = getattr(node.node, "name", None) or _describe_node(node.node)
+        raise ExpressionError(
+            f"unknown function '{called}' in condition '{text}'; "
+            f"available: {one_of(FUNCTIONS)}{did_you_mean(called, FUNCTIONS)}"
+        )
+    if node.kwargs or node.dyn_args or node.dyn_kwargs:
+        raise ExpressionError(f"functions take plain arguments only, in condition '{text}'")
+    function = node.node.name
+    kinds = [_check(arg, names, used, text) for arg in node.args]
+    if not kinds:
+        raise ExpressionError(f"{function}() needs an argument, in condition '{text}'")
+    if function == "count":
+        _expect(kinds[0], ("list",), "count() counts the choices of a multiple-choice answer", node.args[0], text)
+    elif function in ("min", "max") and len(kinds) == 1:
+        _expect(kinds[0], ("list",), f"{function}() of one argument needs a list", node.args[0], text)
+        _check_number_list(function, node.args[0], names, text)
+    else:
+        for arg, kind in zip(node.args, kinds, strict=True):
+            _expect(kind, ("number",), f"{function}() works on numbers", arg, text)
+    if function == "round" and len(node.args) > 1:
+        digits = node.args[1]
+        if len(node.args) > 2:
+            raise ExpressionError(f"round() takes a number and its digits, in condition '{text}'")
+        if isinstance(digits, nodes.Const) and (not isinstance(digits.value, int) or abs(digits.value) > MAX_DIGITS):
+            raise ExpressionError(f"round() keeps from -{MAX_DIGITS} to {MAX_DIGITS} digits, but {_show(digits)} "
+                                  f"is asked for, in condition '{text}'")
+    elif function in ("abs",) and len(node.args) > 1:
+        raise ExpressionError(f"{function}() takes one number, in condition '{text}'")
+    return "number"
+
+
+def _check_test(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    if node.name not in TESTS:
+        raise ExpressionError(
+            f"unknown test 'is {node.name}' in condition '{text}'; "
+            f"available: {one_of(TESTS)}{did_you_mean(node.name, TESTS)}"
+        )
+    if not isinstance(node.node, nodes.Name):
+        raise ExpressionError(f"'is {node.name}' must follow a name, in condition '{text}'")
+    _check(node.node, names, used, text)
+    return "bool"
+
+
+def _check_compare(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    left = _check(node.expr, names, used, text)
+    left_node = node.expr
+    for operand in node.ops:
+        right = _check(operand.expr, names, used, text)
+        if operand.op in _ORDERING:
+            _expect(left, ("number",), f"'{_OP_SIGNS[operand.op]}' compares numbers", left_node, text)
+            _expect(right, ("number",), f"'{_OP_SIGNS[operand.op]}' compares numbers", operand.expr, text)
+        elif operand.op in ("in", "notin"):
+            _expect(right, ("list", "text"), "'in' looks inside a list or a multiple-choice answer",
+                    operand.expr, text)
+        elif {left, right} in ({"number", "text"}, {"number", "list"}, {"text", "list"}):
+            raise ExpressionError(
+                f"{_show(left_node)} ({_KIND_WORDS[left]}) is compared with "
+                f"{_show(operand.expr)} ({_KIND_WORDS[right]}): they can never be equal, "
+                f"in condition '{text}'"
+            )
+        left, left_node = right, operand.expr
+    _check_choice_literals(node, names, text)
+    return "bool"
+
+
+def _check_logic(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    _check(node.left, names, used, text)
+    _check(node.right, names, used, text)
+    return "bool"
+
+
+def _check_arithmetic(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    for side in (node.left, node.right):
+        kind = _check(side, names, used, text)
+        _expect(kind, ("number",), f"'{node.operator}' works on numbers", side, text)
+    return "number"
+
+
+def _check_not(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    _check(node.node, names, used, text)
+    return "bool"
+
+
+def _check_sign(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    kind = _check(node.node, names, used, text)
+    _expect(kind, ("number",), f"'{node.operator}' works on numbers", node.node, text)
+    return "number"
+
+
+def _check_condexpr(node: Any, names: Mapping[str, NameInfo], used: list[str], text: str) -> str:
+    if node.expr2 is None:
+        raise ExpressionError(f"'a if b' needs an 'else' part, in condition '{text}'")
+    _check(node.test, names, used, text)
+    first = _check(node.expr1, names, used, text)
+    second = _check(node.expr2, names, used, text)
+    return _union(first, second)  # what reads it must accept either branch
+
+
+# What `_check` does with each kind of node, tried in this order.
+_CHECKS: tuple[tuple[Callable[[nodes.Node], bool], Callable[..., str]], ...] = (
+    (lambda node: isinstance(node, nodes.Name), _check_name),
+    (lambda node: isinstance(node, nodes.Const), _check_const),
+    (lambda node: isinstance(node, (nodes.List, nodes.Tuple)), _check_list),
+    (lambda node: isinstance(node, nodes.Call), _check_call),
+    (lambda node: isinstance(node, nodes.Test), _check_test),
+    (lambda node: isinstance(node, nodes.Compare), _check_compare),
+    (lambda node: isinstance(node, (nodes.And, nodes.Or)), _check_logic),
+    (lambda node: type(node).__name__ in _ARITHMETIC, _check_arithmetic),
+    (lambda node: isinstance(node, nodes.Not), _check_not),
+    (lambda node: isinstance(node, (nodes.Neg, nodes.Pos)), _check_sign),
+    (lambda node: isinstance(node, nodes.CondExpr), _check_condexpr),
+)
 
 
 _OP_SIGNS = {"lt": "<", "lteq": "<=", "gt": ">", "gteq": ">="}

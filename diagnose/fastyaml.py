@@ -3,17 +3,19 @@
 `yamlio.load_document` reads with ruamel.yaml's pure-Python parser, twice: a safety scan
 of the event stream, then a round-trip load that keeps comments and positions. For the
 bundled questionnaire and rulebook (over a thousand lines each) that is most of a
-report's own time. `fast_document` does the same scan and load with the C parser: it
-builds round-trip data (CommentedMap/CommentedSeq with line and column positions, no
-comments) and returns None — "read it the careful way" — whenever anything is unusual:
-a syntax error, an alias or anchor, a merge key, an explicit tag, deep nesting, a control
-character, an absurd number, a file that is not a mapping. Callers then use `load_document`, whose
-messages and positions are the ones users see. The one exception is what `yamlio`'s own
-checks of an event say (a file too large in any way, a control character, an absurd
-number): those messages come from the same functions and the same event positions as in
-the careful scan, so they are raised here at C speed. `prescan` is that check alone; the
-careful loader runs it first, so that a 5 MB value or 10,000 keys are refused at once
-rather than after the pure-Python scanner has crawled through them.
+report's own time. `fast_document` instead scans the event stream with the C parser and,
+when nothing in it is unusual, loads the text with ruamel.yaml's plain safe loader (also
+libyaml): plain dicts and lists, no comments, no positions. It returns None — "read it
+the careful way" — whenever anything is unusual: a syntax error, an alias or anchor, a
+merge key, an explicit tag, deep nesting, a control character, an absurd number, a file
+that is not a mapping. Positions are only needed to report a problem, and a file with a
+problem is always read again by `load_document`, whose messages and positions are the ones
+users see. The one exception is what `yamlio`'s own checks of an event say (a file too
+large in any way, a control character, an absurd number): those messages come from the
+same functions and the same event positions as in the careful scan, so they are raised
+here at C speed. `prescan` is that check alone; the careful loader runs it first, so that
+a 5 MB value or 10,000 keys are refused at once rather than after the pure-Python scanner
+has crawled through them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml import YAML
 from ruamel.yaml.events import (
     AliasEvent,
     MappingEndEvent,
@@ -31,19 +33,17 @@ from ruamel.yaml.events import (
     SequenceEndEvent,
     StreamEndEvent,
 )
-from ruamel.yaml.resolver import VersionedResolver
 
 from diagnose import yamlio
 from diagnose.errors import UserError
-
-# yamlio's own check of a scalar (control characters, absurd numbers), bound here so that
-# a change of its name fails loudly instead of sending every file the slow way
-_check_scalar = yamlio._check_scalar
 
 try:  # the C extension; without it every file is read the careful way
     from _ruamel_yaml import CParser
 except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency
     CParser = None
+
+# YAML 1.2 like the round-trip loader, with libyaml's parser when it is there
+_SAFE = YAML(typ="safe")
 
 
 def available() -> bool:
@@ -51,7 +51,7 @@ def available() -> bool:
 
 
 def fast_document(path: str | Path, display: str | None = None) -> yamlio.Document | None:
-    """The file as a round-trip Document (positions, no comments), or None to fall back."""
+    """The file as a Document of plain data (no positions, no comments), or None to fall back."""
     if CParser is None:
         return None
     name = display or str(path)
@@ -62,10 +62,10 @@ def fast_document(path: str | Path, display: str | None = None) -> yamlio.Docume
     if not text.strip() or not _safe(text, name):  # a UserError here is the careful loader's message too
         return None
     try:
-        data = _construct(text)
+        data = _SAFE.load(text)
     except Exception:  # noqa: BLE001 - any trouble at all: the careful loader says what it is
         return None
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, dict):
         return None
     return yamlio.Document(name, data, text)
 
@@ -102,7 +102,7 @@ def _safe(text: str, name: str) -> bool:
 
     Stricter than that scan (no aliases or anchors, no explicit tags at all), so that
     whatever passes here passes there too. What the scan's own checks refuse
-    (`yamlio.Budget`, `yamlio._check_scalar`) is raised, as the scan would raise it.
+    (`yamlio.Budget`, `yamlio.check_scalar`) is raised, as the scan would raise it.
     """
     parser = CParser(io.StringIO(text))
     budget = yamlio.Budget(name)
@@ -121,7 +121,7 @@ def _safe(text: str, name: str) -> bool:
                 if isinstance(event, ScalarEvent):
                     scalar = _Scalar(event)
                     budget.node(scalar)
-                    _check_scalar(name, scalar)
+                    yamlio.check_scalar(name, scalar)
                     if event.value == "<<" and not event.style:
                         return False  # a merge key: yamlio decides whether the file may have one
                 else:
@@ -136,20 +136,3 @@ def _safe(text: str, name: str) -> bool:
         raise
     except Exception:  # noqa: BLE001 - a syntax error, a bad character, an unknown version
         return False
-
-
-def _construct(text: str) -> Any:
-    class _Composer(CParser, VersionedResolver):  # type: ignore[misc, valid-type]
-        """libyaml's parser and composer, resolving scalars with YAML 1.2 rules as
-        ruamel.yaml's round-trip loader does."""
-
-        def __init__(self, text: str):
-            CParser.__init__(self, text)
-            VersionedResolver.__init__(self, loadumper=self)
-
-    node = _Composer(text).get_single_node()
-    if node is None:
-        return None
-    # yamlio's round-trip settings and constructor: the same types, keys and positions
-    constructor = yamlio._roundtrip_yaml().constructor
-    return constructor.construct_document(node)

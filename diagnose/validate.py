@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
+from diagnose.errors import Location, Problem, ProblemList, UserError, unknown
 from diagnose.yamlio import Document, load_document
 
 Offered = Sequence[Any]  # questionnaires given with --questionnaire
@@ -68,8 +68,7 @@ def kind_of(document: Document) -> str:
             raise UserError(
                 Problem(
                     Location(document.path, line, column, "kind"),
-                    f"unknown kind {describe(kind)}{did_you_mean(str(kind), KINDS)}; "
-                    f"expected one of: {', '.join(KINDS)}"
+                    unknown("kind", kind, KINDS, describe(kind))
                     if isinstance(kind, str)
                     else f"expected one of: {', '.join(KINDS)}, got {describe(kind)}",
                 )

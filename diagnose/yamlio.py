@@ -361,7 +361,7 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                 _check_tag(name, event)
                 budget.node(event)
                 if isinstance(event, ScalarEvent):
-                    _check_scalar(name, event)
+                    check_scalar(name, event)
                     if not allow_aliases and event.value == "<<" and event.style is None:
                         # a merge key copies another mapping's keys in, unseen by the reader
                         _refuse(name, event, "'<<' (a YAML merge key) is not allowed in this file; "
@@ -443,7 +443,8 @@ _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?")
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
-def _check_scalar(name: str, event: Any) -> None:
+def check_scalar(name: str, event: Any) -> None:
+    """Refuse a scalar event holding a control character or an absurd number, located."""
     value = event.value
     if event.style == ">":
         value = value.replace("\a", "")  # ruamel marks where a folded scalar was folded

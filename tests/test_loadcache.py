@@ -27,22 +27,20 @@ YAML_FILES = sorted(
 )
 
 
-def _same_data(a, b, path: str = "") -> None:  # noqa: ANN001
-    assert type(a) is type(b), path
-    if isinstance(a, dict):
-        assert list(a) == list(b), path
-        for key in a:
-            assert a.lc.key(key) == b.lc.key(key), f"{path}.{key}"
-            if a[key] is not None:  # libyaml puts an empty value at the key's line end
-                assert a.lc.value(key) == b.lc.value(key), f"{path}.{key}"
-            _same_data(a[key], b[key], f"{path}.{key}")
-    elif isinstance(a, list):
-        assert len(a) == len(b), path
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert a.lc.item(index) == b.lc.item(index), f"{path}[{index}]"
+def _same_data(fast, careful, path: str = "") -> None:  # noqa: ANN001
+    """The fast reading's plain data holds what the careful one does (whose types are
+    ruamel's subclasses of the same: CommentedMap of dict, ScalarInt of int, ...)."""
+    assert isinstance(careful, type(fast)), path
+    if isinstance(fast, dict):
+        assert list(fast) == list(careful), path
+        for key in fast:
+            _same_data(fast[key], careful[key], f"{path}.{key}")
+    elif isinstance(fast, list):
+        assert len(fast) == len(careful), path
+        for index, (x, y) in enumerate(zip(fast, careful, strict=True)):
             _same_data(x, y, f"{path}[{index}]")
-    elif a == a:  # NaN is never equal to itself
-        assert a == b, path
+    elif fast == fast:  # NaN is never equal to itself
+        assert fast == careful, path
 
 
 def _fast(path: Path) -> Document | UserError | None:

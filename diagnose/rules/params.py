@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from diagnose.errors import Location, ProblemList, did_you_mean, one_of
+from diagnose.errors import Location, ProblemList, unknown
 from diagnose.rules.rulebook import Rulebook
 from diagnose.schema import describe
 from diagnose.yamlio import is_number, load_document, value_position
@@ -69,8 +69,7 @@ def _check(rulebook: Rulebook, name: str, value: Any) -> tuple[str | None, Any]:
     parameter = rulebook.parameters.get(name)
     if parameter is None:
         return (
-            f"unknown parameter '{name}'{did_you_mean(name, rulebook.parameters)}; "
-            f"expected one of: {one_of(rulebook.parameters, limit=40)}",
+            unknown("parameter", name, rulebook.parameters, limit=40),
             None,
         )
     if is_number(parameter.default):
