@@ -25,6 +25,7 @@ from diagnose.expressions import (
     NameInfo,
     compile_expression,
 )
+from diagnose.locale import LANGUAGES, locale
 from diagnose.resources import bundled_questionnaires
 from diagnose.schema import DOTTED_ID, Checker, describe, join
 from diagnose.texts import lookup, ui
@@ -252,10 +253,10 @@ class Question:
         if self.type == "yesno":
             return ui(value, lang)
         if self.type == "percent":
-            return f"{_num(value)} %"
+            return f"{_num(value, lang)} %"
         if self.type == "number" and self.unit:
-            return f"{_num(value)} {self.unit.get(lang, '')}".strip()
-        return str(value) if not isinstance(value, float) else _num(value)
+            return locale(lang).with_unit(value, self.unit.get(lang, ""))
+        return str(value) if not isinstance(value, float) else _num(value, lang)
 
 
 @dataclass
@@ -323,14 +324,8 @@ def _say(key: str, lang: str, **fields: object) -> str:
 
 
 def _num(value: Any, lang: str = "en") -> str:
-    """A number as a message shows it: no needless '.0'; a decimal comma in Russian."""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, float):
-        text = f"{value:.6g}"
-    else:
-        text = str(value)
-    return text.replace(".", ",") if lang == "ru" else text
+    """A number as a message shows it: `Locale.exact` (no needless '.0'; a decimal comma in Russian)."""
+    return locale(lang).exact(value)
 
 
 format_number = _num
@@ -460,11 +455,11 @@ def _languages(check: Checker, data: Any) -> list[str]:
     languages = data.get("languages")
     if isinstance(languages, list) and not languages:
         check.error(data, "languages", "languages", "expected at least one language code, such as [ru, en], got an empty list")
-        return ["ru", "en"]
+        return list(LANGUAGES)
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         if "languages" in data:
             check.error(data, "languages", "languages", f"expected a list of language codes such as [ru, en], got {describe(languages)}")
-        return ["ru", "en"]
+        return list(LANGUAGES)
     again = next((i for i, x in enumerate(languages) if x in languages[:i]), None)
     if again is not None:
         check.error(languages, again, f"languages[{again}]", f"language '{languages[again]}' is listed twice; "

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from diagnose.locale import LANGUAGES as LANGS
 from diagnose.questionnaire import Question
 from diagnose.texts import ui
-
-LANGS = ("ru", "en")
 
 
 def _words(key: str) -> set[str]:
@@ -30,7 +29,7 @@ def special_state(text: str) -> str | None:
     if not word:
         return None
     for state in ("dont_know", "not_applicable"):
-        spellings = _words(f"iv_{state}_key") | {state, ui(state, "ru").lower(), ui(state, "en").lower()}
+        spellings = _words(f"iv_{state}_key") | {state, *(ui(state, lang).lower() for lang in LANGS)}
         if word in spellings:
             return state
     return None

@@ -22,6 +22,7 @@ from jinja2 import nodes
 from diagnose.diagnosis import ROLE_IDS, TASK_IDS
 from diagnose.errors import Location, ProblemList, did_you_mean, one_of
 from diagnose.expressions import Expression, ExpressionError, NameInfo, compile_expression, is_true
+from diagnose.locale import LANGUAGES
 from diagnose.questionnaire import Questionnaire, find_questionnaire, unknown_questionnaire
 from diagnose.schema import DOTTED_ID, RULE_ID, Checker, describe, join
 from diagnose.yamlio import Document, is_number, position
@@ -228,7 +229,7 @@ class _Loader:
         self.document = document
         self.problems = problems
         self.check = Checker(document, problems)
-        self.languages: list[str] = ["ru", "en"]
+        self.languages: list[str] = list(LANGUAGES)
         self.names: dict[str, NameInfo] = {}
         self.questions: dict[str, Any] = {}
 
