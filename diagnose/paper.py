@@ -51,7 +51,7 @@ def _question_lines(question: Question, number: int, lang: str, width: int) -> l
     elif question.type in ("number", "percent"):
         unit = "%" if question.type == "percent" else question.unit.get(lang, "")
         low, high = question.bounds()
-        rng = f"{format_number(low) if low is not None else ''}–{format_number(high) if high is not None else ''}"
+        rng = f"{format_number(low, lang) if low is not None else ''}–{format_number(high, lang) if high is not None else ''}"
         lines.append(f"{indent}______ {unit}   ({ui('range', lang)}: {rng})".rstrip())
     else:
         lines.append(f"{indent}" + "_" * 40)

@@ -53,18 +53,18 @@ def details(view: View) -> list[str]:
     lines = []
     if question.type == "scale" and question.labels:
         lines.append(ui(
-            "iv_scale_ends", lang, min=format_number(question.min), max=format_number(question.max),
+            "iv_scale_ends", lang, min=format_number(question.min, lang), max=format_number(question.max, lang),
             min_label=question.labels["min"].get(lang, ""), max_label=question.labels["max"].get(lang, ""),
         ))
     elif question.type in ("number", "percent"):
         low, high = question.bounds()
         parts = []
         if low is not None and high is not None:
-            parts.append(ui("iv_range", lang, low=format_number(low), high=format_number(high)))
+            parts.append(ui("iv_range", lang, low=format_number(low, lang), high=format_number(high, lang)))
         elif low is not None:
-            parts.append(ui("iv_range_low", lang, low=format_number(low)))
+            parts.append(ui("iv_range_low", lang, low=format_number(low, lang)))
         elif high is not None:
-            parts.append(ui("iv_range_high", lang, high=format_number(high)))
+            parts.append(ui("iv_range_high", lang, high=format_number(high, lang)))
         unit = "%" if question.type == "percent" else question.unit.get(lang, "")
         if unit:
             parts.append(ui("iv_unit", lang, unit=unit))
