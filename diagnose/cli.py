@@ -14,12 +14,13 @@ import click
 
 from diagnose import __version__
 from diagnose.errors import EXIT_BAD_INPUT, Location, Problem, UserError
+from diagnose.locale import LANGUAGES
 
 # Files the command reads: their loaders say, located, when one cannot be read (click's
 # own readable check would answer first, in other words than every other error)
 INPUT_FILE = click.Path(path_type=Path, dir_okay=False, readable=False)
 INPUT_PATH = click.Path(path_type=Path, readable=False)
-LANGS = click.Choice(["ru", "en"])
+LANGS = click.Choice(LANGUAGES)
 
 
 class DiagnoseGroup(click.Group):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from diagnose.errors import one_of
+from diagnose.locale import LANGUAGES, locale
 from diagnose.schema import Checker, describe
 from diagnose.texts import lookup, ui
 from diagnose.yamlio import is_number, layout_character
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 SPECIAL_ANSWERS_NAMES = ("dont_know", "not_applicable")
 YES_NO = ("yes", "no")
-LANGS = ("ru", "en")  # the languages whose interface words the prompt accepts
+LANGS = LANGUAGES  # the languages whose interface words the prompt accepts
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,8 @@ def say(key: str, lang: str, **fields: object) -> str:
 
 
 def format_number(value: Any, lang: str = "en") -> str:
-    """A number as a message shows it: no needless '.0'; a decimal comma in Russian."""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, float):
-        text = f"{value:.6g}"
-    else:
-        text = str(value)
-    return text.replace(".", ",") if lang == "ru" else text
+    """A number as a message shows it: `Locale.exact` (no needless '.0'; a decimal comma in Russian)."""
+    return locale(lang).exact(value)
 
 
 def interface_words(key: str) -> set[str]:
@@ -114,7 +109,7 @@ class QuestionType:
         raise NotImplementedError
 
     def display(self, question: Question, value: Any, lang: str) -> str:
-        return str(value) if not isinstance(value, float) else format_number(value)
+        return str(value) if not isinstance(value, float) else format_number(value, lang)
 
     def typed(self, question: Question, text: str) -> Any:
         """The raw answer for `text` typed at the prompt (stripped; not checked)."""
@@ -365,11 +360,11 @@ class _NumberType(QuestionType):
         low, high = self.bounds(question)
         parts = []
         if low is not None and high is not None:
-            parts.append(ui("iv_range", lang, low=format_number(low), high=format_number(high)))
+            parts.append(ui("iv_range", lang, low=format_number(low, lang), high=format_number(high, lang)))
         elif low is not None:
-            parts.append(ui("iv_range_low", lang, low=format_number(low)))
+            parts.append(ui("iv_range_low", lang, low=format_number(low, lang)))
         elif high is not None:
-            parts.append(ui("iv_range_high", lang, high=format_number(high)))
+            parts.append(ui("iv_range_high", lang, high=format_number(high, lang)))
         unit = self.unit(question, lang)
         if unit:
             parts.append(ui("iv_unit", lang, unit=unit))
@@ -377,7 +372,7 @@ class _NumberType(QuestionType):
 
     def paper_lines(self, question: Question, lang: str, indent: str, width: int) -> list[str]:
         low, high = self.bounds(question)
-        rng = f"{format_number(low) if low is not None else ''}–{format_number(high) if high is not None else ''}"
+        rng = f"{format_number(low, lang) if low is not None else ''}–{format_number(high, lang) if high is not None else ''}"
         return [f"{indent}______ {self.unit(question, lang)}   ({ui('range', lang)}: {rng})".rstrip()]
 
     def cell(self, question: Question, text: str, special: str | None, cells: CellReading) -> Any:
@@ -413,7 +408,7 @@ class Scale(_NumberType):
         if not question.labels:
             return []
         return [ui(
-            "iv_scale_ends", lang, min=format_number(question.min), max=format_number(question.max),
+            "iv_scale_ends", lang, min=format_number(question.min, lang), max=format_number(question.max, lang),
             min_label=question.labels["min"].get(lang, ""), max_label=question.labels["max"].get(lang, ""),
         )]
 
@@ -445,7 +440,7 @@ class Number(_NumberType):
 
     def display(self, question: Question, value: Any, lang: str) -> str:
         if question.unit:
-            return f"{format_number(value)} {question.unit.get(lang, '')}".strip()
+            return locale(lang).with_unit(value, question.unit.get(lang, ""))
         return super().display(question, value, lang)
 
     def template_lines(self, question: Question, lang: str) -> list[str]:
@@ -471,7 +466,7 @@ class Percent(_NumberType):
         return "%"
 
     def display(self, question: Question, value: Any, lang: str) -> str:
-        return f"{format_number(value)} %"
+        return f"{format_number(value, lang)} %"
 
     def typed(self, question: Question, text: str) -> Any:
         return text.removesuffix("%").strip()

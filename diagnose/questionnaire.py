@@ -25,6 +25,7 @@ from diagnose.expressions import (
     NameInfo,
     compile_expression,
 )
+from diagnose.locale import LANGUAGES
 from diagnose.question_types import (
     ALL_TYPE_KEYS,
     QUESTION_TYPES,
@@ -337,11 +338,11 @@ def _languages(check: Checker, data: Any) -> list[str]:
     languages = data.get("languages")
     if isinstance(languages, list) and not languages:
         check.error(data, "languages", "languages", "expected at least one language code, such as [ru, en], got an empty list")
-        return ["ru", "en"]
+        return list(LANGUAGES)
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         if "languages" in data:
             check.error(data, "languages", "languages", f"expected a list of language codes such as [ru, en], got {describe(languages)}")
-        return ["ru", "en"]
+        return list(LANGUAGES)
     again = next((i for i, x in enumerate(languages) if x in languages[:i]), None)
     if again is not None:
         check.error(languages, again, f"languages[{again}]", f"language '{languages[again]}' is listed twice; "

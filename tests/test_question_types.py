@@ -170,7 +170,7 @@ def test_every_type_is_covered(questionnaire: Questionnaire) -> None:
     [
         ("stage", "growth", "Growth", "Рост"),
         ("stages", ["purchasing", "invoicing"], "Purchasing; Invoicing", "Закупка; Счета"),
-        ("hours", 1.5, "1.5 h", "1.5 ч"),
+        ("hours", 1.5, "1.5 h", "1,5 ч"),
         ("share", 40.0, "40 %", "40 %"),
         ("agreed", "yes", "yes", "да"),
         ("estimate", DONT_KNOW, "don't know", "не знаю"),

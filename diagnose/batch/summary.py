@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from diagnose.batch.worker import ItemResult
+from diagnose.locale import DEFAULT_LANGUAGE
 from diagnose.outputs import atomic_write_bytes, own_descriptor
 
 SUMMARY_COLUMNS = (
@@ -349,7 +350,7 @@ def portfolio_language(results: Tally | list[ItemResult], lang: str | None) -> s
     if lang:
         return lang
     languages = _tally(results).languages
-    return languages.most_common(1)[0][0] if languages else "ru"
+    return languages.most_common(1)[0][0] if languages else DEFAULT_LANGUAGE
 
 
 def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, brand_file: str | None = None,

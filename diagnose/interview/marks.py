@@ -18,9 +18,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.tokens import CommentToken
 
+from diagnose.locale import LANGUAGES as LANGS
 from diagnose.texts import ui
-
-LANGS = ("ru", "en")
 
 
 def _markers() -> list[str]:

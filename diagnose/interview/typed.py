@@ -22,7 +22,7 @@ def special_state(text: str) -> str | None:
     if not word:
         return None
     for state in ("dont_know", "not_applicable"):
-        spellings = interface_words(f"iv_{state}_key") | {state, ui(state, "ru").lower(), ui(state, "en").lower()}
+        spellings = interface_words(f"iv_{state}_key") | {state, *(ui(state, lang).lower() for lang in LANGS)}
         if word in spellings:
             return state
     return None

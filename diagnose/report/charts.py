@@ -32,6 +32,7 @@ class ChartRow:
     value: float | None = None  # numeric value when the row is a bar
     scale_max: float | None = None
     threshold: float | None = None
+    threshold_text: str = ""  # the threshold as the report's language writes it
 
 
 def _text(x: float, y: float, text: str, size: float, fill: str, anchor: str = "start", bold: bool = False) -> str:
@@ -82,7 +83,7 @@ def _bar(row: ChartRow, top: float, width: float, colors: Mapping[str, str], wor
         tx = width * max(0.0, min(1.0, float(row.threshold) / float(row.scale_max)))
         parts.append(f'<line x1="{tx:.1f}" y1="{top - 2:.1f}" x2="{tx:.1f}" y2="{top + BAR_HEIGHT + 2:.1f}" '
                      f'stroke="#222" stroke-width="1.2"/>')
-        label = f"{words['threshold']} {_num(row.threshold)}"
+        label = f"{words['threshold']} {row.threshold_text}"
         anchor = "middle"
         if tx - text_width(label, 7) / 2 < 0:
             anchor, tx = "start", 0.0
@@ -107,7 +108,3 @@ def _gauge(row: ChartRow, top: float, width: float, colors: Mapping[str, str], w
         parts.append(f'<rect x="0" y="{top:.1f}" width="{width:.1f}" height="{BAR_HEIGHT}" rx="2" fill="none" '
                      f'stroke="{colors["muted"]}" stroke-dasharray="3 2"/>')
     return parts
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"

@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from diagnose.diagnosis import ROLE_IDS, Diagnosis, Finding, Role
+from diagnose.locale import locale
 from diagnose.report.brand import Brand
 from diagnose.report.charts import ChartRow, dimension_chart
 from diagnose.report.orgchart import Box, org_chart
@@ -231,27 +232,6 @@ class ReportContext:
     question_count: int = 0  # questions in the questionnaire (the appendix lists them all)
 
 
-def number(value: float | int | None, lang: str) -> str:
-    """A number as `lang` writes it: 3.5 -> "3,5" in Russian; whole numbers without ".0"."""
-    if value is None:
-        return "—"
-    text = f"{round(float(value), 1):g}"
-    return text.replace(".", ",") if lang == "ru" else text
-
-
-def format_date(value: Any, lang: str) -> str:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y") if lang == "ru" else value.isoformat()
-    return "" if value is None else str(value)
-
-
 def _anchor(rule_id: str) -> str:
     return "rule-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in rule_id)
 
@@ -263,6 +243,7 @@ class _Builder:
         self.d = diagnosis
         self.brand = brand
         self.lang = lang
+        self.locale = locale(lang)
         self.texts = texts
         self.t = texts.words(lang)
         self.logo_url = logo_url
@@ -289,10 +270,8 @@ class _Builder:
         if role.headcount is None:
             return self.t["headcount_unknown"]
         if not float(role.headcount).is_integer():
-            unit = self.t["fte"]
-        else:
-            unit = self.t["person"] if role.headcount == 1 else self.t["people"]
-        return f"{number(role.headcount, self.lang)} {unit}"
+            return f"{self.locale.number(role.headcount)} {self.t['fte']}"
+        return self.locale.count(role.headcount, {"one": self.t["person"], "other": self.t["people"]})
 
     def role_lines(self) -> list[RoleLine]:
         today = {r.id: r for r in self.d.current_structure}
@@ -386,7 +365,7 @@ class _Builder:
                 label = self.t[f"change_{role.change}"]
                 old = today.get(role.id)
                 if role.change in ("grown", "reduced") and old is not None and old.headcount is not None:
-                    label += f" ({number(old.headcount, self.lang)} → {number(role.headcount, self.lang)})"
+                    label += f" ({self.locale.number(old.headcount)} → {self.locale.number(role.headcount)})"
                 details.append(label)
             if note:
                 details.append(note)
@@ -435,7 +414,8 @@ class _Builder:
             rows = [
                 ChartRow(self.tr(i.title), self.tr(i.display), i.level,
                          float(i.value) if isinstance(i.value, (int, float)) and not isinstance(i.value, bool) else None,
-                         i.scale_max, i.threshold)
+                         i.scale_max, i.threshold,
+                         self.locale.exact(float(i.threshold)) if i.threshold is not None else "")
                 for i in items
             ]
             views.append(DimensionView(
@@ -476,7 +456,7 @@ class _Builder:
         company = CompanyView(
             str(meta.get("company") or ""), str(meta.get("industry") or ""), str(meta.get("respondent") or ""),
             str(meta.get("consultant") or ""), str(meta.get("consultancy") or ""),
-            format_date(meta.get("date"), self.lang),
+            self.locale.date(meta.get("date")),
         )
         consultancy = self.brand.name or company.consultancy
         main, other, extra = self.findings()
@@ -486,7 +466,7 @@ class _Builder:
             t=self.t,
             title=f"{company.name}: {self.t['report_title']}" if company.name else self.t["report_title"],
             author=", ".join(x for x in (company.consultant, consultancy) if x),
-            generated=format_date(dt.date.today(), self.lang),
+            generated=self.locale.date(dt.date.today()),
             brand=BrandView(consultancy, self.logo_url, dict(self.brand.colors)),
             company=company,
             summary_roles=[r for r in roles if r.change_id != "removed"],
@@ -500,10 +480,10 @@ class _Builder:
             complementary=extra,
             flips=[self.flip(f) for f in self.d.what_would_change],
             headcount=roles,
-            sizing=[SizingView(self.role_title(s.role) if not s.title else self.tr(s.title), s.formula,
-                               number(s.result, self.lang) if s.result is not None else self.t["not_computable"],
+            sizing=[SizingView(self.role_title(s.role) if not s.title else self.tr(s.title), self.locale.formula(s.formula),
+                               self.locale.number(s.result) if s.result is not None else self.t["not_computable"],
                                self.tr(s.explanation)) for s in self.d.sizing],
-            parameters=[ParameterView(p.id, _value(p.value, self.lang), _value(p.default, self.lang), p.overridden,
+            parameters=[ParameterView(p.id, self.locale.number(p.value), self.locale.number(p.default), p.overridden,
                                       p.source, self.tr(p.explanation)) for p in self.d.parameters],
             roadmap=[self.tr(step) for step in self.d.roadmap],
             appendix=self.appendix(),
@@ -513,12 +493,6 @@ class _Builder:
                 "rulebook": f"{self.d.rulebook.get('id', '')} v{self.d.rulebook.get('version', '')}",
             },
         )
-
-
-def _value(value: Any, lang: str) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number(value, lang)
-    return str(value)
 
 
 def build_context(diagnosis: Diagnosis, brand: Brand, lang: str, texts: ReportTexts,

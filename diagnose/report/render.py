@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from diagnose.answers import AnswerSet, load_answers
 from diagnose.diagnosis import Diagnosis, to_json
 from diagnose.errors import Location, Problem, UserError
+from diagnose.locale import DEFAULT_LANGUAGE
 from diagnose.outputs import atomic_write_bytes
 from diagnose.report.brand import Brand, load_brand
 from diagnose.report.context import ReportContext, build_context
@@ -49,7 +50,7 @@ def diagnosis_for(answers: str | Path | AnswerSet) -> Diagnosis:
 
 
 def _lang(diagnosis: Diagnosis, lang: str | None) -> str:
-    chosen = lang or str(diagnosis.company.get("language") or "ru")
+    chosen = lang or str(diagnosis.company.get("language") or DEFAULT_LANGUAGE)
     if chosen not in LANGUAGES:
         raise UserError(Problem(Location("--lang"), f"'{chosen}' is not a report language; expected one of: {', '.join(LANGUAGES)}"))
     return chosen

@@ -16,10 +16,10 @@ from ruamel.yaml import YAML
 
 from diagnose.errors import ProblemList
 from diagnose.fastyaml import is_plain_data
+from diagnose.locale import LANGUAGES
 from diagnose.schema import Checker
 from diagnose.yamlio import load_document, read_text
 
-LANGUAGES = ("ru", "en")
 GROUPS = ("texts", "roles", "tasks")
 
 

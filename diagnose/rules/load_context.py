@@ -13,6 +13,7 @@ from typing import Any
 from diagnose.diagnosis import ROLE_IDS
 from diagnose.errors import Location, ProblemList, unknown
 from diagnose.expressions import Expression, ExpressionError, NameInfo, compile_expression
+from diagnose.locale import LANGUAGES
 from diagnose.rules.format import CLAUSE, CLAUSE_WHEN_OPTIONAL
 from diagnose.schema import Checker, Section, describe
 from diagnose.yamlio import Document, is_number, position
@@ -25,7 +26,7 @@ class LoadContext:
         self.document = document
         self.problems = problems
         self.check = Checker(document, problems)
-        self.languages: list[str] = ["ru", "en"]
+        self.languages: list[str] = list(LANGUAGES)
         self.names: dict[str, NameInfo] = {}  # what conditions may name, growing as sections load
         self.questions: dict[str, Any] = {}
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from diagnose.diagnosis import SizingLine
 from diagnose.expressions import Missing, Undetermined
-from diagnose.rules.words import both, number
+from diagnose.rules.words import LANGS, both, number
 
 
 def _known(env: dict[str, Any], *names: str) -> bool:
@@ -27,6 +27,7 @@ def _known(env: dict[str, Any], *names: str) -> bool:
 
 
 def _n(value: float) -> str:
+    """A number in a formula: language-neutral (the report shows it per language)."""
     return number(value, "en", 2)
 
 
@@ -60,7 +61,7 @@ def compute_sizing(env: dict[str, Any]) -> tuple[list[SizingLine], dict[str, flo
         ))
         sized["operations"] = round_up(fte, step)
         lines.append(SizingLine(
-            "operations", {lang: both("sizing_rounded", step=number(step, lang))[lang] for lang in ("ru", "en")}, f"⌈{_n(fte)} ÷ {_n(step)}⌉ × {_n(step)} = {_n(sized['operations'])}",
+            "operations", {lang: both("sizing_rounded", step=number(step, lang))[lang] for lang in LANGS}, f"⌈{_n(fte)} ÷ {_n(step)}⌉ × {_n(step)} = {_n(sized['operations'])}",
             sized["operations"], {"fte": round(fte, 2), "fte_step": step}, {},
         ))
     if _known(env, "account_managers_total", "am_operational_share"):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from diagnose.locale import LANGUAGES as LANGS
+from diagnose.locale import locale
 from diagnose.texts import lookup
 
-LANGS = ("ru", "en")
+__all__ = ["LANGS", "both", "number", "word"]
 
 
 def word(key: str, lang: str, **fields: Any) -> str:
@@ -23,9 +25,5 @@ def both(key: str, **fields: Any) -> dict[str, str]:
 
 
 def number(value: Any, lang: str, digits: int = 1) -> str:
-    """A number as a person reads it: at most `digits` decimals, a comma in Russian."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    rounded = round(float(value), digits)
-    text = str(int(rounded)) if rounded.is_integer() else f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "ru" else text
+    """A number in the texts of the rules: `Locale.number` of `lang`."""
+    return locale(lang).number(value, digits)
