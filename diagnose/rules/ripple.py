@@ -19,7 +19,7 @@ from typing import Any
 
 from diagnose.expressions import Expression, is_true
 from diagnose.questionnaire import Questionnaire
-from diagnose.rules.evaluate import role_present
+from diagnose.rules.decide import role_present
 from diagnose.rules.memo import MemoExpression, reads
 from diagnose.rules.rulebook import Condition, Rulebook
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from diagnose.diagnosis import ROLE_IDS, TASK_IDS, Diagnosis, Role, TaskAssignment
-from diagnose.rules.evaluate import Outcome
+from diagnose.rules.decide import Outcome, condition_traces, condition_value
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.sizing import round_up
 from diagnose.rules.words import LANGS, both, number, word
@@ -151,8 +151,6 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
     reporting line unchanged) and its `confirmed_when`, if any, holds. Only rules with a
     `confirmed` text can be confirmed; a rule that decides nothing needs `confirmed_when`.
     A rule that did not fire is confirmed when its `in_place_when` holds."""
-    from diagnose.rules.evaluate import condition_traces, condition_value
-
     current = {r.id: r for r in structure.current}
     proposed = {r.id: r for r in structure.proposed}
     tasks = {t.task: t for t in structure.tasks}

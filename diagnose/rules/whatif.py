@@ -29,7 +29,7 @@ from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Flip
 from diagnose.expressions import Missing
 from diagnose.questionnaire import Question, Questionnaire
-from diagnose.rules.evaluate import Basis, Outcome, key_decisions
+from diagnose.rules.decide import Basis, Outcome, key_decisions
 from diagnose.rules.memo import Memoised, reads
 from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
