@@ -70,6 +70,7 @@ class Ripple:
                 visible_inputs.add(name)
                 pending.extend(by_id.get(name, ()))
         self.visible_inputs = frozenset(visible_inputs)
+        self.params = frozenset(params)
         self.excluded = visible_inputs | params
         questions = [q.id for q in questionnaire.iter_questions()]
         names = questions + list(by_id) + list(params) + [i for i, _, _ in self.indicators]
@@ -77,6 +78,25 @@ class Ripple:
         # it holds only if every one reads names defined before it, and no name is used twice
         self.usable = len(names) == len(set(names)) and _in_order(
             [*self.computed, *self.indicators], set(questions), len(self.computed), set(params))
+        self._reached: dict[str, tuple[list[tuple[str, Expression]], list[tuple[Expression, Callable[[Any], Any]]]]] = {}
+
+    def reach(self, question_id: str) -> tuple[list[tuple[str, Expression]], list[tuple[Expression, Callable[[Any], Any]]]]:
+        """The computed values and indicators one answer feeds (in evaluation order) and
+        every judged expression that reads the answer or any of them; found once."""
+        found = self._reached.get(question_id)
+        if found is None:
+            names = dict.fromkeys([question_id])
+            steps = []
+            for name, expression, inputs in (*self.computed, *self.indicators):
+                if not inputs.isdisjoint(names):
+                    steps.append((name, expression))
+                    names[name] = None
+            judged: dict[int, tuple[Expression, Callable[[Any], Any]]] = {}
+            for name in names:
+                for expression, how in self.readers.get(name, ()):
+                    judged.setdefault(id(expression), (expression, how))
+            found = self._reached[question_id] = (steps, list(judged.values()))
+        return found
 
     def at(self, base_env: dict[str, Any]) -> RippleAt:
         """For the company whose evaluated names (answers, computed values, parameters and
@@ -116,6 +136,28 @@ class RippleAt:
                     return False
         return True
 
+    def signature(self, question_id: str, value: Any, visibility_kept: bool = False) -> tuple[Any, ...] | None:
+        """What the decisions take from every expression this answer reaches, with the
+        answer set to `value`: two answers with one signature make the same decisions.
+        `visibility_kept`: the caller found that this answer shows and hides the same
+        questions as now, so a question a show-if reads can be followed too. None where
+        that cannot be shown simply (as for `unchanged`) or a result cannot be a key."""
+        ripple = self.ripple
+        if not ripple.usable or question_id in ripple.params or question_id not in self.base_env \
+                or (question_id in ripple.visible_inputs and not visibility_kept):
+            return None
+        steps, judged = ripple.reach(question_id)
+        env = dict(self.base_env)
+        env[question_id] = value
+        for name, expression in steps:
+            env[name] = expression.evaluate(env)
+        signature = tuple(_typed(how(expression.evaluate(env))) for expression, how in judged)
+        try:
+            hash(signature)
+        except TypeError:
+            return None
+        return signature
+
     def _base(self, expression: Expression, how: Callable[[Any], Any]) -> Any:
         key = id(expression)
         if key not in self.base_values:
@@ -144,6 +186,13 @@ def _conditions(condition: Condition) -> list[Condition]:
     for child in condition.children:
         found.extend(_conditions(child))
     return found
+
+
+def _typed(value: Any) -> Any:
+    """A value as a key that keeps its type (1, 1.0 and True are three different results)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_typed(v) for v in value))
+    return (type(value).__name__, value)
 
 
 def _same(a: Any, b: Any) -> bool:

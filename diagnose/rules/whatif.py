@@ -54,91 +54,124 @@ class _Best:
 
 
 def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome) -> list[Flip]:
-    base = outcome.decisions()
+    trials = _Trials(answers, _prepare(rulebook, answers.questionnaire, params), params, outcome)
     best: dict[str, _Best] = {}
-    shown = answers.visibility()
-
-    roles_today = set(outcome.today_roles)
-    prepared = _prepare(rulebook, answers.questionnaire, params)
-    influencing = prepared.influencing
-    decided: dict[tuple[str, Any], dict[str, str]] = {}
-    known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
-    # the same rulebook and questionnaire, with conditions that remember their results
-    prepared.memo.forget()
-    fast = prepared.memo.rulebook
-    ripple = prepared.ripple.at(outcome.env)
-
-    def decide(question: Question, value: Any) -> dict[str, str]:
-        key = (question.id, _hashable(value))
-        if key not in decided:
-            decided[key] = _decide(question, value)
-        return decided[key]
-
-    def _decide(question: Question, value: Any) -> dict[str, str]:
-        if ripple.unchanged(question.id, value):
-            return base  # nothing any rule, indicator or today's test reads has changed
-        values = dict(answers.values)
-        values[question.id] = value
-        trial = AnswerSet(prepared.trial_questionnaire, answers.meta, values)
-        if question.id not in prepared.ripple.visible_inputs:
-            # no show-if reads this answer, even through a computed value: the same
-            # questions are asked as now
-            trial.visibility = lambda: dict(shown)  # type: ignore[method-assign]
-        decisions, roles = key_decisions(fast, trial.environment(), params, known)
-        if not roles_today <= roles:
-            # abolishing a role the company has is not a circumstance that "would change"
-            # the advice: such answers flip nothing
-            return base
-        return decisions
 
     def consider(question: Question, old: Any, new: Any, cost: float, result: dict[str, str]) -> None:
         for decision in DECISIONS:
             # "undetermined" is not another decision, only a lack of one
-            if result[decision] != base[decision] and result[decision] != "undetermined":
+            if result[decision] != trials.base[decision] and result[decision] != "undetermined":
                 current = best.get(decision)
                 if current is None or cost < current.cost:
                     best[decision] = _Best(cost, question, old, new, result[decision])
 
     for question in answers.questionnaire.iter_questions():
-        if not shown[question.id] or question.type == "text" or question.id not in influencing:
+        if not trials.shown[question.id] or question.type == "text" or question.id not in trials.prepared.influencing:
             # a question no decision reads, even through a computed value or a show-if,
             # cannot flip one: evaluating its other answers would only repeat the decisions
             continue
         old = answers.values.get(question.id)
-        if question.type in ("single", "yesno"):
-            for choice in question.choice_ids:
-                if choice != old:
-                    consider(question, old, choice, 1.0, decide(question, choice))
-        elif question.type == "multi":
-            current = list(old) if isinstance(old, list) else []
-            for choice in question.choice_ids:
-                trial = [c for c in current if c != choice] if choice in current else current + [choice]
-                if choice == "none":
-                    trial = ["none"] if choice not in current else [c for c in current if c != "none"]
-                elif "none" in trial and len(trial) > 1:
-                    trial = [c for c in trial if c != "none"]
-                if not trial or (question.min_selected and len(trial) < question.min_selected):
-                    continue
-                consider(question, old, trial, 1.0, decide(question, trial))
+        if question.type in ("single", "yesno", "multi"):
+            for new in _other_choices(question, old):
+                consider(question, old, new, 1.0, trials.decide(question, new))
         else:
-            _numeric(question, old, params, decide, consider)
+            _numeric(question, old, params, trials.decide, consider)
+    return [_flip(rulebook, decision, trials.base[decision], best.get(decision)) for decision in DECISIONS]
 
-    flips = []
-    for decision in DECISIONS:
-        title = both(_TITLES[decision])
-        now = _decision_text(rulebook, decision, base[decision])
-        found = best.get(decision)
-        if found is None:
-            flips.append(Flip(decision, title, now, now, both("flip_none")))
+
+def _other_choices(question: Question, old: Any) -> list[Any]:
+    """Every other answer of a choice question: each other choice, or for a multiple
+    choice each choice ticked or unticked ('none' excludes the others)."""
+    if question.type in ("single", "yesno"):
+        return [choice for choice in question.choice_ids if choice != old]
+    current = list(old) if isinstance(old, list) else []
+    result = []
+    for choice in question.choice_ids:
+        trial = [c for c in current if c != choice] if choice in current else current + [choice]
+        if choice == "none":
+            trial = ["none"] if choice not in current else [c for c in current if c != "none"]
+        elif "none" in trial and len(trial) > 1:
+            trial = [c for c in trial if c != "none"]
+        if not trial or (question.min_selected and len(trial) < question.min_selected):
             continue
-        question = found.question
-        change = {
-            lang: word("flip_change", lang, question=question.text[lang], new=_display(question, found.new, lang),
-                       old=_display(question, found.old, lang))
-            for lang in LANGS
-        }
-        flips.append(Flip(decision, title, now, _decision_text(rulebook, decision, found.becomes), change))
-    return flips
+        result.append(trial)
+    return result
+
+
+def _flip(rulebook: Rulebook, decision: str, now_value: str, found: _Best | None) -> Flip:
+    title = both(_TITLES[decision])
+    now = _decision_text(rulebook, decision, now_value)
+    if found is None:
+        return Flip(decision, title, now, now, both("flip_none"))
+    question = found.question
+    change = {
+        lang: word("flip_change", lang, question=question.text[lang], new=_display(question, found.new, lang),
+                   old=_display(question, found.old, lang))
+        for lang in LANGS
+    }
+    return Flip(decision, title, now, _decision_text(rulebook, decision, found.becomes), change)
+
+
+class _Trials:
+    """The key decisions of one company with one answer changed, each change decided once.
+
+    In order of cost: an answer that changes nothing the rulebook reads gives today's
+    decisions (rules/ripple.py); an answer whose signature (what every expression it
+    reaches gives the decisions) was seen before for the same question gives what that
+    one gave; only the rest run the rulebook, and those too are remembered by what the
+    decisions are made from (`decide.key_decisions`)."""
+
+    def __init__(self, answers: AnswerSet, prepared: _Prepared, params: dict[str, Any], outcome: Outcome):
+        self.answers = answers
+        self.prepared = prepared
+        self.params = params
+        self.base = outcome.decisions()
+        self.shown = answers.visibility()
+        self.roles_today = set(outcome.today_roles)
+        self.decided: dict[tuple[str, Any], dict[str, str]] = {}
+        self.known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
+        self.alike: dict[tuple[str, Any], dict[str, str]] = {}  # decisions by (question, signature)
+        self.base_signatures: dict[str, Any] = {}
+        prepared.memo.forget()
+        self.ripple = prepared.ripple.at(outcome.env)
+
+    def decide(self, question: Question, value: Any) -> dict[str, str]:
+        key = (question.id, _hashable(value))
+        if key not in self.decided:
+            self.decided[key] = self._decide(question, value)
+        return self.decided[key]
+
+    def _decide(self, question: Question, value: Any) -> dict[str, str]:
+        values = dict(self.answers.values)
+        values[question.id] = value
+        trial = AnswerSet(self.prepared.trial_questionnaire, self.answers.meta, values)
+        visible = self.shown
+        if question.id in self.prepared.ripple.visible_inputs:
+            visible = trial.visibility()  # this answer may show or hide other questions
+        trial.visibility = lambda: dict(visible)  # type: ignore[method-assign]
+        signature = self.ripple.signature(question.id, value, visibility_kept=visible == self.shown)
+        if signature is None:
+            return self._run(trial)
+        if signature == self._base_signature(question.id):
+            return self.base  # nothing any rule, indicator or today's test reads has changed
+        key = (question.id, signature)
+        if key not in self.alike:
+            self.alike[key] = self._run(trial)
+        return self.alike[key]
+
+    def _base_signature(self, question_id: str) -> Any:
+        if question_id not in self.base_signatures:
+            self.base_signatures[question_id] = self.ripple.signature(
+                question_id, self.ripple.base_env[question_id], visibility_kept=True)
+        return self.base_signatures[question_id]
+
+    def _run(self, trial: AnswerSet) -> dict[str, str]:
+        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known)
+        if not self.roles_today <= roles:
+            # abolishing a role the company has is not a circumstance that "would change"
+            # the advice: such answers flip nothing
+            return self.base
+        return decisions
 
 
 def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, consider: Any) -> None:
