@@ -20,6 +20,7 @@ from typing import Any
 
 from diagnose.diagnosis import ConditionTrace, Conflict
 from diagnose.expressions import Missing, Undetermined, is_true
+from diagnose.rules.domain import KeyDecision
 from diagnose.rules.rulebook import Condition, Rulebook, decisions_of
 
 Key = tuple[str, str]
@@ -60,13 +61,11 @@ class Outcome:
     role_claims: list[Claim] = field(default_factory=list)  # from rules that fired and were not overridden
     shown: dict[str, bool] = field(default_factory=dict)  # question id -> asked (show-if not false)
 
+    watched: list[KeyDecision] = field(default_factory=list)  # the rulebook's key decisions
+
     def decisions(self) -> dict[str, str]:
-        """The key decisions the what-if search watches."""
-        return {
-            "assortment_expansion": self.owner.get("assortment_expansion", ""),
-            "operations_split": self.owner.get("order_processing", ""),
-            "support_placement": self.support_mode,
-        }
+        """The key decisions the what-if search watches, by id."""
+        return {decision.id: decision.value(self.owner, self.support_mode) for decision in self.watched}
 
 # ---------------------------------------------------------------------------- the core
 
@@ -114,7 +113,7 @@ def _conditions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str
     env.update(params)
     for indicator in rulebook.indicators:
         env[indicator.id] = indicator.expr.evaluate(env)
-    outcome = Outcome(env, params)
+    outcome = Outcome(env, params, watched=rulebook.domain.decisions)
     for rule in rulebook.rules:
         value, reasons, traces = _condition(rule.when, env, outcome.held, 0, trace)
         if rule.applies_when is not None:

@@ -67,7 +67,7 @@ def evaluate(
     params = {pid: overrides.get(pid, p.default) for pid, p in rulebook.parameters.items()}
     outcome = run(rulebook, answers.environment(), params)
     outcome.shown = answers.visibility()
-    sizing, sized = compute_sizing(outcome.env)
+    sizing, sized = compute_sizing(rulebook.domain.sizing, outcome.env)
     structure = build_structure(rulebook, outcome, sized)
     for rule_id in confirmed_rules(rulebook, outcome, structure):
         outcome.status[rule_id] = "confirmed"

@@ -20,6 +20,7 @@ from typing import Any
 from diagnose.expressions import Expression, is_true
 from diagnose.questionnaire import Questionnaire
 from diagnose.rules.decide import role_present
+from diagnose.rules.domain import Domain
 from diagnose.rules.memo import MemoExpression, reads
 from diagnose.rules.rulebook import Condition, Rulebook
 
@@ -209,6 +210,8 @@ def expressions_in(item: Any, seen: set[int]) -> list[Expression]:
     memoised ones included."""
     if isinstance(item, (Expression, MemoExpression)):
         return [item]
+    if isinstance(item, Domain):
+        return []  # sizing, key decisions and today's placement decide nothing
     if id(item) in seen or isinstance(item, (str, int, float, bool, Questionnaire)) or item is None:
         return []
     seen.add(id(item))

@@ -23,6 +23,7 @@ from diagnose.diagnosis import ROLE_IDS, TASK_IDS
 from diagnose.errors import Location, ProblemList, did_you_mean, one_of
 from diagnose.expressions import Expression, ExpressionError, NameInfo, compile_expression, is_true
 from diagnose.questionnaire import Questionnaire, find_questionnaire, unknown_questionnaire
+from diagnose.rules.domain import DOMAIN_KEYS, Domain, load_domain
 from diagnose.schema import DOTTED_ID, RULE_ID, Checker, describe, join
 from diagnose.yamlio import Document, is_number, position
 
@@ -36,7 +37,7 @@ CLAIMABLE_MODES = ("inside_sales", "separate_with_controls", "hybrid")
 _PLACEHOLDER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # {name}: the only field a rulebook text may hold
 _TOP_KEYS = (
     "kind", "id", "version", "questionnaire", "questionnaire_version", "citation", "parameters",
-    "roles", "tasks", "support_modes", "indicators", "rules",
+    "roles", "tasks", "support_modes", "indicators", "rules", *DOMAIN_KEYS,
 )
 
 
@@ -187,6 +188,7 @@ class Rulebook:
     indicators: list[IndicatorDef]  # in dependency order
     rules: list[Rule]  # in dependency order (a rule after the rules it references)
     path: str
+    domain: Domain = field(default_factory=Domain)  # sizing, key decisions, support placement (rules/domain.py)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -319,9 +321,11 @@ class _Loader:
         modes = self.support_modes(data)
         indicators = self.indicators(data, parameters)
         rules = self.rules(data, roles, tasks)
+        domain = load_domain(self, data, parameters, modes)
         if self.problems:
             return None
-        return Rulebook(rid, version, questionnaire, citation, parameters, roles, tasks, modes, indicators, rules, self.document.path)
+        return Rulebook(rid, version, questionnaire, citation, parameters, roles, tasks, modes, indicators, rules,
+                        self.document.path, domain)
 
     def questionnaire(self, data: Any, given: Questionnaire | None) -> Questionnaire | None:
         name = data.get("questionnaire")

@@ -30,18 +30,12 @@ from diagnose.diagnosis import Flip
 from diagnose.expressions import Missing
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.decide import Basis, Outcome, key_decisions
+from diagnose.rules.domain import KeyDecision
 from diagnose.rules.memo import Memoised, reads
 from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
 from diagnose.yamlio import is_number
-
-DECISIONS = ("assortment_expansion", "operations_split", "support_placement")
-_TITLES = {
-    "assortment_expansion": "decision_assortment_expansion",
-    "operations_split": "decision_operations_split",
-    "support_placement": "decision_support_placement",
-}
 
 
 @dataclass
@@ -57,8 +51,10 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
     trials = _Trials(answers, _prepare(rulebook, answers.questionnaire, params), params, outcome)
     best: dict[str, _Best] = {}
 
+    decisions = list(trials.base)  # the rulebook's key decisions, in their declared order
+
     def consider(question: Question, old: Any, new: Any, cost: float, result: dict[str, str]) -> None:
-        for decision in DECISIONS:
+        for decision in decisions:
             # "undetermined" is not another decision, only a lack of one
             if result[decision] != trials.base[decision] and result[decision] != "undetermined":
                 current = best.get(decision)
@@ -75,8 +71,8 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
             for new in _other_choices(question, old):
                 consider(question, old, new, 1.0, trials.decide(question, new))
         else:
-            _numeric(question, old, params, trials.decide, consider)
-    return [_flip(rulebook, decision, trials.base[decision], best.get(decision)) for decision in DECISIONS]
+            _numeric(question, old, params, decisions, trials.decide, consider)
+    return [_flip(rulebook, decision, trials.base[decision.id], best.get(decision.id)) for decision in rulebook.domain.decisions]
 
 
 def _other_choices(question: Question, old: Any) -> list[Any]:
@@ -98,18 +94,18 @@ def _other_choices(question: Question, old: Any) -> list[Any]:
     return result
 
 
-def _flip(rulebook: Rulebook, decision: str, now_value: str, found: _Best | None) -> Flip:
-    title = both(_TITLES[decision])
+def _flip(rulebook: Rulebook, decision: KeyDecision, now_value: str, found: _Best | None) -> Flip:
+    title = both(decision.title)
     now = _decision_text(rulebook, decision, now_value)
     if found is None:
-        return Flip(decision, title, now, now, both("flip_none"))
+        return Flip(decision.id, title, now, now, both("flip_none"))
     question = found.question
     change = {
         lang: word("flip_change", lang, question=question.text[lang], new=_display(question, found.new, lang),
                    old=_display(question, found.old, lang))
         for lang in LANGS
     }
-    return Flip(decision, title, now, _decision_text(rulebook, decision, found.becomes), change)
+    return Flip(decision.id, title, now, _decision_text(rulebook, decision, found.becomes), change)
 
 
 class _Trials:
@@ -174,7 +170,7 @@ class _Trials:
         return decisions
 
 
-def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, consider: Any) -> None:
+def _numeric(question: Question, old: Any, params: dict[str, Any], decisions: list[str], decide: Any, consider: Any) -> None:
     low, high = question.bounds()
     whole = question.integer or question.type == "scale"
     known = is_number(old)
@@ -197,7 +193,7 @@ def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, 
             consider(question, old, _as(value, whole), 1.01, result)
         return
     base = decide(question, old)
-    for decision in DECISIONS:
+    for decision in decisions:
         # the flipping candidate nearest to the current value on each side, refined by bisection
         for side in (-1, 1):
             nearest = [v for v, r in flipping if (v - old) * side > 0 and r[decision] != base[decision]]
@@ -307,8 +303,8 @@ def _display(question: Question, value: Any, lang: str) -> str:
     return question.display(value, lang)
 
 
-def _decision_text(rulebook: Rulebook, decision: str, value: str) -> dict[str, str]:
-    if decision == "support_placement":
+def _decision_text(rulebook: Rulebook, decision: KeyDecision, value: str) -> dict[str, str]:
+    if decision.task is None:  # the support placement
         return dict(rulebook.support_modes.get(value, {}).get("title", {lang: value for lang in LANGS}))
     role = rulebook.roles.get(value)
     return dict(role.title) if role else {lang: value for lang in LANGS}
