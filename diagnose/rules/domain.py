@@ -142,11 +142,16 @@ class _Reader:
         step = self.choice(raw, "step", "sizing.step", list(parameters), "parameter") if "step" in raw else None
         names = dict(self.loader.names)
         lines: list[SizingStep] = []
+        earlier: list[str] = []
         for path, item in self.items(raw, "lines", "sizing.lines"):
-            line = self.sizing_line(item, path, names, [line.id for line in lines])
+            line = self.sizing_line(item, path, names, earlier)
+            line_id = item.get("id")
+            if isinstance(line_id, str) and line_id not in names:
+                # known to the lines after it even if it has a mistake: one problem, one message
+                names[line_id] = NameInfo("computed")
+                earlier.append(line_id)
             if line is not None:
                 lines.append(line)
-                names[line.id] = NameInfo("computed")
         return Sizing(step, lines)
 
     def sizing_line(self, item: dict, path: str, names: dict[str, NameInfo], earlier: list[str]) -> SizingStep | None:

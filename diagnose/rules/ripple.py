@@ -1,13 +1,14 @@
-"""Does one changed answer reach anything the rulebook decides with?
+"""Does one changed answer reach anything the rulebook decides with, and how?
 
 The what-if search tries hundreds of single-answer changes, and most change nothing a
 rule, an indicator test or a today's-structure test sees: a number moved within the
-same side of every threshold. `Ripple.unchanged(question, value)` follows the change
-through the computed values and indicators that read it (in their evaluation order)
-and tells, without re-running the rulebook, whether every expression the rulebook holds
-still gives what the decisions take from it (a condition's truth, a role's presence, any
-other value exactly) for the current answers. If so, every decision is the current one. It answers "don't know" (False) whenever that cannot be shown simply:
-a question that a show-if reads (its visibility cascade is left to the full run) or a
+same side of every threshold. `RippleAt.signature(question, value)` follows the change
+through the computed values and indicators that read it (in their evaluation order) and
+gives what every expression it reaches yields for the decisions (a condition's truth, a
+role's presence, any other value exactly), without re-running the rulebook. Two answers
+with one signature make the same decisions; `unchanged` is the case "the same as the
+current answer". There is no signature ("don't know") where that cannot be shown simply:
+a question that a show-if reads (unless the caller found the same questions shown) or a
 name used for two things.
 """
 
@@ -109,33 +110,19 @@ class RippleAt:
     def __init__(self, ripple: Ripple, base_env: dict[str, Any]):
         self.ripple = ripple
         self.base_env = base_env
-        self.base_values: dict[int, Any] = {}
+        self.base_signatures: dict[str, tuple[Any, ...] | None] = {}
 
     def unchanged(self, question_id: str, value: Any) -> bool:
         """True if, with this one answer changed, every expression of the rulebook gives
         what the decisions take from it now (so every decision stays); False if it may not."""
-        ripple = self.ripple
-        if not ripple.usable or question_id in ripple.excluded or question_id not in self.base_env:
-            return False
-        env = dict(self.base_env)
-        env[question_id] = value
-        changed = {question_id}
-        # computed values in their declared order, then indicators in theirs, as evaluated
-        for name, expression, inputs in (*ripple.computed, *ripple.indicators):
-            if inputs & changed:
-                new = expression.evaluate(env)
-                if not _same(new, env.get(name)):
-                    env[name] = new
-                    changed.add(name)
-        seen: set[int] = set()
-        for name in changed:
-            for expression, how in ripple.readers.get(name, ()):
-                if id(expression) in seen:
-                    continue
-                seen.add(id(expression))
-                if not _same(how(expression.evaluate(env)), self._base(expression, how)):
-                    return False
-        return True
+        signature = self.signature(question_id, value)
+        return signature is not None and signature == self.base_signature(question_id)
+
+    def base_signature(self, question_id: str) -> tuple[Any, ...] | None:
+        """The signature of the current answer (see `signature`), found once."""
+        if question_id not in self.base_signatures:
+            self.base_signatures[question_id] = self.signature(question_id, self.base_env.get(question_id), True)
+        return self.base_signatures[question_id]
 
     def signature(self, question_id: str, value: Any, visibility_kept: bool = False) -> tuple[Any, ...] | None:
         """What the decisions take from every expression this answer reaches, with the
@@ -158,12 +145,6 @@ class RippleAt:
         except TypeError:
             return None
         return signature
-
-    def _base(self, expression: Expression, how: Callable[[Any], Any]) -> Any:
-        key = id(expression)
-        if key not in self.base_values:
-            self.base_values[key] = how(expression.evaluate(self.base_env))
-        return self.base_values[key]
 
 
 def _in_order(steps: list[tuple[str, Any, frozenset[str]]], questions: set[str], computed: int,
@@ -194,15 +175,6 @@ def _typed(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, tuple(_typed(v) for v in value))
     return (type(value).__name__, value)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal and of the same type (1, 1.0 and True are three different results)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
 
 
 def expressions_in(item: Any, seen: set[int]) -> list[Expression]:

@@ -11,13 +11,15 @@ questions are evaluated as they stand: the newly shown questions count as unansw
 that would remove a role the company has today (say, no account managers at all) is not
 counted: it describes another company, not a circumstance of this one.
 
-The search is kept small without changing its result: only questions the decisions can
-read are tried (names in the rulebook's conditions, indicators and today's-structure
-tests, and through them computed values and show-if conditions); each distinct
-(question, answer) pair is evaluated once; an answer that changes no condition's truth
-(rules/ripple.py) is not evaluated at all; conditions remember their results
-(rules/memo.py); and decisions are remembered by what they are made from (each rule's
-condition, today's roles and task owners: `evaluate.key_decisions`).
+The key decisions are the rulebook's `key_decisions`. The search is kept small without
+changing its result: only questions the decisions can read are tried (names in the
+rulebook's conditions, indicators and today's-structure tests, and through them computed
+values and show-if conditions); each distinct (question, answer) pair is decided once; an
+answer whose signature (rules/ripple.py) is the current answer's gives today's decisions,
+and one whose signature was seen before gives what that gave, without a run; conditions
+remember their results (rules/memo.py); and the runs left remember decisions by what
+they are made from (each rule's condition, today's roles and task owners:
+`decide.key_decisions`).
 """
 
 from __future__ import annotations
@@ -127,7 +129,6 @@ class _Trials:
         self.decided: dict[tuple[str, Any], dict[str, str]] = {}
         self.known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
         self.alike: dict[tuple[str, Any], dict[str, str]] = {}  # decisions by (question, signature)
-        self.base_signatures: dict[str, Any] = {}
         prepared.memo.forget()
         self.ripple = prepared.ripple.at(outcome.env)
 
@@ -148,18 +149,12 @@ class _Trials:
         signature = self.ripple.signature(question.id, value, visibility_kept=visible == self.shown)
         if signature is None:
             return self._run(trial)
-        if signature == self._base_signature(question.id):
+        if signature == self.ripple.base_signature(question.id):
             return self.base  # nothing any rule, indicator or today's test reads has changed
         key = (question.id, signature)
         if key not in self.alike:
             self.alike[key] = self._run(trial)
         return self.alike[key]
-
-    def _base_signature(self, question_id: str) -> Any:
-        if question_id not in self.base_signatures:
-            self.base_signatures[question_id] = self.ripple.signature(
-                question_id, self.ripple.base_env[question_id], visibility_kept=True)
-        return self.base_signatures[question_id]
 
     def _run(self, trial: AnswerSet) -> dict[str, str]:
         decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known)
