@@ -69,7 +69,7 @@ class ConditionTrace:
 class Finding:
     """The outcome of one rule for this company."""
 
-    rule_id: str  # e.g. "R1-assortment-owner"
+    rule_id: str  # the rule's id in the rulebook
     source: Literal["book", "complementary"]
     status: Status
     severity: Severity
@@ -148,7 +148,7 @@ class SizingLine:
 class Flip:
     """The smallest change of answers that would flip a key decision."""
 
-    decision: str  # e.g. "assortment_expansion_owner"
+    decision: str  # the id of one of the rulebook's key_decisions
     title: Text
     current: Text
     would_become: Text

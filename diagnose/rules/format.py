@@ -118,9 +118,12 @@ TOP = Section(
         Field("support_modes", ReadBy("load_sections.support_modes")),
         Field("indicators", ReadBy("load_indicators.indicators")),
         Field("rules", ReadBy("load_rules.rules"), required=True),
+        Field("sizing", ReadBy("domain.load_domain")),
+        Field("key_decisions", ReadBy("domain.load_domain")),
+        Field("support_placement", ReadBy("domain.load_domain")),
     ),
     listed=("kind", "id", "version", "questionnaire", "questionnaire_version", "citation", "parameters",
-            "roles", "tasks", "support_modes", "indicators", "rules"),
+            "roles", "tasks", "support_modes", "indicators", "rules", "sizing", "key_decisions", "support_placement"),
 )
 
 PARAMETER = Section((

@@ -42,12 +42,13 @@ class LoadContext:
     def text(self, container: Any, key: str, path: str, required: bool = True) -> dict[str, str]:
         return self.check.text(container, key, path, self.languages, required)
 
-    def compile(self, container: Any, key: Any, path: str) -> Expression | None:
+    def compile(self, container: Any, key: Any, path: str, names: dict[str, NameInfo] | None = None) -> Expression | None:
+        """`names`: what the expression may name, when not the sections loaded so far."""
         raw = container[key]
         if is_number(raw):
             raw = str(raw)
         try:
-            return compile_expression(raw, self.names)
+            return compile_expression(raw, names if names is not None else self.names)
         except ExpressionError as exc:
             self.error(container, key, path, str(exc))
             return None

@@ -11,6 +11,7 @@ from typing import Any
 from diagnose.errors import Location
 from diagnose.expressions import Expression
 from diagnose.questionnaire import Questionnaire
+from diagnose.rules.domain import Domain
 
 Text = dict[str, str]  # one string per language
 
@@ -162,6 +163,7 @@ class Rulebook:
     indicators: list[IndicatorDef]  # in dependency order
     rules: list[Rule]  # in dependency order (a rule after the rules it references)
     path: str
+    domain: Domain = field(default_factory=Domain)  # sizing, key decisions, support placement (rules/domain.py)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -1,13 +1,14 @@
-"""Does one changed answer reach anything the rulebook decides with?
+"""Does one changed answer reach anything the rulebook decides with, and how?
 
 The what-if search tries hundreds of single-answer changes, and most change nothing a
 rule, an indicator test or a today's-structure test sees: a number moved within the
-same side of every threshold. `Ripple.unchanged(question, value)` follows the change
-through the computed values and indicators that read it (in their evaluation order)
-and tells, without re-running the rulebook, whether every expression the rulebook holds
-still gives what the decisions take from it (a condition's truth, a role's presence, any
-other value exactly) for the current answers. If so, every decision is the current one. It answers "don't know" (False) whenever that cannot be shown simply:
-a question that a show-if reads (its visibility cascade is left to the full run) or a
+same side of every threshold. `RippleAt.signature(question, value)` follows the change
+through the computed values and indicators that read it (in their evaluation order) and
+gives what every expression it reaches yields for the decisions (a condition's truth, a
+role's presence, any other value exactly), without re-running the rulebook. Two answers
+with one signature make the same decisions; `unchanged` is the case "the same as the
+current answer". There is no signature ("don't know") where that cannot be shown simply:
+a question that a show-if reads (unless the caller found the same questions shown) or a
 name used for two things.
 """
 
@@ -19,7 +20,8 @@ from typing import Any
 
 from diagnose.expressions import Expression, is_true
 from diagnose.questionnaire import Questionnaire
-from diagnose.rules.evaluate import role_present
+from diagnose.rules.decide import role_present
+from diagnose.rules.domain import Domain
 from diagnose.rules.memo import MemoExpression, reads
 from diagnose.rules.rulebook import Condition, Rulebook
 
@@ -70,6 +72,7 @@ class Ripple:
                 visible_inputs.add(name)
                 pending.extend(by_id.get(name, ()))
         self.visible_inputs = frozenset(visible_inputs)
+        self.params = frozenset(params)
         self.excluded = visible_inputs | params
         questions = [q.id for q in questionnaire.iter_questions()]
         names = questions + list(by_id) + list(params) + [i for i, _, _ in self.indicators]
@@ -77,6 +80,25 @@ class Ripple:
         # it holds only if every one reads names defined before it, and no name is used twice
         self.usable = len(names) == len(set(names)) and _in_order(
             [*self.computed, *self.indicators], set(questions), len(self.computed), set(params))
+        self._reached: dict[str, tuple[list[tuple[str, Expression]], list[tuple[Expression, Callable[[Any], Any]]]]] = {}
+
+    def reach(self, question_id: str) -> tuple[list[tuple[str, Expression]], list[tuple[Expression, Callable[[Any], Any]]]]:
+        """The computed values and indicators one answer feeds (in evaluation order) and
+        every judged expression that reads the answer or any of them; found once."""
+        found = self._reached.get(question_id)
+        if found is None:
+            names = dict.fromkeys([question_id])
+            steps = []
+            for name, expression, inputs in (*self.computed, *self.indicators):
+                if not inputs.isdisjoint(names):
+                    steps.append((name, expression))
+                    names[name] = None
+            judged: dict[int, tuple[Expression, Callable[[Any], Any]]] = {}
+            for name in names:
+                for expression, how in self.readers.get(name, ()):
+                    judged.setdefault(id(expression), (expression, how))
+            found = self._reached[question_id] = (steps, list(judged.values()))
+        return found
 
     def at(self, base_env: dict[str, Any]) -> RippleAt:
         """For the company whose evaluated names (answers, computed values, parameters and
@@ -88,39 +110,41 @@ class RippleAt:
     def __init__(self, ripple: Ripple, base_env: dict[str, Any]):
         self.ripple = ripple
         self.base_env = base_env
-        self.base_values: dict[int, Any] = {}
+        self.base_signatures: dict[str, tuple[Any, ...] | None] = {}
 
     def unchanged(self, question_id: str, value: Any) -> bool:
         """True if, with this one answer changed, every expression of the rulebook gives
         what the decisions take from it now (so every decision stays); False if it may not."""
+        signature = self.signature(question_id, value)
+        return signature is not None and signature == self.base_signature(question_id)
+
+    def base_signature(self, question_id: str) -> tuple[Any, ...] | None:
+        """The signature of the current answer (see `signature`), found once."""
+        if question_id not in self.base_signatures:
+            self.base_signatures[question_id] = self.signature(question_id, self.base_env.get(question_id), True)
+        return self.base_signatures[question_id]
+
+    def signature(self, question_id: str, value: Any, visibility_kept: bool = False) -> tuple[Any, ...] | None:
+        """What the decisions take from every expression this answer reaches, with the
+        answer set to `value`: two answers with one signature make the same decisions.
+        `visibility_kept`: the caller found that this answer shows and hides the same
+        questions as now, so a question a show-if reads can be followed too. None where
+        that cannot be shown simply (as for `unchanged`) or a result cannot be a key."""
         ripple = self.ripple
-        if not ripple.usable or question_id in ripple.excluded or question_id not in self.base_env:
-            return False
+        if not ripple.usable or question_id in ripple.params or question_id not in self.base_env \
+                or (question_id in ripple.visible_inputs and not visibility_kept):
+            return None
+        steps, judged = ripple.reach(question_id)
         env = dict(self.base_env)
         env[question_id] = value
-        changed = {question_id}
-        # computed values in their declared order, then indicators in theirs, as evaluated
-        for name, expression, inputs in (*ripple.computed, *ripple.indicators):
-            if inputs & changed:
-                new = expression.evaluate(env)
-                if not _same(new, env.get(name)):
-                    env[name] = new
-                    changed.add(name)
-        seen: set[int] = set()
-        for name in changed:
-            for expression, how in ripple.readers.get(name, ()):
-                if id(expression) in seen:
-                    continue
-                seen.add(id(expression))
-                if not _same(how(expression.evaluate(env)), self._base(expression, how)):
-                    return False
-        return True
-
-    def _base(self, expression: Expression, how: Callable[[Any], Any]) -> Any:
-        key = id(expression)
-        if key not in self.base_values:
-            self.base_values[key] = how(expression.evaluate(self.base_env))
-        return self.base_values[key]
+        for name, expression in steps:
+            env[name] = expression.evaluate(env)
+        signature = tuple(_typed(how(expression.evaluate(env))) for expression, how in judged)
+        try:
+            hash(signature)
+        except TypeError:
+            return None
+        return signature
 
 
 def _in_order(steps: list[tuple[str, Any, frozenset[str]]], questions: set[str], computed: int,
@@ -146,13 +170,11 @@ def _conditions(condition: Condition) -> list[Condition]:
     return found
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal and of the same type (1, 1.0 and True are three different results)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
+def _typed(value: Any) -> Any:
+    """A value as a key that keeps its type (1, 1.0 and True are three different results)."""
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_typed(v) for v in value))
+    return (type(value).__name__, value)
 
 
 def expressions_in(item: Any, seen: set[int]) -> list[Expression]:
@@ -160,6 +182,8 @@ def expressions_in(item: Any, seen: set[int]) -> list[Expression]:
     memoised ones included."""
     if isinstance(item, (Expression, MemoExpression)):
         return [item]
+    if isinstance(item, Domain):
+        return []  # sizing, key decisions and today's placement decide nothing
     if id(item) in seen or isinstance(item, (str, int, float, bool, Questionnaire)) or item is None:
         return []
     seen.add(id(item))

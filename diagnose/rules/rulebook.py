@@ -32,6 +32,7 @@ from diagnose.rules.format import (
     SUPPORT_MODES,
     TOP,
 )
+from diagnose.rules.domain import Domain, load_domain
 from diagnose.rules.load_context import LoadContext
 from diagnose.rules.model import (
     Assignment,
@@ -98,7 +99,8 @@ def rulebook_from_document(
     modes = load_sections.support_modes(ctx, data)
     indicators = load_indicators.indicators(ctx, data, parameters)
     rules = load_rules.rules(ctx, data)
+    domain = load_domain(ctx, data, parameters, modes)
     if problems:
         return None
     return Rulebook(top["id"] or "", top["version"] or 0, questionnaire, top["citation"] or DEFAULT_CITATION,
-                    parameters, roles, tasks, modes, indicators, rules, document.path)
+                    parameters, roles, tasks, modes, indicators, rules, document.path, domain)

@@ -1,32 +1,31 @@
-"""Headcount sizing for operations and account managers, with the arithmetic shown.
+"""Headcount sizing, with the arithmetic shown: the rulebook's `sizing` lines, computed.
 
-Beyond the book's text: from orders a month, minutes per order (or the default), the
-account managers' operational share (time study or estimate) and the number of active
-clients, estimate full-time equivalents. Every step is a `SizingLine` whose formula
-carries the actual numbers, so a reader can redo it. Norms (hours per FTE, hours per
-client, target client time, rounding step) are rulebook parameters. A step whose inputs
-are unknown is left out rather than guessed.
+Beyond the book's text: the rulebook declares each step (rules/domain.py, format in
+docs/rulebook.md), say orders a month × minutes per order, then full-time equivalents
+from hours, then rounded up to the planning step. Every step is a `SizingLine` whose
+formula carries the actual numbers, so a reader can redo it. A step whose inputs are
+unknown (or an earlier step it reads) is left out rather than guessed.
 """
 
 from __future__ import annotations
 
 import math
+import string
 from typing import Any
 
 from diagnose.diagnosis import SizingLine
-from diagnose.expressions import Missing, Undetermined
+from diagnose.expressions import is_true
+from diagnose.rules.domain import Sizing, SizingStep
 from diagnose.rules.words import LANGS, both, number
 
-
-def _known(env: dict[str, Any], *names: str) -> bool:
-    return all(
-        not isinstance(env.get(n), (Missing, Undetermined)) and isinstance(env.get(n), (int, float))
-        and not isinstance(env.get(n), bool)
-        for n in names
-    )
+DEFAULT_STEP = 0.5  # the planning step when a rulebook names none
 
 
-def _n(value: float) -> str:
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _n(value: Any) -> str:
     """A number in a formula: language-neutral (the report shows it per language)."""
     return number(value, "en", 2)
 
@@ -38,48 +37,51 @@ def round_up(value: float, step: float) -> float:
     return max(step, math.ceil(round(value / step, 6)) * step)
 
 
-def compute_sizing(env: dict[str, Any]) -> tuple[list[SizingLine], dict[str, float]]:
-    """The sizing lines and the proposed FTE per role (rounded up to the `fte_step` parameter)."""
+def planning_step(sizing: Sizing, values: dict[str, Any]) -> Any:
+    """The value of the rulebook's planning-step parameter (the default without one)."""
+    return values.get(sizing.step, DEFAULT_STEP) if sizing.step else DEFAULT_STEP
+
+
+def compute_sizing(sizing: Sizing, env: dict[str, Any]) -> tuple[list[SizingLine], dict[str, float]]:
+    """The sizing lines and the proposed FTE per role (rounded up to the planning step)."""
     lines: list[SizingLine] = []
     sized: dict[str, float] = {}
-    step = env.get("fte_step", 0.5)
-    fte_hours = env.get("hours_per_fte_month")
-    if _known(env, "orders_per_month", "minutes_per_order_used", "hours_per_fte_month") and fte_hours:
-        orders, minutes = env["orders_per_month"], env["minutes_per_order_used"]
-        hours = orders * minutes / 60
-        note = both("sizing_orders_hours_note")
-        if isinstance(env.get("minutes_per_order"), Missing):
-            note = {lang: f"{text} {both('sizing_default_minutes_note')[lang]}" for lang, text in note.items()}
-        lines.append(SizingLine(
-            "operations", both("sizing_orders_hours"), f"{_n(orders)} × {_n(minutes)} ÷ 60 = {_n(hours)}",
-            round(hours, 2), {"orders_per_month": orders, "minutes_per_order": minutes}, note,
-        ))
-        fte = hours / fte_hours
-        lines.append(SizingLine(
-            "operations", both("sizing_operations_fte"), f"{_n(hours)} ÷ {_n(fte_hours)} = {_n(fte)}",
-            round(fte, 2), {"hours": round(hours, 2), "hours_per_fte_month": fte_hours}, both("sizing_operations_fte_note"),
-        ))
-        sized["operations"] = round_up(fte, step)
-        lines.append(SizingLine(
-            "operations", {lang: both("sizing_rounded", step=number(step, lang))[lang] for lang in LANGS}, f"⌈{_n(fte)} ÷ {_n(step)}⌉ × {_n(step)} = {_n(sized['operations'])}",
-            sized["operations"], {"fte": round(fte, 2), "fte_step": step}, {},
-        ))
-    if _known(env, "account_managers_total", "am_operational_share"):
-        ams, share = env["account_managers_total"], env["am_operational_share"]
-        freed = ams * share / 100
-        lines.append(SizingLine(
-            "account_manager", both("sizing_am_operations_fte"), f"{_n(ams)} × {_n(share)} % = {_n(freed)}",
-            round(freed, 2), {"account_managers_total": ams, "am_operations_share": round(share, 2)}, both("sizing_am_operations_fte_note"),
-        ))
-    if _known(env, "active_clients", "hours_per_account_month", "hours_per_fte_month", "client_time_target") and fte_hours and env["client_time_target"]:
-        clients, per_client, target = env["active_clients"], env["hours_per_account_month"], env["client_time_target"]
-        fte = clients * per_client / (fte_hours * target / 100)
-        lines.append(SizingLine(
-            "account_manager", both("sizing_am_fte"),
-            f"{_n(clients)} × {_n(per_client)} ÷ ({_n(fte_hours)} × {_n(target)} %) = {_n(fte)}",
-            round(fte, 2), {"active_clients": clients, "hours_per_account_month": per_client,
-                            "hours_per_fte_month": fte_hours, "client_time_target": target},
-            both("sizing_am_fte_note"),
-        ))
-        sized["account_manager"] = round_up(fte, step)
+    step = planning_step(sizing, env)
+    values = dict(env)
+    for line in sizing.lines:
+        value = _value(line, values, step)
+        if value is None:
+            continue
+        values[line.id] = value
+        if line.proposes:
+            sized[line.role] = round_up(value, step)
+        lines.append(_line(line, values, value, step))
     return lines, sized
+
+
+def _value(line: SizingStep, values: dict[str, Any], step: Any) -> float | None:
+    """The line's value, or None when what it needs is not known."""
+    if not all(_is_number(values.get(name)) and values.get(name) for name in line.requires):
+        return None
+    if line.round_up is not None:
+        earlier = values.get(line.round_up)
+        return round_up(earlier, step) if _is_number(earlier) else None
+    assert line.value is not None
+    value = line.value.evaluate(values)
+    return value if _is_number(value) else None
+
+
+def _line(line: SizingStep, values: dict[str, Any], value: float, step: Any) -> SizingLine:
+    shown = {name: _n(values.get(name)) for _, name, _, _ in string.Formatter().parse(line.formula) if name}
+    note = both(line.note) if line.note else {}
+    for when, extra in line.notes_when:
+        if is_true(when.evaluate(values)):
+            note = {lang: f"{text} {both(extra)[lang]}" for lang, text in note.items()}
+    return SizingLine(
+        line.role,
+        both(line.title, step={lang: number(step, lang) for lang in LANGS}),
+        f"{line.formula.format_map(shown)} = {_n(value)}",
+        value if line.round_up else round(value, 2),
+        {key: expression.evaluate(values) for key, expression in line.inputs},
+        note,
+    )

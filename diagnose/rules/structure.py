@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from diagnose.diagnosis import ROLE_IDS, TASK_IDS, Diagnosis, Role, TaskAssignment
-from diagnose.rules.evaluate import Outcome
-from diagnose.rules.rulebook import Rulebook
-from diagnose.rules.sizing import round_up
+from diagnose.rules.decide import Outcome, condition_traces, condition_value
+from diagnose.rules.domain import placement_today
+from diagnose.rules.rulebook import CLAIMABLE_MODES, Rulebook
+from diagnose.rules.sizing import DEFAULT_STEP, planning_step, round_up
 from diagnose.rules.words import LANGS, both, number, word
 
 Text = dict[str, str]
@@ -63,7 +64,7 @@ def build_structure(rulebook: Rulebook, outcome: Outcome, sized: dict[str, float
         rule = outcome.owner_rule.get(task)
         if rule and rule not in reasons[owner]:
             reasons[owner].append(rule)
-    step = float(outcome.params.get("fte_step", 0.5) or 0.5)
+    step = float(planning_step(rulebook.domain.sizing, outcome.params) or DEFAULT_STEP)
 
     proposed: list[Role] = []
     for r in ROLE_IDS:
@@ -136,12 +137,10 @@ def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed
                                  new=_title(rulebook, task.owner, lang),
                                  rule=task.rule_id or word("label_default", lang)) for lang in LANGS})
     mode = outcome.support_mode
-    if mode in ("inside_sales", "separate_with_controls", "hybrid"):
-        location = outcome.env.get("specialists_location")
-        where = location if isinstance(location, str) else "unknown"
-        if not _same_place(mode, where):
-            lines.append({lang: word("change_support", lang, mode=rulebook.support_modes[mode]["title"][lang],
-                                     old=word(f"support_today_{where}", lang)) for lang in LANGS})
+    placed = placement_today(rulebook.domain, outcome.env)
+    if mode in CLAIMABLE_MODES and placed is not None and placed.mode != mode:
+        lines.append({lang: word("change_support", lang, mode=rulebook.support_modes[mode]["title"][lang],
+                                 old=word(placed.text, lang)) for lang in LANGS})
     return lines
 
 
@@ -151,13 +150,11 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
     reporting line unchanged) and its `confirmed_when`, if any, holds. Only rules with a
     `confirmed` text can be confirmed; a rule that decides nothing needs `confirmed_when`.
     A rule that did not fire is confirmed when its `in_place_when` holds."""
-    from diagnose.rules.evaluate import condition_traces, condition_value
-
     current = {r.id: r for r in structure.current}
     proposed = {r.id: r for r in structure.proposed}
     tasks = {t.task: t for t in structure.tasks}
     lost = {(c.loser, c.decision) for c in outcome.conflicts}
-    location = outcome.env.get("specialists_location")
+    placed = placement_today(rulebook.domain, outcome.env)  # today's support placement
     result = []
     for rule in rulebook.rules:
         if outcome.status.get(rule.id) == "not_fired" and rule.in_place_when is not None \
@@ -176,7 +173,7 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
             for a in rule.assign if (rule.id, f"task:{a.task}") not in lost
         )
         if rule.support and (rule.id, "support") not in lost:
-            in_place = in_place and _same_place(rule.support.mode, location if isinstance(location, str) else "unknown")
+            in_place = in_place and placed is not None and placed.mode == rule.support.mode
         for change in rule.roles:
             before, after = current.get(change.role), proposed.get(change.role)
             in_place = in_place and before is not None and after is not None and after.change == "unchanged" \
@@ -186,20 +183,32 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
     return result
 
 
-def _same_place(mode: str, location: str) -> bool:
-    return {"inside_sales": "inside_sales", "separate_with_controls": "separate_department", "hybrid": "both"}[mode] == location
-
-
 def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) -> list[str]:
     """Every way the diagnosis could contradict itself; empty when it is sound.
 
-    With the rulebook, also checks that every task a standing rule assigns went to the
-    role it named, unless that rule lost the task to a higher priority (a recorded conflict).
+    With the rulebook, also checks that the support placement has the role the rulebook
+    says it needs, and that every task a standing rule assigns went to the role it named,
+    unless that rule lost the task to a higher priority (a recorded conflict).
     """
-    problems: list[str] = []
     roles = {r.id: r for r in diagnosis.proposed_structure}
+    problems: list[str] = []
     if len(roles) != len(diagnosis.proposed_structure):
         problems.append("a role appears twice in the proposed structure")
+    problems += _owner_problems(diagnosis, roles)
+    problems += _reporting_problems(roles)
+    problems += _finding_problems(diagnosis)
+    problems += _conflict_problems(diagnosis)
+    if rulebook is not None:
+        needs = rulebook.domain.needs.get(diagnosis.support.mode)
+        if needs and needs not in roles:
+            problems.append(f"support is '{diagnosis.support.mode}' but the structure has no '{needs}'")
+        problems += _assignment_problems(diagnosis, rulebook)
+    return problems
+
+
+def _owner_problems(diagnosis: Diagnosis, roles: dict[str, Role]) -> list[str]:
+    """Every task has one owner, and owners and helpers are in the proposed structure."""
+    problems = []
     owners: dict[str, list[str]] = {}
     for task in diagnosis.tasks:
         owners.setdefault(task.task, []).append(task.owner)
@@ -213,6 +222,12 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
         for helper in task.supported_by:
             if helper not in roles:
                 problems.append(f"task '{task.task}' is supported by '{helper}', which is not in the proposed structure")
+    return problems
+
+
+def _reporting_problems(roles: dict[str, Role]) -> list[str]:
+    """Every manager exists and reporting lines have no cycle."""
+    problems = []
     for role in roles.values():
         seen = {role.id}
         boss = role.reports_to
@@ -225,13 +240,12 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
                 break
             seen.add(boss)
             boss = roles[boss].reports_to
-    mode = diagnosis.support.mode
-    needs = {"inside_sales": "sales_support_specialist", "hybrid": "sales_support_specialist",
-             "separate_with_controls": "specialist_department"}.get(mode)
-    if needs and needs not in roles:
-        problems.append(f"support is '{mode}' but the structure has no '{needs}'")
-    owner = {t.task: t.owner for t in diagnosis.tasks}
-    lost = {(c.loser, c.decision) for c in diagnosis.conflicts}
+    return problems
+
+
+def _finding_problems(diagnosis: Diagnosis) -> list[str]:
+    """A rule stands only if its traced conditions held; a task's rule fired."""
+    problems = []
     for finding in diagnosis.findings:
         if finding.status == "overridden" and not finding.overridden_by:
             problems.append(f"rule '{finding.rule_id}' is overridden but names no winner")
@@ -249,6 +263,13 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
             fired = next((f for f in diagnosis.findings if f.rule_id == task.rule_id), None)
             if fired is None or fired.status not in ("fired", "confirmed", "overridden"):
                 problems.append(f"task '{task.task}' was decided by '{task.rule_id}', which did not fire")
+    return problems
+
+
+def _conflict_problems(diagnosis: Diagnosis) -> list[str]:
+    """The winner of every recorded conflict got the task, and had the higher priority."""
+    problems = []
+    owner = {t.task: t.owner for t in diagnosis.tasks}
     for conflict in diagnosis.conflicts:
         if conflict.decision.startswith("task:"):
             task_id = conflict.decision.split(":", 1)[1]
@@ -256,16 +277,23 @@ def check_consistency(diagnosis: Diagnosis, rulebook: Rulebook | None = None) ->
                 problems.append(f"task '{task_id}' went to '{owner.get(task_id)}' although '{conflict.winner}' won it")
             if conflict.winner_priority < conflict.loser_priority:
                 problems.append(f"'{conflict.loser}' lost '{conflict.decision}' to a lower priority")
-    if rulebook is not None:
-        for finding in diagnosis.findings:
-            rule = rulebook.rule(finding.rule_id)
-            if finding.status not in ("fired", "confirmed") or rule is None:
-                continue
-            for assignment in rule.assign:
-                decision = f"task:{assignment.task}"
-                if owner.get(assignment.task) not in assignment.allowed and (rule.id, decision) not in lost:
-                    problems.append(
-                        f"rule '{rule.id}' gives '{assignment.task}' to '{'/'.join(assignment.allowed)}', but the owner is "
-                        f"'{owner.get(assignment.task)}' with no conflict recorded"
-                    )
+    return problems
+
+
+def _assignment_problems(diagnosis: Diagnosis, rulebook: Rulebook) -> list[str]:
+    """Every task a standing rule assigns went to a role it accepts, or it lost a conflict."""
+    problems = []
+    owner = {t.task: t.owner for t in diagnosis.tasks}
+    lost = {(c.loser, c.decision) for c in diagnosis.conflicts}
+    for finding in diagnosis.findings:
+        rule = rulebook.rule(finding.rule_id)
+        if finding.status not in ("fired", "confirmed") or rule is None:
+            continue
+        for assignment in rule.assign:
+            decision = f"task:{assignment.task}"
+            if owner.get(assignment.task) not in assignment.allowed and (rule.id, decision) not in lost:
+                problems.append(
+                    f"rule '{rule.id}' gives '{assignment.task}' to '{'/'.join(assignment.allowed)}', but the owner is "
+                    f"'{owner.get(assignment.task)}' with no conflict recorded"
+                )
     return problems

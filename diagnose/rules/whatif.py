@@ -11,13 +11,15 @@ questions are evaluated as they stand: the newly shown questions count as unansw
 that would remove a role the company has today (say, no account managers at all) is not
 counted: it describes another company, not a circumstance of this one.
 
-The search is kept small without changing its result: only questions the decisions can
-read are tried (names in the rulebook's conditions, indicators and today's-structure
-tests, and through them computed values and show-if conditions); each distinct
-(question, answer) pair is evaluated once; an answer that changes no condition's truth
-(rules/ripple.py) is not evaluated at all; conditions remember their results
-(rules/memo.py); and decisions are remembered by what they are made from (each rule's
-condition, today's roles and task owners: `evaluate.key_decisions`).
+The key decisions are the rulebook's `key_decisions`. The search is kept small without
+changing its result: only questions the decisions can read are tried (names in the
+rulebook's conditions, indicators and today's-structure tests, and through them computed
+values and show-if conditions); each distinct (question, answer) pair is decided once; an
+answer whose signature (rules/ripple.py) is the current answer's gives today's decisions,
+and one whose signature was seen before gives what that gave, without a run; conditions
+remember their results (rules/memo.py); and the runs left remember decisions by what
+they are made from (each rule's condition, today's roles and task owners:
+`decide.key_decisions`).
 """
 
 from __future__ import annotations
@@ -29,19 +31,13 @@ from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Flip
 from diagnose.expressions import Missing
 from diagnose.questionnaire import Question, Questionnaire
-from diagnose.rules.evaluate import Basis, Outcome, key_decisions
+from diagnose.rules.decide import Basis, Outcome, key_decisions
+from diagnose.rules.domain import KeyDecision
 from diagnose.rules.memo import Memoised, reads
 from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
 from diagnose.yamlio import is_number
-
-DECISIONS = ("assortment_expansion", "operations_split", "support_placement")
-_TITLES = {
-    "assortment_expansion": "decision_assortment_expansion",
-    "operations_split": "decision_operations_split",
-    "support_placement": "decision_support_placement",
-}
 
 
 @dataclass
@@ -54,94 +50,122 @@ class _Best:
 
 
 def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome) -> list[Flip]:
-    base = outcome.decisions()
+    trials = _Trials(answers, _prepare(rulebook, answers.questionnaire, params), params, outcome)
     best: dict[str, _Best] = {}
-    shown = answers.visibility()
 
-    roles_today = set(outcome.today_roles)
-    prepared = _prepare(rulebook, answers.questionnaire, params)
-    influencing = prepared.influencing
-    decided: dict[tuple[str, Any], dict[str, str]] = {}
-    known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
-    # the same rulebook and questionnaire, with conditions that remember their results
-    prepared.memo.forget()
-    fast = prepared.memo.rulebook
-    ripple = prepared.ripple.at(outcome.env)
-
-    def decide(question: Question, value: Any) -> dict[str, str]:
-        key = (question.id, _hashable(value))
-        if key not in decided:
-            decided[key] = _decide(question, value)
-        return decided[key]
-
-    def _decide(question: Question, value: Any) -> dict[str, str]:
-        if ripple.unchanged(question.id, value):
-            return base  # nothing any rule, indicator or today's test reads has changed
-        values = dict(answers.values)
-        values[question.id] = value
-        trial = AnswerSet(prepared.trial_questionnaire, answers.meta, values)
-        if question.id not in prepared.ripple.visible_inputs:
-            # no show-if reads this answer, even through a computed value: the same
-            # questions are asked as now
-            trial.visibility = lambda: dict(shown)  # type: ignore[method-assign]
-        decisions, roles = key_decisions(fast, trial.environment(), params, known)
-        if not roles_today <= roles:
-            # abolishing a role the company has is not a circumstance that "would change"
-            # the advice: such answers flip nothing
-            return base
-        return decisions
+    decisions = list(trials.base)  # the rulebook's key decisions, in their declared order
 
     def consider(question: Question, old: Any, new: Any, cost: float, result: dict[str, str]) -> None:
-        for decision in DECISIONS:
+        for decision in decisions:
             # "undetermined" is not another decision, only a lack of one
-            if result[decision] != base[decision] and result[decision] != "undetermined":
+            if result[decision] != trials.base[decision] and result[decision] != "undetermined":
                 current = best.get(decision)
                 if current is None or cost < current.cost:
                     best[decision] = _Best(cost, question, old, new, result[decision])
 
     for question in answers.questionnaire.iter_questions():
-        if not shown[question.id] or question.type == "text" or question.id not in influencing:
+        if not trials.shown[question.id] or question.type == "text" or question.id not in trials.prepared.influencing:
             # a question no decision reads, even through a computed value or a show-if,
             # cannot flip one: evaluating its other answers would only repeat the decisions
             continue
         old = answers.values.get(question.id)
-        if question.type in ("single", "yesno"):
-            for choice in question.choice_ids:
-                if choice != old:
-                    consider(question, old, choice, 1.0, decide(question, choice))
-        elif question.type == "multi":
-            current = list(old) if isinstance(old, list) else []
-            for choice in question.choice_ids:
-                trial = [c for c in current if c != choice] if choice in current else current + [choice]
-                if choice == "none":
-                    trial = ["none"] if choice not in current else [c for c in current if c != "none"]
-                elif "none" in trial and len(trial) > 1:
-                    trial = [c for c in trial if c != "none"]
-                if not trial or (question.min_selected and len(trial) < question.min_selected):
-                    continue
-                consider(question, old, trial, 1.0, decide(question, trial))
+        if question.type in ("single", "yesno", "multi"):
+            for new in _other_choices(question, old):
+                consider(question, old, new, 1.0, trials.decide(question, new))
         else:
-            _numeric(question, old, params, decide, consider)
+            _numeric(question, old, params, decisions, trials.decide, consider)
+    return [_flip(rulebook, decision, trials.base[decision.id], best.get(decision.id)) for decision in rulebook.domain.decisions]
 
-    flips = []
-    for decision in DECISIONS:
-        title = both(_TITLES[decision])
-        now = _decision_text(rulebook, decision, base[decision])
-        found = best.get(decision)
-        if found is None:
-            flips.append(Flip(decision, title, now, now, both("flip_none")))
+
+def _other_choices(question: Question, old: Any) -> list[Any]:
+    """Every other answer of a choice question: each other choice, or for a multiple
+    choice each choice ticked or unticked ('none' excludes the others)."""
+    if question.type in ("single", "yesno"):
+        return [choice for choice in question.choice_ids if choice != old]
+    current = list(old) if isinstance(old, list) else []
+    result = []
+    for choice in question.choice_ids:
+        trial = [c for c in current if c != choice] if choice in current else current + [choice]
+        if choice == "none":
+            trial = ["none"] if choice not in current else [c for c in current if c != "none"]
+        elif "none" in trial and len(trial) > 1:
+            trial = [c for c in trial if c != "none"]
+        if not trial or (question.min_selected and len(trial) < question.min_selected):
             continue
-        question = found.question
-        change = {
-            lang: word("flip_change", lang, question=question.text[lang], new=_display(question, found.new, lang),
-                       old=_display(question, found.old, lang))
-            for lang in LANGS
-        }
-        flips.append(Flip(decision, title, now, _decision_text(rulebook, decision, found.becomes), change))
-    return flips
+        result.append(trial)
+    return result
 
 
-def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, consider: Any) -> None:
+def _flip(rulebook: Rulebook, decision: KeyDecision, now_value: str, found: _Best | None) -> Flip:
+    title = both(decision.title)
+    now = _decision_text(rulebook, decision, now_value)
+    if found is None:
+        return Flip(decision.id, title, now, now, both("flip_none"))
+    question = found.question
+    change = {
+        lang: word("flip_change", lang, question=question.text[lang], new=_display(question, found.new, lang),
+                   old=_display(question, found.old, lang))
+        for lang in LANGS
+    }
+    return Flip(decision.id, title, now, _decision_text(rulebook, decision, found.becomes), change)
+
+
+class _Trials:
+    """The key decisions of one company with one answer changed, each change decided once.
+
+    In order of cost: an answer that changes nothing the rulebook reads gives today's
+    decisions (rules/ripple.py); an answer whose signature (what every expression it
+    reaches gives the decisions) was seen before for the same question gives what that
+    one gave; only the rest run the rulebook, and those too are remembered by what the
+    decisions are made from (`decide.key_decisions`)."""
+
+    def __init__(self, answers: AnswerSet, prepared: _Prepared, params: dict[str, Any], outcome: Outcome):
+        self.answers = answers
+        self.prepared = prepared
+        self.params = params
+        self.base = outcome.decisions()
+        self.shown = answers.visibility()
+        self.roles_today = set(outcome.today_roles)
+        self.decided: dict[tuple[str, Any], dict[str, str]] = {}
+        self.known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
+        self.alike: dict[tuple[str, Any], dict[str, str]] = {}  # decisions by (question, signature)
+        prepared.memo.forget()
+        self.ripple = prepared.ripple.at(outcome.env)
+
+    def decide(self, question: Question, value: Any) -> dict[str, str]:
+        key = (question.id, _hashable(value))
+        if key not in self.decided:
+            self.decided[key] = self._decide(question, value)
+        return self.decided[key]
+
+    def _decide(self, question: Question, value: Any) -> dict[str, str]:
+        values = dict(self.answers.values)
+        values[question.id] = value
+        trial = AnswerSet(self.prepared.trial_questionnaire, self.answers.meta, values)
+        visible = self.shown
+        if question.id in self.prepared.ripple.visible_inputs:
+            visible = trial.visibility()  # this answer may show or hide other questions
+        trial.visibility = lambda: dict(visible)  # type: ignore[method-assign]
+        signature = self.ripple.signature(question.id, value, visibility_kept=visible == self.shown)
+        if signature is None:
+            return self._run(trial)
+        if signature == self.ripple.base_signature(question.id):
+            return self.base  # nothing any rule, indicator or today's test reads has changed
+        key = (question.id, signature)
+        if key not in self.alike:
+            self.alike[key] = self._run(trial)
+        return self.alike[key]
+
+    def _run(self, trial: AnswerSet) -> dict[str, str]:
+        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known)
+        if not self.roles_today <= roles:
+            # abolishing a role the company has is not a circumstance that "would change"
+            # the advice: such answers flip nothing
+            return self.base
+        return decisions
+
+
+def _numeric(question: Question, old: Any, params: dict[str, Any], decisions: list[str], decide: Any, consider: Any) -> None:
     low, high = question.bounds()
     whole = question.integer or question.type == "scale"
     known = is_number(old)
@@ -164,7 +188,7 @@ def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, 
             consider(question, old, _as(value, whole), 1.01, result)
         return
     base = decide(question, old)
-    for decision in DECISIONS:
+    for decision in decisions:
         # the flipping candidate nearest to the current value on each side, refined by bisection
         for side in (-1, 1):
             nearest = [v for v, r in flipping if (v - old) * side > 0 and r[decision] != base[decision]]
@@ -274,8 +298,8 @@ def _display(question: Question, value: Any, lang: str) -> str:
     return question.display(value, lang)
 
 
-def _decision_text(rulebook: Rulebook, decision: str, value: str) -> dict[str, str]:
-    if decision == "support_placement":
+def _decision_text(rulebook: Rulebook, decision: KeyDecision, value: str) -> dict[str, str]:
+    if decision.task is None:  # the support placement
         return dict(rulebook.support_modes.get(value, {}).get("title", {lang: value for lang in LANGS}))
     role = rulebook.roles.get(value)
     return dict(role.title) if role else {lang: value for lang in LANGS}
