@@ -22,6 +22,7 @@ from pathlib import Path
 from diagnose.errors import Location, ProblemList
 from diagnose.questionnaire import Questionnaire
 from diagnose.rules import load_indicators, load_rules, load_sections
+from diagnose.rules.domain import load_domain
 from diagnose.rules.format import (
     CLAIMABLE_MODES,
     DEFAULT_CITATION,
@@ -32,7 +33,6 @@ from diagnose.rules.format import (
     SUPPORT_MODES,
     TOP,
 )
-from diagnose.rules.domain import Domain, load_domain
 from diagnose.rules.load_context import LoadContext
 from diagnose.rules.model import (
     Assignment,
