@@ -15,10 +15,9 @@ wins; a rule whose every decision lost is `overridden`, and its role changes are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from diagnose.answers import AnswerSet, load_answers
+from diagnose.answers import AnswerSet
 from diagnose.diagnosis import (
     SCHEMA_VERSION,
     AnswerLine,
@@ -32,9 +31,7 @@ from diagnose.diagnosis import (
     SupportPlacement,
 )
 from diagnose.expressions import Missing, Undetermined, is_true
-from diagnose.questionnaire import Questionnaire, load_questionnaire
 from diagnose.resources import rulebook_path
-from diagnose.rules.params import parameter_values
 from diagnose.rules.rulebook import Condition, Rule, Rulebook, decisions_of, load_rulebook
 from diagnose.rules.words import LANGS, both, number, word
 from diagnose.texts import ui
@@ -369,31 +366,17 @@ def _owners(rulebook: Rulebook, outcome: Outcome) -> None:
 # ---------------------------------------------------------------------------- the full diagnosis
 
 
-def diagnose_file(
-    answers_path: str | Path,
-    questionnaire_path: str | Path | None = None,
-    rules_path: str | Path | None = None,
-    sets: tuple[str, ...] | list[str] = (),
-    params_file: str | Path | None = None,
-    whatif: bool = True,
-) -> Diagnosis:
-    """Load everything the command line names and evaluate it (UserError on bad input)."""
-    questionnaire: Questionnaire | None = load_questionnaire(questionnaire_path) if questionnaire_path else None
-    answers = load_answers(answers_path, questionnaire, keep_comments=False)
-    rulebook = load_rulebook(rules_path or rulebook_path(answers.questionnaire.id), answers.questionnaire)
-    overrides = parameter_values(rulebook, sets, params_file)
-    return evaluate(answers, rulebook, overrides, whatif=whatif)
-
-
 def evaluate(
-    answers: AnswerSet, rulebook: Rulebook | None = None, overrides: dict[str, Any] | None = None, whatif: bool = True
+    answers: AnswerSet, rulebook: Rulebook | None = None, overrides: dict[str, Any] | None = None, whatif: bool = True,
+    search: Any = None,
 ) -> Diagnosis:
-    """The traced diagnosis for one company (the bundled rulebook of its questionnaire by default)."""
+    """The traced diagnosis for one company (the bundled rulebook of its questionnaire by
+    default); `search`: the what-if search prepared for this rulebook (diagnose.method)."""
     from diagnose.rules.sizing import compute_sizing
     from diagnose.rules.structure import build_structure, confirmed_rules
 
     if rulebook is None:
-        rulebook = bundled_rulebook(answers.questionnaire)
+        rulebook = load_rulebook(rulebook_path(answers.questionnaire.id), answers.questionnaire)
     overrides = overrides or {}
     params = {pid: overrides.get(pid, p.default) for pid, p in rulebook.parameters.items()}
     outcome = run(rulebook, answers.environment(), params)
@@ -406,7 +389,7 @@ def evaluate(
     if whatif:
         from diagnose.rules.whatif import what_would_change
 
-        flips = what_would_change(answers, rulebook, params, outcome)
+        flips = what_would_change(answers, rulebook, params, outcome, search)
     findings = [_finding(rulebook, rule, outcome) for rule in sorted(rulebook.rules, key=lambda r: r.index)]
     questionnaire = rulebook.questionnaire
     return Diagnosis(
@@ -431,19 +414,6 @@ def evaluate(
         roadmap=_roadmap(rulebook, outcome, findings),
         conflicts=outcome.conflicts,
     )
-
-
-def bundled_rulebook(questionnaire: Questionnaire) -> Rulebook:
-    """The rulebook beside a bundled questionnaire, loaded once per questionnaire object."""
-    cached = _RULEBOOKS.get(id(questionnaire))
-    if cached is not None and cached.questionnaire is questionnaire:
-        return cached
-    rulebook = load_rulebook(rulebook_path(questionnaire.id), questionnaire)
-    _RULEBOOKS[id(questionnaire)] = rulebook
-    return rulebook
-
-
-_RULEBOOKS: dict[int, Rulebook] = {}
 
 
 def json_value(value: Any) -> Any:

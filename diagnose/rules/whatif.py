@@ -53,13 +53,16 @@ class _Best:
     becomes: str
 
 
-def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome) -> list[Flip]:
+def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome,
+                      search: Search | None = None) -> list[Flip]:
+    """`search`: one prepared earlier for this rulebook (the method in use keeps it)."""
     base = outcome.decisions()
     best: dict[str, _Best] = {}
     shown = answers.visibility()
 
     roles_today = set(outcome.today_roles)
-    prepared = _prepare(rulebook, answers.questionnaire, params)
+    prepared = search if search is not None and search.fits(rulebook, answers.questionnaire, params) \
+        else prepare_search(rulebook, answers.questionnaire, params)
     influencing = prepared.influencing
     decided: dict[tuple[str, Any], dict[str, str]] = {}
     known: dict[Basis, tuple[dict[str, str], frozenset[str]]] = {}  # decisions by what they are made from
@@ -192,7 +195,7 @@ def _numeric(question: Question, old: Any, params: dict[str, Any], decide: Any, 
 
 
 @dataclass
-class _Prepared:
+class Search:
     """What the search needs from a rulebook, built once for it and reused."""
 
     rulebook: Rulebook
@@ -203,23 +206,18 @@ class _Prepared:
     ripple: Ripple
     trial_questionnaire: Questionnaire  # what trial answers are checked against
 
+    def fits(self, rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> bool:
+        return self.rulebook is rulebook and self.questionnaire is questionnaire and self.params == frozenset(params)
 
-_last: list[_Prepared] = []
 
-
-def _prepare(rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> _Prepared:
+def prepare_search(rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> Search:
     names = frozenset(params)
-    for prepared in _last:
-        if prepared.rulebook is rulebook and prepared.questionnaire is questionnaire and prepared.params == names:
-            return prepared
     memo = Memoised(rulebook)
     # the answers' questionnaire is normally the rulebook's own: then its memoised copy
     trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
     # the ripple check evaluates the memoised expressions too: the full runs reuse its results
-    prepared = _Prepared(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
-                         Ripple(memo.rulebook, trial, names), trial)
-    _last[:] = [prepared]
-    return prepared
+    return Search(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
+                  Ripple(memo.rulebook, trial, names), trial)
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
