@@ -121,9 +121,9 @@ class Plan:
                 index += 1
 
 
-def plan(inputs: list[str], questionnaire_file: str | None = None, out_dir: Path | None = None) -> Plan:
+def plan(inputs: list[str], method: Method | None = None, out_dir: Path | None = None) -> Plan:
     """Every input file with a unique part of its output names; tables read through once
-    (their row count, or what makes the whole table fail)."""
+    with the method's questionnaire (their row count, or what makes the whole table fail)."""
     files = expand_inputs(inputs, out_dir)
     parts = unique_parts([(p.stem, is_table(p)) for p in files])
     questionnaire = None
@@ -133,10 +133,7 @@ def plan(inputs: list[str], questionnaire_file: str | None = None, out_dir: Path
             sources.append(Source(str(path), part))
             continue
         if questionnaire is None:
-            from diagnose.questionnaire import load_questionnaire
-            from diagnose.resources import questionnaire_path
-
-            questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
+            questionnaire = (method or load_method()).questionnaire
         from diagnose.batch.tables import count_rows
 
         try:
@@ -497,7 +494,7 @@ def run_batch(
     method = check_settings(settings)
     qfile = _text(settings.questionnaire_file)
     csv_path, json_path = summary_paths(summary, out_dir)
-    work = plan(inputs, qfile, out_dir)
+    work = plan(inputs, method, out_dir)
     _check_summary(summary, csv_path, json_path, out_dir, work.files)
     prepare_out_dir(out_dir)
     lock = lock_out_dir(out_dir)
