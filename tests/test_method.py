@@ -22,9 +22,9 @@ def test_nothing_is_read_until_asked_for_and_a_loading_error_is_kept(tmp_path):
     missing = tmp_path / "missing.rules.yaml"
     method = load_method(rules=missing, brand=tmp_path / "missing-brand.yaml")  # no error yet
     with pytest.raises(UserError) as first:
-        method.rulebook
+        _ = method.rulebook
     with pytest.raises(UserError) as again:
-        method.rulebook
+        _ = method.rulebook
     assert again.value is first.value  # not read a second time
     assert str(missing) in str(first.value.problems[0])
 
