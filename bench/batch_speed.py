@@ -143,13 +143,13 @@ RENDER_ONLY = """
 import resource, sys
 from diagnose.report import pdf
 from diagnose.report.render import diagnosis_for, report_bytes
-pdf.keep_stylesheets()
+kept = pdf.KeptStylesheets()
 diagnoses = [diagnosis_for(path) for path in sys.argv[2:]]
-report_bytes(diagnoses[0], sys.argv[1])  # warm: imports, fonts, stylesheets
+report_bytes(diagnoses[0], sys.argv[1], kept=kept)  # warm: imports, fonts, stylesheets
 usage = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 start = usage()
 for diagnosis in diagnoses * 2:
-    report_bytes(diagnosis, sys.argv[1])
+    report_bytes(diagnosis, sys.argv[1], kept=kept)
 print((usage() - start) / (2 * len(diagnoses)))
 """
 

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from diagnose.answers import load_answers
+from diagnose.method import load_method
 from diagnose.report.render import build_html, diagnosis_for
 from diagnose.resources import examples_dir
 
@@ -86,7 +87,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # the exact HTML and CSS the report renders (stylesheet kept apart, as in the PDF path)
-        diagnosis = diagnosis_for(DEMO)
+        method = load_method()  # loaded once, as in a batch worker
+        diagnosis = diagnosis_for(DEMO, method)
         html, context, folders, brand = build_html(diagnosis, inline_css=False)
         from diagnose.report.html import stylesheets
 
@@ -124,7 +126,7 @@ def main() -> None:
         for _ in range(runs):
             start = time.perf_counter()
             answers = load_answers(DEMO)
-            diagnosis = diagnosis_for(answers)
+            diagnosis = diagnosis_for(answers, method)
             html, context, folders, brand = build_html(diagnosis, inline_css=False)
             middle = time.perf_counter()
             css_file, extra = stylesheets(context, folders, brand.css())

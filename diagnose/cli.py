@@ -68,10 +68,11 @@ def validate(files: tuple[Path, ...], questionnaire_files: tuple[Path, ...]) -> 
     Each problem is printed as FILE:LINE:COL: KEY.PATH: MESSAGE. Exits 2 if any file
     has a problem.
     """
-    from diagnose.questionnaire import load_questionnaire
+    from diagnose.method import load_method
     from diagnose.validate import lint_warnings, validate_file
 
-    offered = [load_questionnaire(path) for path in questionnaire_files]
+    # questionnaires answer files and rulebooks may name by id, as report and explain take one
+    offered = [load_method(path).questionnaire for path in questionnaire_files]
     failed = False
     for path in files:
         kind, problems = validate_file(path, offered)
@@ -88,10 +89,9 @@ def validate(files: tuple[Path, ...], questionnaire_files: tuple[Path, ...]) -> 
 
 
 def _questionnaire(path: Path | None):  # -> Questionnaire
-    from diagnose.questionnaire import load_questionnaire
-    from diagnose.resources import questionnaire_path
+    from diagnose.method import load_method
 
-    return load_questionnaire(path or questionnaire_path())
+    return load_method(path).questionnaire
 
 
 QUESTIONNAIRE_OPTION = click.option(
@@ -187,18 +187,17 @@ def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand:
            templates: Path | None, sets: tuple[str, ...], params_file: Path | None,
            questionnaire_file: Path | None, rules_file: Path | None) -> None:
     """Write the report for an answer file: PDF (default), HTML or the diagnosis as JSON."""
-    from diagnose.report.render import default_output, write_report
-    from diagnose.rules.evaluate import diagnose_file
+    from diagnose.method import diagnose, load_method, read_answers, write
+    from diagnose.report.render import default_output
 
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
     if target == "-" and fmt == "pdf" and sys.stdout.isatty():
         raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
-    from diagnose.report.brand import load_brand
-
-    # a bad brand file is reported at once, not after the diagnosis has been worked out
-    brand_loaded = load_brand(brand) if brand is not None else None
-    diagnosis = diagnose_file(answers, questionnaire_file, rules_file, sets, params_file)
-    write_report(diagnosis, target, fmt, lang, brand_loaded, templates)
+    method = load_method(questionnaire_file, rules_file, sets, params_file, brand, templates)
+    if brand is not None:
+        method.brand  # noqa: B018 - a bad brand file is reported at once, not after the diagnosis
+    diagnosis = diagnose(method, read_answers(method, answers))
+    write(method, diagnosis, target, fmt, lang)
     if target != "-":
         click.echo(f"Wrote {target}", err=True)
 
@@ -224,10 +223,11 @@ def demo(output_dir: Path, lang: str | None) -> None:
 def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file: Path | None,
             questionnaire_file: Path | None, rules_file: Path | None) -> None:
     """Explain the diagnosis in the terminal: structure, task owners, findings and their evidence."""
-    from diagnose.rules.evaluate import diagnose_file
+    from diagnose.method import diagnose, load_method, read_answers
     from diagnose.rules.explain import explain_text
 
-    diagnosis = diagnose_file(answers, questionnaire_file, rules_file, sets, params_file)
+    method = load_method(questionnaire_file, rules_file, sets, params_file)
+    diagnosis = diagnose(method, read_answers(method, answers))
     click.echo(explain_text(diagnosis, lang or str(diagnosis.company.get("language") or "ru")), nl=False)
 
 

@@ -419,3 +419,41 @@ def test_a_control_character_in_a_russian_interview_is_explained_in_russian(tmp_
     assert result.output.count("! в тексте управляющий символ U+001B; ожидается печатный текст\n") == 1
     meta = load_answers(out, require_complete=False).meta
     assert meta["respondent"] == "" and str(meta["date"]) == "2026-01-01"
+
+
+def test_the_report_offered_after_the_interview_is_made_with_its_questionnaire(tmp_path):
+    """The session's --questionnaire, not the bundled one, makes the report it offers."""
+    from report_helpers import pdf_text
+
+    from diagnose.resources import questionnaire_path
+
+    custom = tmp_path / "custom.yaml"
+    bundled = questionnaire_path().read_text(encoding="utf-8")
+    assert "What stage is the company at now?" in bundled
+    custom.write_text(bundled.replace("What stage is the company at now?", "Which XQZCUSTOM stage?"), encoding="utf-8")
+    lines = script("small-distributor.en.input").splitlines()
+    assert lines[-1] == "n"  # the report declined at the end: accept it here
+    out = tmp_path / "answers.yaml"
+    result = run(["-o", str(out), "--lang", "en", "--questionnaire", str(custom)], "\n".join([*lines[:-1], "y"]) + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "XQZCUSTOM" in pdf_text(out.with_suffix(".pdf").read_bytes())
+
+
+def test_a_prerender_makes_the_report_with_the_callable_it_is_given(tmp_path):
+    from diagnose.interview.prerender import Prerender
+
+    path = complete_copy(tmp_path)
+    made = []
+
+    def write(answers_path: Path, pdf: Path) -> None:
+        made.append(answers_path.read_bytes())
+        pdf.write_bytes(b"%PDF-made-here")
+
+    prerender = Prerender(path, write)
+    try:
+        prerender.start()
+        assert prerender.take(tmp_path / "a.pdf")
+    finally:
+        prerender.close()
+    assert made == [path.read_bytes()]
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-made-here"

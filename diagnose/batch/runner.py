@@ -31,8 +31,9 @@ from typing import Any, TextIO
 
 from diagnose.batch.inputs import expand_inputs, is_table
 from diagnose.batch.naming import row_part, unique_parts
-from diagnose.batch.worker import BatchOptions, ItemResult, Task, process, warm
+from diagnose.batch.worker import BatchOptions, ItemResult, Task, Worker, process
 from diagnose.errors import Location, Problem, UserError
+from diagnose.method import Method, load_method
 from diagnose.questionnaire import Questionnaire
 
 FORMATS = ("pdf", "html", "json")
@@ -120,9 +121,9 @@ class Plan:
                 index += 1
 
 
-def plan(inputs: list[str], questionnaire_file: str | None = None, out_dir: Path | None = None) -> Plan:
+def plan(inputs: list[str], method: Method | None = None, out_dir: Path | None = None) -> Plan:
     """Every input file with a unique part of its output names; tables read through once
-    (their row count, or what makes the whole table fail)."""
+    with the method's questionnaire (their row count, or what makes the whole table fail)."""
     files = expand_inputs(inputs, out_dir)
     parts = unique_parts([(p.stem, is_table(p)) for p in files])
     questionnaire = None
@@ -132,10 +133,7 @@ def plan(inputs: list[str], questionnaire_file: str | None = None, out_dir: Path
             sources.append(Source(str(path), part))
             continue
         if questionnaire is None:
-            from diagnose.questionnaire import load_questionnaire
-            from diagnose.resources import questionnaire_path
-
-            questionnaire = load_questionnaire(questionnaire_file or questionnaire_path())
+            questionnaire = (method or load_method()).questionnaire
         from diagnose.batch.tables import count_rows
 
         try:
@@ -158,31 +156,26 @@ class Settings:
     templates: Path | None = None
 
 
-def check_settings(settings: Settings) -> dict:
-    """Load and check every file the options name, here in the parent, so that a typo in
-    --set or a broken brand file is one usage error before any work; the overrides."""
-    from diagnose.questionnaire import load_questionnaire
-    from diagnose.report.brand import load_brand
-    from diagnose.report.html import template_folders
-
-    template_folders(settings.templates)
+def check_settings(settings: Settings) -> Method:
+    """The method the options name, with every file they name loaded and checked here in
+    the parent, so that a typo in --set or a broken brand file is one usage error before
+    any work (its `overrides` are sent to the workers)."""
+    method = load_method(settings.questionnaire_file, settings.rules_file, settings.sets, settings.params_file,
+                         settings.brand_file, settings.templates)
+    method.template_folders  # noqa: B018
     if settings.brand_file is not None:
-        load_brand(settings.brand_file)
+        method.brand  # noqa: B018
     if settings.templates is not None:
         from diagnose.batch.summary import render_portfolio
 
         # a consultancy's portfolio.html that cannot render is found now, not after every report
-        render_portfolio([], None, "html", _text(settings.brand_file), _text(settings.templates))
-    questionnaire = load_questionnaire(settings.questionnaire_file) if settings.questionnaire_file else None
-    if not (settings.sets or settings.params_file or settings.rules_file):
-        return {}  # nothing to check against the rulebook: leave loading it to the workers
-    from diagnose.resources import questionnaire_path, rulebook_path
-    from diagnose.rules.params import parameter_values
-    from diagnose.rules.rulebook import load_rulebook
-
-    questionnaire = questionnaire or load_questionnaire(questionnaire_path())
-    rulebook = load_rulebook(settings.rules_file or rulebook_path(questionnaire.id), questionnaire)
-    return parameter_values(rulebook, settings.sets, settings.params_file)
+        render_portfolio([], None, "html", method)
+    if settings.questionnaire_file is not None:
+        method.questionnaire  # noqa: B018
+    if settings.rules_file is not None:
+        method.rulebook  # noqa: B018
+    method.overrides  # noqa: B018 - checked against the rulebook only when there are any
+    return method
 
 
 def prepare_out_dir(out_dir: Path) -> None:
@@ -383,13 +376,14 @@ def _in_process(tasks: Iterator[tuple[int, Task]], options: BatchOptions, collec
     try:
         if signals.count:
             return True
-        warm(options)
+        worker = Worker(options)
+        worker.warm()
         while True:
             with held_back():  # not inside the table's reader: the rest must stay readable
                 current = next(tasks, None)
             if current is None:
                 return False
-            collector.put(current[0], process(current[1], options))
+            collector.put(current[0], process(current[1], worker))
             if signals.count:
                 return True
     except KeyboardInterrupt:
@@ -397,11 +391,7 @@ def _in_process(tasks: Iterator[tuple[int, Task]], options: BatchOptions, collec
             collector.put(current[0], _not_run(current[1]))
         return True
     finally:
-        signals.raising = False
-        if "pdf" in options.formats:  # this process goes on: stop keeping what only the batch needed
-            from diagnose.report.pdf import keep_stylesheets
-
-            keep_stylesheets(False)
+        signals.raising = False  # what the worker kept (stylesheets, methods) goes with it
 
 
 def _cores() -> int:
@@ -501,24 +491,24 @@ def run_batch(
     chosen = parse_formats(formats)
     if jobs is not None and jobs < 1:
         raise UserError(Problem(Location("--jobs"), f"{jobs} is not a number of processes; expected 1 or more"))
-    overrides = check_settings(settings)
+    method = check_settings(settings)
     qfile = _text(settings.questionnaire_file)
     csv_path, json_path = summary_paths(summary, out_dir)
-    work = plan(inputs, qfile, out_dir)
+    work = plan(inputs, method, out_dir)
     _check_summary(summary, csv_path, json_path, out_dir, work.files)
     prepare_out_dir(out_dir)
     lock = lock_out_dir(out_dir)
     try:
-        options = BatchOptions(str(out_dir), chosen, lang, force, qfile, overrides, _text(settings.rules_file),
+        options = BatchOptions(str(out_dir), chosen, lang, force, qfile, method.overrides, _text(settings.rules_file),
                                _text(settings.brand_file), _text(settings.templates))
         with Signals() as signals:
-            return _run(work, options, jobs or _cores(), csv_path, json_path, messages, progress, signals)
+            return _run(work, options, method, jobs or _cores(), csv_path, json_path, messages, progress, signals)
     finally:
         lock.release()
 
 
-def _run(work: Plan, options: BatchOptions, jobs: int, csv_path: Path, json_path: Path, messages: Messages,
-         progress: bool | None, signals: Signals) -> int:
+def _run(work: Plan, options: BatchOptions, method: Method, jobs: int, csv_path: Path, json_path: Path,
+         messages: Messages, progress: bool | None, signals: Signals) -> int:
     from diagnose.batch.summary import SummaryWriter, Tally, write_portfolio
 
     out_dir = Path(options.out_dir)
@@ -558,7 +548,7 @@ def _run(work: Plan, options: BatchOptions, jobs: int, csv_path: Path, json_path
         print(f"Summary: {csv_path}, {json_path}", file=messages)
         messages.flush()
         return run.exit_code
-    portfolio = write_portfolio(tally, out_dir, options.formats, options.lang, options.brand_file, options.templates)
+    portfolio = write_portfolio(tally, out_dir, options.formats, options.lang, method)
     print(f"{ok} of {count} inputs written to {out_dir}" + (f"; {failed} failed" if failed else "") + ".",
           file=messages)
     print(f"Summary: {csv_path}, {json_path}; portfolio: {', '.join(str(p) for p in portfolio)}", file=messages)

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 from diagnose.batch.worker import ItemResult
 from diagnose.locale import DEFAULT_LANGUAGE
+from diagnose.method import Method
 from diagnose.outputs import atomic_write_bytes, own_descriptor
 
 SUMMARY_COLUMNS = (
@@ -353,18 +354,16 @@ def portfolio_language(results: Tally | list[ItemResult], lang: str | None) -> s
     return languages.most_common(1)[0][0] if languages else DEFAULT_LANGUAGE
 
 
-def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, brand_file: str | None = None,
-                     templates: str | None = None) -> bytes:
-    """The portfolio page as HTML (stylesheet inlined) or PDF, in the brand's name and
-    colours, from the user's template folder first."""
+def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, method: Method) -> bytes:
+    """The portfolio page as HTML (stylesheet inlined) or PDF, in the method's brand name
+    and colours, from the user's template folder first."""
     from markupsafe import Markup
 
-    from diagnose.report.brand import load_brand
-    from diagnose.report.html import find_file, render_template, template_folders
+    from diagnose.report.html import find_file, render_template
     from diagnose.report.texts import load_texts
 
-    folders = template_folders(templates)
-    brand = load_brand(brand_file)
+    folders = method.template_folders
+    brand = method.brand
     tally = _tally(results)
     context = portfolio_context(tally, portfolio_language(tally, lang), load_texts(folders))
     context.consultancy = brand.name or ""
@@ -382,7 +381,7 @@ def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: s
 
 
 def write_portfolio(results: Tally | list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None,
-                    brand_file: str | None = None, templates: str | None = None) -> list[Path]:
+                    method: Method) -> list[Path]:
     """DIR/portfolio.html always, DIR/portfolio.pdf when PDFs were asked for (summaries of
     a run are rewritten by the next run into the same folder)."""
     written = []
@@ -391,6 +390,6 @@ def write_portfolio(results: Tally | list[ItemResult], out_dir: Path, formats: t
         if fmt == "pdf" and "pdf" not in formats:
             continue
         target = out_dir / f"portfolio.{fmt}"
-        atomic_write_bytes(target, render_portfolio(results, lang, fmt, brand_file, templates))
+        atomic_write_bytes(target, render_portfolio(results, lang, fmt, method))
         written.append(target)
     return written

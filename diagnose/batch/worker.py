@@ -1,8 +1,9 @@
 """One batch input -> its outputs: read, check, evaluate, render, write. Runs in a worker.
 
-Everything a worker needs more than once is loaded once per process and kept: the
-questionnaire and rulebook, the brand, and (when PDFs are made) WeasyPrint itself with
-its fonts warmed by a tiny render. A table's row arrives as its cells with the table's
+Everything a worker needs more than once is loaded once per process and kept on its
+`Worker`: the method in use for each questionnaire met (diagnose.method: questionnaire,
+rulebook, overrides, brand, templates), the parsed stylesheets, and (when PDFs are made)
+WeasyPrint itself with its fonts warmed by a tiny render. A table's row arrives as its cells with the table's
 header, so no worker reads a table. A worker never raises for a bad input: it returns
 an `ItemResult` with the located problems. An interruption (SIGUSR1 from the parent
 stopping at once, or Ctrl-C when running in-process) unwinds through `process`, which
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnose.errors import Location, Problem, ProblemList, UserError
+from diagnose.method import Method, diagnose, load_method, render
 from diagnose.questionnaire import Questionnaire, load_questionnaire
 from diagnose.resources import bundled_questionnaires, questionnaire_path
 
@@ -92,9 +94,70 @@ class ItemResult:
 
 # ------------------------------------------------------------------ per-process state
 
-_STATE: dict[str, Any] = {}
 _IN_TASK = False
 _TERMINATING = False
+
+
+class Worker:
+    """What one worker process keeps between its inputs: the method in use for each
+    questionnaire it met (built from the options once), the parsed stylesheets of its
+    PDFs, and how big the process was after its last garbage collection."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        self.options = options
+        self.base = load_method(options.questionnaire_file, options.rules_file, brand=options.brand_file,
+                                templates=options.templates, overrides=dict(options.overrides))
+        self.methods: dict[str, Method] = {}  # by the questionnaire file's resolved path
+        self.specials: tuple[Questionnaire, dict[str, str]] | None = None  # a table's words, for its questionnaire
+        self.rss_after_collect = 0.0
+
+    def method_at(self, path: str | Path) -> Method:
+        """The method for the questionnaire in `path` (--questionnaire or a bundled one)."""
+        key = str(Path(path).resolve())
+        if key not in self.methods:
+            if self.options.questionnaire_file and key == str(Path(self.options.questionnaire_file).resolve()):
+                self.methods[key] = self.base
+            else:
+                self.methods[key] = self.base.for_questionnaire(load_questionnaire(path))
+        return self.methods[key]
+
+    def default_method(self) -> Method | None:
+        """The method of --questionnaire, else of the bundled questionnaire (None if none is
+        installed): tables are read with its questionnaire."""
+        if self.options.questionnaire_file:
+            return self.method_at(self.options.questionnaire_file)
+        path = questionnaire_path()  # finding the bundled folder takes a millisecond: once
+        if "default" not in self.methods:
+            self.methods["default"] = self.method_at(path) if path.exists() else None  # type: ignore[assignment]
+        return self.methods["default"]
+
+    def warm(self) -> None:
+        """Load the questionnaire, rulebook, brand and templates; import and warm WeasyPrint."""
+        if "pdf" in self.options.formats:
+            from diagnose.report.pdf import KeptStylesheets
+
+            # parse the stylesheets and load the fonts once per worker
+            self.base.kept_stylesheets = KeptStylesheets()
+        self.base.brand  # noqa: B018 - loaded before the methods for other questionnaires copy it
+        method = self.default_method()
+        if method is not None:
+            try:
+                method.rulebook  # noqa: B018 - a broken --rules fails each input, not the worker
+            except UserError:
+                pass
+        if "pdf" in self.options.formats:
+            _warm_pdf(self.base)
+        self.rss_after_collect = _rss_mb()
+
+    def keep_memory_flat(self) -> None:
+        if _rss_mb() - self.rss_after_collect < COLLECT_AFTER_MB:
+            return
+        gc.collect()
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc keeps freed arenas otherwise
+        except (OSError, AttributeError):
+            pass
+        self.rss_after_collect = _rss_mb()
 
 
 HELD_BACK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1}  # while outputs are written
@@ -114,7 +177,8 @@ def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
         pass
     if os.getppid() != parent:  # it died before prctl
         os._exit(0)
-    warm(options)
+    worker = Worker(options)
+    worker.warm()
     conn.send(("ready",))
     done = 0
     while True:
@@ -126,7 +190,7 @@ def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
             os._exit(0)
         index, task = message
         try:
-            result = process(task, options, lambda paths, i=index: conn.send(("writing", i, [str(p) for p in paths])))
+            result = process(task, worker, lambda paths, i=index: conn.send(("writing", i, [str(p) for p in paths])))
         except Interrupted:
             os._exit(128 + signal.SIGUSR1)
         if _TERMINATING:  # told to stop while finishing: the parent will not record this input
@@ -149,22 +213,6 @@ def _on_stop(signum: int, frame: object) -> None:
     os._exit(128 + signum)  # idle: nothing to clean up
 
 
-def warm(options: BatchOptions) -> None:
-    """Load the questionnaire, rulebook, brand and templates; import and warm WeasyPrint."""
-    from diagnose.report.brand import load_brand
-
-    questionnaire = _default_questionnaire(options)
-    if questionnaire is not None:
-        _rulebook(questionnaire, options)
-    _STATE["brand"] = load_brand(options.brand_file)
-    if "pdf" in options.formats:
-        from diagnose.report.pdf import keep_stylesheets
-
-        keep_stylesheets()  # parse the stylesheets and load the fonts once per worker
-        _warm_pdf(options.templates)
-    _STATE["rss_after_collect"] = _rss_mb()
-
-
 # A rendered PDF leaves tens of MB of cyclic garbage (WeasyPrint's boxes) for Python's
 # collector. The collector's own schedule keeps a worker near 110 MB; this is the safety
 # net should it fall behind: collect once the process has grown this much since the last
@@ -180,76 +228,24 @@ def _rss_mb() -> float:
         return float("inf")  # cannot tell: collect after every input
 
 
-def _keep_memory_flat() -> None:
-    if _rss_mb() - _STATE.get("rss_after_collect", 0.0) < COLLECT_AFTER_MB:
-        return
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc keeps freed arenas otherwise
-    except (OSError, AttributeError):
-        pass
-    _STATE["rss_after_collect"] = _rss_mb()
-
-
-def _warm_pdf(templates: str | None) -> None:
+def _warm_pdf(method: Method) -> None:
     """Import WeasyPrint and lay out a line in the report's fonts, so that the first real
     report does not pay for Pango, fontconfig and font loading."""
-    from diagnose.report.html import STYLESHEET, find_file, template_folders
+    from diagnose.report.html import STYLESHEET, find_file
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
-    folders = template_folders(templates)
+    folders = method.template_folders
     html = '<p>Проверка шрифтов <b>Fonts</b> <i>→ ≠</i></p><p style="font-family: \'PT Serif\'">A</p>'
-    html_to_pdf(html, folders[-1].as_uri() + "/", find_file(folders, STYLESHEET), "", ReportFetcher(folders))
-
-
-def _questionnaire(path: str | Path) -> Questionnaire:
-    key = f"questionnaire:{Path(path).resolve()}"
-    if key not in _STATE:
-        _STATE[key] = load_questionnaire(path)
-    return _STATE[key]
-
-
-def _rulebook(questionnaire: Questionnaire, options: BatchOptions) -> Any:
-    """--rules bound to this questionnaire (loaded once per questionnaire), else the
-    rulebook bundled beside it. A --rules file that does not fit an input's questionnaire
-    fails that input with the located problems."""
-    from diagnose.rules.evaluate import bundled_rulebook
-
-    if not options.rules_file:
-        return bundled_rulebook(questionnaire)
-    from diagnose.rules.rulebook import load_rulebook
-
-    return _once(f"rulebook:{id(questionnaire)}", lambda: load_rulebook(options.rules_file, questionnaire))
-
-
-def _default_questionnaire(options: BatchOptions) -> Questionnaire | None:
-    if options.questionnaire_file:
-        return _questionnaire(options.questionnaire_file)
-    if "default" not in _STATE:  # finding the bundled folder takes a millisecond: once per process
-        path = questionnaire_path()
-        _STATE["default"] = _questionnaire(path) if path.exists() else None
-    return _STATE["default"]
-
-
-def _once(key: str, load: Callable[[], Any]) -> Any:
-    """`load()` the first time `key` is asked for in this process; later, the same value,
-    or the same UserError again (every input that needs a broken file fails alike)."""
-    if key not in _STATE:
-        try:
-            _STATE[key] = load()
-        except UserError as exc:
-            _STATE[key] = exc
-    cached = _STATE[key]
-    if isinstance(cached, UserError):
-        raise cached
-    return cached
+    html_to_pdf(html, folders[-1].as_uri() + "/", find_file(folders, STYLESHEET), "", ReportFetcher(folders),
+                method.kept_stylesheets)
 
 
 # ------------------------------------------------------------------ one input
 
 
-def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
-    """The input's checked answers; UserError with every located problem otherwise."""
+def read_answers(task: Task, worker: Worker):  # -> tuple[AnswerSet, Method]
+    """The input's checked answers and the method for their questionnaire; UserError with
+    every located problem otherwise."""
     from diagnose.answers import answers_from_document
     from diagnose.batch.inputs import is_table
     from diagnose.yamlio import load_document
@@ -257,27 +253,29 @@ def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
     problems = ProblemList()
     if task.problems:
         raise UserError(list(task.problems))
+    method: Method | None = None
     if is_table(task.path):
         from diagnose.batch.tables import row_document, special_words
 
-        questionnaire = _default_questionnaire(options)
-        if questionnaire is None or task.header is None:
+        method = worker.default_method()
+        if method is None or task.header is None:
             raise UserError(Problem(Location(task.path), "no questionnaire to read the table with; pass --questionnaire"))
-        specials = _once(f"specials:{id(questionnaire)}", lambda: special_words(questionnaire))
-        document = row_document(task.header, task.cells, questionnaire, specials)
+        questionnaire = method.questionnaire
+        if worker.specials is None or worker.specials[0] is not questionnaire:
+            worker.specials = (questionnaire, special_words(questionnaire))
+        document = row_document(task.header, task.cells, questionnaire, worker.specials[1])
     else:
         document = load_document(task.path)
-        questionnaire = None
-        if options.questionnaire_file:
-            questionnaire = _questionnaire(options.questionnaire_file)
+        if worker.options.questionnaire_file:
+            method = worker.method_at(worker.options.questionnaire_file)
         elif isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
             named = bundled_questionnaires().get(document.data["questionnaire"])  # an id, never a path
             if named is not None:
-                questionnaire = _questionnaire(named)
-    answers = answers_from_document(document, problems, questionnaire)
+                method = worker.method_at(named)
+    answers = answers_from_document(document, problems, method.questionnaire if method is not None else None)
     problems.raise_if_any()
     assert answers is not None
-    return answers
+    return answers, method or worker.base.for_questionnaire(answers.questionnaire)
 
 
 def output_paths(task: Task, options: BatchOptions, company: str) -> list[Path]:
@@ -287,7 +285,7 @@ def output_paths(task: Task, options: BatchOptions, company: str) -> list[Path]:
     return [Path(options.out_dir) / f"{stem}.{fmt}" for fmt in options.formats]
 
 
-def process(task: Task, options: BatchOptions,
+def process(task: Task, worker: Worker,
             announce: Callable[[list[Path]], None] = lambda paths: None) -> ItemResult:
     """Read, check, evaluate, render and write one input; never raises for bad input.
     `announce` is told the output names just before they are written (the parent
@@ -297,7 +295,7 @@ def process(task: Task, options: BatchOptions,
     written: list[Path] = []
     _IN_TASK = True
     try:
-        _process(task, options, result, written, announce)
+        _process(task, worker, result, written, announce)
         result.status = "ok"
     except UserError as exc:
         result.errors = [str(p) for p in exc.problems]
@@ -311,16 +309,14 @@ def process(task: Task, options: BatchOptions,
     if result.status != "ok":
         _remove(written)
         result.outputs = []
-    _keep_memory_flat()
+    worker.keep_memory_flat()
     return result
 
 
-def _process(task: Task, options: BatchOptions, result: ItemResult, written: list[Path],
+def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path],
              announce: Callable[[list[Path]], None]) -> None:
-    from diagnose.report.render import report_bytes
-    from diagnose.rules.evaluate import evaluate
-
-    answers = read_answers(task, options)
+    options = worker.options
+    answers, method = read_answers(task, worker)
     result.company = answers.company
     result.language = answers.language
     targets = output_paths(task, options, answers.company)
@@ -329,11 +325,10 @@ def _process(task: Task, options: BatchOptions, result: ItemResult, written: lis
             if target.exists():
                 raise UserError(Problem(Location(str(target)),
                                         f"already exists (the output of {task.label}); pass --force to overwrite it"))
-    diagnosis = evaluate(answers, _rulebook(answers.questionnaire, options), dict(options.overrides))
+    diagnosis = diagnose(method, answers)
     _describe(diagnosis, result)
-    brand = _STATE.get("brand")
     # render every format before writing any: a failed render leaves no outputs behind
-    rendered = [report_bytes(diagnosis, fmt, options.lang, brand, options.templates).data for fmt in options.formats]
+    rendered = [render(method, diagnosis, fmt, options.lang).data for fmt in options.formats]
     # the writes are quick: hold Ctrl-C, SIGTERM, SIGHUP and the parent's stop back until
     # all formats are in place, so an interruption finds an input with all its outputs or
     # (after `_remove`) none

@@ -5,7 +5,8 @@ background thread imports WeasyPrint and the report module (about a second). Whe
 review is shown, the answers are complete, so a background thread renders the report of
 the file as saved at that moment into a private temporary folder. If the person then
 asks for the PDF and the file has not changed since, that PDF is moved into place at
-once; otherwise the report is rendered again. One render runs at a time.
+once; otherwise the report is rendered again. One render runs at a time. The render is
+the interview's own (`write`: answer file, PDF file), made with the session's method.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import importlib.util
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 REPORT_MODULE = "diagnose.report.render"
@@ -50,11 +52,22 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+WriteReport = Callable[[Path, Path], object]  # (answer file, PDF to write)
+
+
+def bundled_report(answers_path: Path, pdf: Path) -> object:
+    """The PDF made with the bundled questionnaire and rulebook."""
+    from diagnose.report.render import write_report
+
+    return write_report(answers_path, pdf)
+
+
 class Prerender:
     """A speculative render of the answer file's current content."""
 
-    def __init__(self, answers_path: Path):
+    def __init__(self, answers_path: Path, write: WriteReport = bundled_report):
         self.answers_path = answers_path
+        self.write = write
         self.folder: Path | None = None  # made when the first render starts
         self.thread: threading.Thread | None = None
         self.digest: str | None = None
@@ -83,7 +96,7 @@ class Prerender:
             source = self.folder / f"{digest}.yaml"
             source.write_bytes(data)
             target = self.folder / f"{digest}.pdf"
-            importlib.import_module(REPORT_MODULE).write_report(source, target)
+            self.write(source, target)
             if digest == self.digest:
                 self.ready = target
 

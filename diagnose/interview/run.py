@@ -12,7 +12,6 @@ waits until the write is finished.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import signal
 import sys
@@ -25,10 +24,11 @@ import click
 
 from diagnose.answers import AnswerSet, answers_from_document
 from diagnose.errors import Location, Problem, ProblemList, UserError
-from diagnose.interview.prerender import REPORT_MODULE, Prerender, report_available, warm_report_import
+from diagnose.interview.prerender import Prerender, report_available, warm_report_import
 from diagnose.interview.prompts import PlainFrontEnd, RichFrontEnd, _isatty
 from diagnose.interview.session import Session, new_answer_set
-from diagnose.questionnaire import Questionnaire, load_questionnaire
+from diagnose.method import Method, load_method, report_file
+from diagnose.questionnaire import Questionnaire
 from diagnose.resources import questionnaire_path
 from diagnose.texts import ui
 from diagnose.yamlio import load_document
@@ -106,10 +106,11 @@ def _running_prompt() -> Any:
 
 # ── opening the file ─────────────────────────────────────────────────────────────────
 def open_answers(
-    output: Path | None, resume: Path | None, lang: str | None, questionnaire_file: Path | None
+    output: Path | None, resume: Path | None, lang: str | None, method: Method
 ) -> tuple[AnswerSet, Path, str, bool]:
-    """(answers, the file to save to, interview language, resumed?) or a UserError."""
-    questionnaire = load_questionnaire(questionnaire_file) if questionnaire_file else None
+    """(answers, the file to save to, interview language, resumed?) or a UserError; the
+    answers are of the method's questionnaire when one was given (--questionnaire)."""
+    questionnaire = method.questionnaire if method.pinned else None
     if resume is not None:
         path = output or resume
         if output is not None and output.resolve() != resume.resolve() and output.exists():
@@ -126,7 +127,7 @@ def open_answers(
         raise UserError(Problem(Location(str(path)), ui("iv_exists", lang, path=path)))
     if not path.parent.is_dir():
         raise UserError(Problem(Location(str(path)), "cannot write: the folder does not exist"))
-    questionnaire = questionnaire or load_questionnaire(questionnaire_path())
+    questionnaire = questionnaire or method.questionnaire
     return new_answer_set(questionnaire, path, lang), path, lang, False
 
 
@@ -206,9 +207,13 @@ def interview_loop(
             front.say(ui("iv_newly_relevant", lang, count=len(pending)))
 
 
-def offer_report(session: Session, front: Any, prerender: Prerender | None = None) -> None:
-    """Offer the PDF when the report module is installed; otherwise say how to make it."""
+def offer_report(session: Session, front: Any, prerender: Prerender | None = None,
+                 method: Method | None = None) -> None:
+    """Offer the PDF when the report module is installed; otherwise say how to make it.
+    The report is made with the session's method (default: its questionnaire and the
+    rulebook bundled beside it)."""
     lang, path = session.lang, session.path
+    method = method or load_method(session.questionnaire)
     later = ui("iv_report_later", lang, path=path)
     if not report_available():
         front.say(later)
@@ -224,7 +229,7 @@ def offer_report(session: Session, front: Any, prerender: Prerender | None = Non
     try:
         if prerender is None or not prerender.take(pdf):
             # the report's own language default: the one in the file, as `diagnose report` does
-            importlib.import_module(REPORT_MODULE).write_report(path, pdf)
+            report_file(method, path, pdf)
     except UserError as exc:
         for problem in exc.problems:
             front.error(str(problem))
@@ -276,7 +281,9 @@ def run_interview(
 
 def _run_interview(output: Path | None, resume: Path | None, lang: str | None, questionnaire_file: Path | None,
                    plain: bool) -> int:
-    answers, path, lang, resumed = open_answers(output, resume, lang, questionnaire_file)
+    method = load_method(questionnaire_file)
+    answers, path, lang, resumed = open_answers(output, resume, lang, method)
+    method = method.for_questionnaire(answers.questionnaire)  # the report's, as the session's
     session = Session(answers, path, lang)
     guard = SignalGuard()
     session.critical = guard.critical
@@ -286,7 +293,7 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
     else:
         front = RichFrontEnd(lang, session.preview)
         if warm_report_import() is not None:
-            prerender = Prerender(path)
+            prerender = Prerender(path, lambda answers_path, pdf: report_file(method, answers_path, pdf))
     guard.install()
     try:
         try:
@@ -294,7 +301,7 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
         except (KeyboardInterrupt, Interrupted, EOFError) as exc:
             return _stopped(session, exc)
         front.say(ui("iv_saved", lang, path=path))
-        offer_report(session, front, prerender)
+        offer_report(session, front, prerender, method)
     except (KeyboardInterrupt, Interrupted, EOFError):
         return EXIT_INTERRUPTED  # at the report offer: every answer is already saved
     finally:

@@ -8,10 +8,10 @@ stylesheets and `write_pdf`, which WeasyPrint needs for @font-face fonts to be e
 Title, author and language metadata come from the HTML (<title>, <meta name=author>,
 <html lang>); the PDF outline comes from the headings' `bookmark-level`.
 
-A long-lived process (a batch worker) calls `keep_stylesheets()`: parsed stylesheets and
-their FontConfiguration are then kept between reports, so selectors are compiled and the
-@font-face fonts loaded once per process instead of once per report. A one-shot command
-makes one report and keeps nothing.
+A long-lived process (a batch worker) hands `html_to_pdf` a `KeptStylesheets` it owns:
+parsed stylesheets and their FontConfiguration are then kept between reports, so
+selectors are compiled and the @font-face fonts loaded once per process instead of once
+per report. A one-shot command makes one report and keeps nothing.
 """
 
 from __future__ import annotations
@@ -77,16 +77,28 @@ class _StyleKey:
     files: frozenset[Path]
 
 
-_KEPT: dict[_StyleKey, tuple[FontConfiguration, list[CSS]]] = {}
-_KEEP = {"enabled": False}
 KEPT_AT_MOST = 8  # languages x brands x template folders met by one process
 
 
-def keep_stylesheets(enabled: bool = True) -> None:
-    """Keep parsed stylesheets between reports from now on (or stop and forget them)."""
-    _KEEP["enabled"] = enabled
-    if not enabled:
-        _KEPT.clear()
+class KeptStylesheets:
+    """Parsed stylesheets and their fonts, kept between the reports of one long-lived
+    process by the object that owns this (a batch worker); the oldest go first."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[_StyleKey, tuple[FontConfiguration, list[CSS]]] = {}
+
+    def get(self, stylesheet: Path, extra_css: str, base_url: str,
+            fetcher: ReportFetcher) -> tuple[FontConfiguration, list[CSS]]:
+        stat = stylesheet.stat()
+        key = _StyleKey(str(stylesheet.resolve()), (stat.st_mtime_ns, stat.st_size), extra_css, base_url,
+                        tuple(fetcher.folders), frozenset(fetcher.files))
+        if key not in self.parsed:
+            if len(self.parsed) >= KEPT_AT_MOST:
+                del self.parsed[next(iter(self.parsed))]  # the oldest
+            # fonts were fetched through `fetcher`; a later report's fetcher serves the same
+            # folders and files (they are in the key), so nothing it could not load is reused
+            self.parsed[key] = _parse(stylesheet, extra_css, base_url, fetcher)
+        return self.parsed[key]
 
 
 def _parse(stylesheet: Path, extra_css: str, base_url: str, fetcher: ReportFetcher) -> tuple[FontConfiguration, list[CSS]]:
@@ -98,24 +110,13 @@ def _parse(stylesheet: Path, extra_css: str, base_url: str, fetcher: ReportFetch
     return fonts, sheets
 
 
-def _stylesheets(stylesheet: Path, extra_css: str, base_url: str, fetcher: ReportFetcher) -> tuple[FontConfiguration, list[CSS]]:
-    if not _KEEP["enabled"]:
-        return _parse(stylesheet, extra_css, base_url, fetcher)
-    stat = stylesheet.stat()
-    key = _StyleKey(str(stylesheet.resolve()), (stat.st_mtime_ns, stat.st_size), extra_css, base_url,
-                    tuple(fetcher.folders), frozenset(fetcher.files))
-    if key not in _KEPT:
-        if len(_KEPT) >= KEPT_AT_MOST:
-            del _KEPT[next(iter(_KEPT))]  # the oldest
-        # fonts were fetched through `fetcher`; a later report's fetcher serves the same
-        # folders and files (they are in the key), so nothing it could not load is reused
-        _KEPT[key] = _parse(stylesheet, extra_css, base_url, fetcher)
-    return _KEPT[key]
-
-
-def html_to_pdf(html: str, base_url: str, stylesheet: Path, extra_css: str, fetcher: ReportFetcher) -> bytes:
+def html_to_pdf(html: str, base_url: str, stylesheet: Path, extra_css: str, fetcher: ReportFetcher,
+                kept: KeptStylesheets | None = None) -> bytes:
     """Render the report's HTML with its stylesheet (a file, never autoescaped) and the
-    generated brand/page CSS."""
-    fonts, sheets = _stylesheets(stylesheet, extra_css, base_url, fetcher)
+    generated brand/page CSS; parsed ones from `kept` when given."""
+    if kept is None:
+        fonts, sheets = _parse(stylesheet, extra_css, base_url, fetcher)
+    else:
+        fonts, sheets = kept.get(stylesheet, extra_css, base_url, fetcher)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=sheets, font_config=fonts)

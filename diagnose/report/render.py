@@ -1,8 +1,9 @@
-"""`write_report`: answers -> Diagnosis -> PDF, HTML or JSON, written atomically.
+"""Diagnosis -> PDF, HTML or JSON (`report_bytes`), written atomically (`write_output`).
 
-This is the one function the `report` and `demo` commands call. The stages stay plain
-functions (`diagnosis_for`, `report_bytes`) so tests and the benchmark can run any part
-of the pipeline on its own; WeasyPrint is imported only when a PDF is made.
+`diagnose.method.render` calls `report_bytes` with the method's brand and templates.
+`diagnosis_for` and `write_report` run the whole pipeline with a method of the bundled
+files (tests, the benchmark and `diagnose demo`); WeasyPrint is imported only when a PDF
+is made.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diagnose.answers import AnswerSet, load_answers
+from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Diagnosis, to_json
 from diagnose.errors import Location, Problem, UserError
 from diagnose.locale import DEFAULT_LANGUAGE
+from diagnose.method import Method, diagnose, load_method, read_answers, write
 from diagnose.outputs import atomic_write_bytes
 from diagnose.report.brand import Brand, load_brand
 from diagnose.report.context import ReportContext, build_context
@@ -24,7 +26,7 @@ from diagnose.report.html import render_html, stylesheets, template_folders
 from diagnose.report.texts import LANGUAGES, load_texts
 
 if TYPE_CHECKING:
-    from diagnose.report.pdf import ReportFetcher
+    from diagnose.report.pdf import KeptStylesheets, ReportFetcher
 
 FORMATS = ("pdf", "html", "json")
 
@@ -41,12 +43,12 @@ class Rendered:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def diagnosis_for(answers: str | Path | AnswerSet) -> Diagnosis:
-    """Load an answer file (unless given loaded) and evaluate the bundled rulebook on it."""
-    from diagnose.rules.evaluate import evaluate
-
-    answer_set = answers if isinstance(answers, AnswerSet) else load_answers(answers, keep_comments=False)
-    return evaluate(answer_set)
+def diagnosis_for(answers: str | Path | AnswerSet, method: Method | None = None) -> Diagnosis:
+    """Load an answer file (unless given loaded) and diagnose it with `method` (default:
+    the bundled questionnaire and rulebook)."""
+    method = method or load_method()
+    answer_set = answers if isinstance(answers, AnswerSet) else read_answers(method, answers)
+    return diagnose(method, answer_set)
 
 
 def _lang(diagnosis: Diagnosis, lang: str | None) -> str:
@@ -70,8 +72,8 @@ def build_html(diagnosis: Diagnosis, lang: str | None = None, brand: Brand | Non
 
 
 def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None, brand: Brand | None = None,
-                 templates: str | Path | None = None) -> Rendered:
-    """Render one diagnosis in one format."""
+                 templates: str | Path | None = None, kept: KeptStylesheets | None = None) -> Rendered:
+    """Render one diagnosis in one format (a PDF with the stylesheets parsed in `kept`)."""
     if fmt not in FORMATS:
         raise UserError(Problem(Location("--format"), f"'{fmt}' is not a report format; expected one of: {', '.join(FORMATS)}"))
     if fmt == "json":
@@ -84,7 +86,7 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
 
     css_file, extra_css = stylesheets(context, folders, brand.css())
     fetcher = ReportFetcher(folders, [brand.logo] if brand.logo else [])
-    data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher)
+    data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher, kept)
     return Rendered(data, fmt, context, html, fetcher)
 
 
@@ -107,15 +109,13 @@ def write_report(
     output: str | Path,
     fmt: str = "pdf",
     lang: str | None = None,
-    brand: str | Path | Brand | None = None,
-    templates_dir: str | Path | None = None,
+    method: Method | None = None,
 ) -> Rendered:
-    """The report command: answers (file, AnswerSet or ready Diagnosis) -> `output`."""
-    diagnosis = answers if isinstance(answers, Diagnosis) else diagnosis_for(answers)
-    brand_obj = brand if isinstance(brand, Brand) or brand is None else load_brand(brand)
-    rendered = report_bytes(diagnosis, fmt, lang, brand_obj, templates_dir)
-    write_output(rendered.data, output)
-    return rendered
+    """Answers (file, AnswerSet or ready Diagnosis) -> `output`, made with `method`
+    (default: the bundled files)."""
+    method = method or load_method()
+    diagnosis = answers if isinstance(answers, Diagnosis) else diagnosis_for(answers, method)
+    return write(method, diagnosis, output, fmt, lang)
 
 
 def default_output(answers: str | Path, fmt: str) -> Path:

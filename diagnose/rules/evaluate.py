@@ -31,38 +31,24 @@ from diagnose.rules.params import parameter_values
 from diagnose.rules.rulebook import Rule, Rulebook, load_rulebook
 from diagnose.rules.sizing import compute_sizing
 from diagnose.rules.structure import build_structure, confirmed_rules
-from diagnose.rules.whatif import what_would_change
+from diagnose.rules.whatif import Search, what_would_change
 from diagnose.rules.words import LANGS, both, number, word
 from diagnose.texts import ui
 
-__all__ = ["Outcome", "bundled_rulebook", "diagnose_file", "evaluate", "json_value", "key_decisions", "run"]
+__all__ = ["Outcome", "evaluate", "json_value", "key_decisions", "run"]
 
 
 # ---------------------------------------------------------------------------- the full diagnosis
 
 
-def diagnose_file(
-    answers_path: str | Path,
-    questionnaire_path: str | Path | None = None,
-    rules_path: str | Path | None = None,
-    sets: tuple[str, ...] | list[str] = (),
-    params_file: str | Path | None = None,
-    whatif: bool = True,
-) -> Diagnosis:
-    """Load everything the command line names and evaluate it (UserError on bad input)."""
-    questionnaire: Questionnaire | None = load_questionnaire(questionnaire_path) if questionnaire_path else None
-    answers = load_answers(answers_path, questionnaire, keep_comments=False)
-    rulebook = load_rulebook(rules_path or rulebook_path(answers.questionnaire.id), answers.questionnaire)
-    overrides = parameter_values(rulebook, sets, params_file)
-    return evaluate(answers, rulebook, overrides, whatif=whatif)
-
-
 def evaluate(
-    answers: AnswerSet, rulebook: Rulebook | None = None, overrides: dict[str, Any] | None = None, whatif: bool = True
+    answers: AnswerSet, rulebook: Rulebook | None = None, overrides: dict[str, Any] | None = None, whatif: bool = True,
+    search: Search | None = None,
 ) -> Diagnosis:
-    """The traced diagnosis for one company (the bundled rulebook of its questionnaire by default)."""
+    """The traced diagnosis for one company (the bundled rulebook of its questionnaire by
+    default); `search`: the what-if search prepared for this rulebook (diagnose.method)."""
     if rulebook is None:
-        rulebook = bundled_rulebook(answers.questionnaire)
+        rulebook = load_rulebook(rulebook_path(answers.questionnaire.id), answers.questionnaire)
     overrides = overrides or {}
     params = {pid: overrides.get(pid, p.default) for pid, p in rulebook.parameters.items()}
     outcome = run(rulebook, answers.environment(), params)
@@ -73,7 +59,7 @@ def evaluate(
         outcome.status[rule_id] = "confirmed"
     flips = []
     if whatif:
-        flips = what_would_change(answers, rulebook, params, outcome)
+        flips = what_would_change(answers, rulebook, params, outcome, search)
     findings = [_finding(rulebook, rule, outcome) for rule in sorted(rulebook.rules, key=lambda r: r.index)]
     questionnaire = rulebook.questionnaire
     return Diagnosis(
@@ -98,19 +84,6 @@ def evaluate(
         roadmap=_roadmap(rulebook, outcome, findings),
         conflicts=outcome.conflicts,
     )
-
-
-def bundled_rulebook(questionnaire: Questionnaire) -> Rulebook:
-    """The rulebook beside a bundled questionnaire, loaded once per questionnaire object."""
-    cached = _RULEBOOKS.get(id(questionnaire))
-    if cached is not None and cached.questionnaire is questionnaire:
-        return cached
-    rulebook = load_rulebook(rulebook_path(questionnaire.id), questionnaire)
-    _RULEBOOKS[id(questionnaire)] = rulebook
-    return rulebook
-
-
-_RULEBOOKS: dict[int, Rulebook] = {}
 
 
 def render(text: dict[str, str], env: dict[str, Any]) -> dict[str, str]:

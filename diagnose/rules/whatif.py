@@ -49,8 +49,12 @@ class _Best:
     becomes: str
 
 
-def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome) -> list[Flip]:
-    trials = _Trials(answers, _prepare(rulebook, answers.questionnaire, params), params, outcome)
+def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, Any], outcome: Outcome,
+                      search: Search | None = None) -> list[Flip]:
+    """`search`: one prepared earlier for this rulebook (the method in use keeps it)."""
+    if search is None or not search.fits(rulebook, answers.questionnaire, params):
+        search = prepare_search(rulebook, answers.questionnaire, params)
+    trials = _Trials(answers, search, params, outcome)
     best: dict[str, _Best] = {}
 
     decisions = list(trials.base)  # the rulebook's key decisions, in their declared order
@@ -119,7 +123,7 @@ class _Trials:
     one gave; only the rest run the rulebook, and those too are remembered by what the
     decisions are made from (`decide.key_decisions`)."""
 
-    def __init__(self, answers: AnswerSet, prepared: _Prepared, params: dict[str, Any], outcome: Outcome):
+    def __init__(self, answers: AnswerSet, prepared: Search, params: dict[str, Any], outcome: Outcome):
         self.answers = answers
         self.prepared = prepared
         self.params = params
@@ -216,8 +220,9 @@ def _numeric(question: Question, old: Any, params: dict[str, Any], decisions: li
 
 
 @dataclass
-class _Prepared:
-    """What the search needs from a rulebook, built once for it and reused."""
+class Search:
+    """What the search needs from a rulebook, built once for it and reused (the method in
+    use keeps it, so a batch worker prepares it once)."""
 
     rulebook: Rulebook
     questionnaire: Questionnaire
@@ -227,23 +232,18 @@ class _Prepared:
     ripple: Ripple
     trial_questionnaire: Questionnaire  # what trial answers are checked against
 
+    def fits(self, rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> bool:
+        return self.rulebook is rulebook and self.questionnaire is questionnaire and self.params == frozenset(params)
 
-_last: list[_Prepared] = []
 
-
-def _prepare(rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> _Prepared:
+def prepare_search(rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> Search:
     names = frozenset(params)
-    for prepared in _last:
-        if prepared.rulebook is rulebook and prepared.questionnaire is questionnaire and prepared.params == names:
-            return prepared
     memo = Memoised(rulebook)
     # the answers' questionnaire is normally the rulebook's own: then its memoised copy
     trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
     # the ripple check evaluates the memoised expressions too: the full runs reuse its results
-    prepared = _Prepared(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
-                         Ripple(memo.rulebook, trial, names), trial)
-    _last[:] = [prepared]
-    return prepared
+    return Search(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
+                  Ripple(memo.rulebook, trial, names), trial)
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
