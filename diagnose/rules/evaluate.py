@@ -9,10 +9,9 @@ import the core, never this module, so the imports run one way.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from diagnose.answers import AnswerSet, load_answers
+from diagnose.answers import AnswerSet
 from diagnose.diagnosis import (
     SCHEMA_VERSION,
     AnswerLine,
@@ -24,10 +23,8 @@ from diagnose.diagnosis import (
     SupportPlacement,
 )
 from diagnose.expressions import Missing, Undetermined, is_true
-from diagnose.questionnaire import Questionnaire, load_questionnaire
 from diagnose.resources import rulebook_path
 from diagnose.rules.decide import Outcome, json_value, key_decisions, run
-from diagnose.rules.params import parameter_values
 from diagnose.rules.rulebook import Rule, Rulebook, load_rulebook
 from diagnose.rules.sizing import compute_sizing
 from diagnose.rules.structure import build_structure, confirmed_rules
