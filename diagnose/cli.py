@@ -15,6 +15,7 @@ import click
 from diagnose import __version__
 from diagnose.errors import EXIT_BAD_INPUT, Location, Problem, UserError
 from diagnose.locale import LANGUAGES
+from diagnose.report import FORMATS
 
 # Files the command reads: their loaders say, located, when one cannot be read (click's
 # own readable check would answer first, in other words than every other error)
@@ -176,7 +177,7 @@ def _rules_options(command):  # type: ignore[no-untyped-def]
 @click.option("-o", "--output", default=None,
               help="Where to write the report ('-' for stdout). Default: beside ANSWERS with the "
                    "format's suffix (JSON: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "json"]), default="pdf", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
 @click.option("--lang", type=LANGS, default=None, help="Language of the report (default: the answer file's).")
 @click.option("--brand", type=INPUT_FILE,
               help="A brand file (kind: brand): consultancy name, logo, colours.")

@@ -35,8 +35,8 @@ from diagnose.batch.worker import BatchOptions, ItemResult, Task, Worker, proces
 from diagnose.errors import Location, Problem, UserError
 from diagnose.method import Method, load_method
 from diagnose.questionnaire import Questionnaire
+from diagnose.report import FORMATS
 
-FORMATS = ("pdf", "html", "json")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 # Recycle a worker after this many inputs: WeasyPrint's native memory grows ~0.3 MB per
 # PDF and is only returned when the process ends; 20 keeps the peak flat whatever the

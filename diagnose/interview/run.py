@@ -71,8 +71,11 @@ class SignalGuard:
         return KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
 
     def _handle(self, signum: int, frame: Any) -> None:
+        # remembered even when raised at once: a handler that runs inside a finaliser
+        # (garbage collection between two bytecodes) has its exception swallowed by
+        # Python, and `checkpoint` then raises it before the next question
+        self.pending = signum
         if self.depth:
-            self.pending = signum
             return
         exc = self._exception(signum)
         app = _running_prompt()
@@ -82,6 +85,12 @@ class SignalGuard:
                 app.exit(exception=exc)
                 return
         raise exc
+
+    def checkpoint(self) -> None:
+        """Raise a signal whose exception was lost (see `_handle`); outside a save only."""
+        if not self.depth and self.pending is not None:
+            signum, self.pending = self.pending, None
+            raise self._exception(signum)
 
     @contextlib.contextmanager
     def critical(self) -> Iterator[None]:
@@ -166,6 +175,7 @@ def interview_loop(
             view = session.view()
             front.say(ui("iv_resuming", lang, number=view.number, total=view.total))
     while True:
+        session.checkpoint()
         if session.current is None:
             if on_review is not None and not session.missing():
                 on_review()
@@ -287,6 +297,7 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
     session = Session(answers, path, lang)
     guard = SignalGuard()
     session.critical = guard.critical
+    session.checkpoint = guard.checkpoint
     prerender: Prerender | None = None
     if use_plain(plain):
         front: Any = PlainFrontEnd(lang)

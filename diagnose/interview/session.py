@@ -160,6 +160,8 @@ class Session:
         self.saves = 0
         # run.py sets this to hold signals back while the file is being written
         self.critical: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
+        # raises a stop signal that arrived but was not raised yet (run.SignalGuard)
+        self.checkpoint: Callable[[], None] = lambda: None
 
     # ── order and state ──────────────────────────────────────────────────────────────
     def shown_questions(self) -> list[Step]:

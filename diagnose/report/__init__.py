@@ -3,3 +3,7 @@
 `render.write_report` is the entry point; WeasyPrint is imported only in `pdf.py`, so the
 rest of the package (and `diagnose --help`) never pays for it.
 """
+
+# The report formats, listed once: `diagnose report --format`, `diagnose batch --format`
+# and `render.report_bytes` follow this list (a new format: add it here and its branch there).
+FORMATS = ("pdf", "html", "json")

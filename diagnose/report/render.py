@@ -20,6 +20,7 @@ from diagnose.errors import Location, Problem, UserError
 from diagnose.locale import DEFAULT_LANGUAGE
 from diagnose.method import Method, diagnose, load_method, read_answers, write
 from diagnose.outputs import atomic_write_bytes
+from diagnose.report import FORMATS
 from diagnose.report.brand import Brand, load_brand
 from diagnose.report.context import ReportContext, build_context
 from diagnose.report.html import render_html, stylesheets, template_folders
@@ -28,7 +29,6 @@ from diagnose.report.texts import LANGUAGES, load_texts
 if TYPE_CHECKING:
     from diagnose.report.pdf import KeptStylesheets, ReportFetcher
 
-FORMATS = ("pdf", "html", "json")
 
 
 @dataclass
