@@ -266,18 +266,43 @@ def read_answers(task: Task, options: BatchOptions):  # -> AnswerSet
         specials = _once(f"specials:{id(questionnaire)}", lambda: special_words(questionnaire))
         document = row_document(task.header, task.cells, questionnaire, specials)
     else:
+        fast = _read_fast(task.path, options)
+        if fast is not None:
+            return fast
         document = load_document(task.path)
-        questionnaire = None
-        if options.questionnaire_file:
-            questionnaire = _questionnaire(options.questionnaire_file)
-        elif isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
-            named = bundled_questionnaires().get(document.data["questionnaire"])  # an id, never a path
-            if named is not None:
-                questionnaire = _questionnaire(named)
+        questionnaire = _named_questionnaire(document, options)
     answers = answers_from_document(document, problems, questionnaire)
     problems.raise_if_any()
     assert answers is not None
     return answers
+
+
+def _read_fast(path: str, options: BatchOptions):  # -> AnswerSet | None
+    """The answers read with libyaml (diagnose/fastyaml.py), or None when that reading is
+    refused or finds any problem: the careful reading then reports it with positions.
+    A batch never saves answers back, so it needs neither comments nor positions, and
+    the careful reading costs more than everything else of a JSON report."""
+    from diagnose.answers import answers_from_document
+    from diagnose.fastyaml import fast_document
+
+    document = fast_document(path)
+    if document is None:
+        return None
+    problems = ProblemList()
+    answers = answers_from_document(document, problems, _named_questionnaire(document, options))
+    return answers if answers is not None and not problems else None
+
+
+def _named_questionnaire(document: Any, options: BatchOptions) -> Questionnaire | None:
+    """--questionnaire, else the bundled questionnaire the file names by id (never a
+    path), else None (the check then reports the name)."""
+    if options.questionnaire_file:
+        return _questionnaire(options.questionnaire_file)
+    if isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
+        named = bundled_questionnaires().get(document.data["questionnaire"])
+        if named is not None:
+            return _questionnaire(named)
+    return None
 
 
 def output_paths(task: Task, options: BatchOptions, company: str) -> list[Path]:
