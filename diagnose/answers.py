@@ -21,7 +21,13 @@ from ruamel.yaml.tokens import CommentToken
 
 from diagnose.errors import Location, ProblemList, UserError, did_you_mean, one_of
 from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
-from diagnose.questionnaire import Question, Questionnaire, find_questionnaire, unknown_questionnaire
+from diagnose.questionnaire import (
+    Computed,
+    Question,
+    Questionnaire,
+    find_questionnaire,
+    unknown_questionnaire,
+)
 from diagnose.schema import MAX_LISTED, Checker, describe
 from diagnose.yamlio import (
     MAX_SHORT_TEXT,
@@ -65,9 +71,9 @@ class AnswerSet:
         """
         shown: dict[str, bool] = {}
         env: dict[str, Any] = {}
-        computed = list(self.questionnaire.computed)
-        for question in self.questionnaire.iter_questions():
-            _add_computed(env, computed)
+        for question, ready in computed_schedule(self.questionnaire):
+            for computed in ready:
+                env[computed.id] = computed.expr.evaluate(env)
             visible = True
             if question.show_if is not None:
                 visible = is_true(question.show_if.evaluate(env)) is not False
@@ -95,11 +101,32 @@ class AnswerSet:
         ]
 
 
-def _add_computed(env: dict[str, Any], pending: list) -> None:
-    """Add computed values whose inputs are all present in env (declared-before order)."""
-    while pending and all(name in env for name in pending[0].expr.names):
-        computed = pending.pop(0)
-        env[computed.id] = computed.expr.evaluate(env)
+def computed_schedule(questionnaire: Questionnaire) -> list[tuple[Question, list[Computed]]]:
+    """Each question in order, with the computed values that become known just before it.
+
+    A computed value is added, in declared order, once every name it reads is known; when
+    that happens depends only on names, never on values, so the schedule is worked out
+    once per questionnaire (the what-if search asks for visibility thousands of times)."""
+    found = _SCHEDULES.get(id(questionnaire))
+    if found is not None and found[0] is questionnaire:
+        return found[1]
+    known: set[str] = set()
+    pending = list(questionnaire.computed)
+    schedule = []
+    for question in questionnaire.iter_questions():
+        ready = []
+        while pending and all(name in known for name in pending[0].expr.names):
+            ready.append(pending.pop(0))
+            known.add(ready[-1].id)
+        schedule.append((question, ready))
+        known.add(question.id)
+    if len(_SCHEDULES) >= 16:  # a few questionnaires per process; never let it grow
+        _SCHEDULES.clear()
+    _SCHEDULES[id(questionnaire)] = (questionnaire, schedule)
+    return schedule
+
+
+_SCHEDULES: dict[int, tuple[Questionnaire, list]] = {}  # id -> (questionnaire, its schedule)
 
 
 def load_answers(

@@ -265,17 +265,46 @@ def read_answers(task: Task, worker: Worker):  # -> tuple[AnswerSet, Method]
             worker.specials = (questionnaire, special_words(questionnaire))
         document = row_document(task.header, task.cells, questionnaire, worker.specials[1])
     else:
+        fast = _read_fast(task.path, worker)
+        if fast is not None:
+            return fast
         document = load_document(task.path)
-        if worker.options.questionnaire_file:
-            method = worker.method_at(worker.options.questionnaire_file)
-        elif isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
-            named = bundled_questionnaires().get(document.data["questionnaire"])  # an id, never a path
-            if named is not None:
-                method = worker.method_at(named)
+        method = _named_method(document, worker)
     answers = answers_from_document(document, problems, method.questionnaire if method is not None else None)
     problems.raise_if_any()
     assert answers is not None
     return answers, method or worker.base.for_questionnaire(answers.questionnaire)
+
+
+def _read_fast(path: str, worker: Worker):  # -> tuple[AnswerSet, Method] | None
+    """The answers read with libyaml (diagnose/fastyaml.py), or None when that reading is
+    refused or finds any problem: the careful reading then reports it with positions.
+    A batch never saves answers back, so it needs neither comments nor positions, and
+    the careful reading costs more than everything else of a JSON report."""
+    from diagnose.answers import answers_from_document
+    from diagnose.fastyaml import fast_document
+
+    document = fast_document(path)
+    if document is None:
+        return None
+    problems = ProblemList()
+    method = _named_method(document, worker)
+    answers = answers_from_document(document, problems, method.questionnaire if method is not None else None)
+    if answers is None or problems:
+        return None
+    return answers, method or worker.base.for_questionnaire(answers.questionnaire)
+
+
+def _named_method(document: Any, worker: Worker) -> Method | None:
+    """The method for --questionnaire, else for the bundled questionnaire the file names
+    by id (never a path), else None (the check then reports the name)."""
+    if worker.options.questionnaire_file:
+        return worker.method_at(worker.options.questionnaire_file)
+    if isinstance(document.data, dict) and isinstance(document.data.get("questionnaire"), str):
+        named = bundled_questionnaires().get(document.data["questionnaire"])  # an id, never a path
+        if named is not None:
+            return worker.method_at(named)
+    return None
 
 
 def output_paths(task: Task, options: BatchOptions, company: str) -> list[Path]:
