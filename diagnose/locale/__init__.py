@@ -24,8 +24,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from diagnose.texts import catalogue
-
 # Language code -> how its dates are written (a CLDR date pattern). The first language is
 # the default where neither the user nor the answer file names one.
 DATE_PATTERNS: dict[str, str] = {
@@ -131,6 +129,8 @@ class Locale:
     def with_unit(self, value: float | int, unit: str) -> str:
         """An answer with its unit, the unit in the form the number asks for when
         locale/plurals.yaml knows it ("1 person"; "2 people"); otherwise as written."""
+        from diagnose.texts import catalogue  # here: `--help` needs the language list, not YAML
+
         forms = catalogue("plurals").get(self.code, {}).get(unit)
         word = self.plural(value, forms) if forms and math.isfinite(value) else unit
         return f"{self.exact(value)} {word}".strip()
