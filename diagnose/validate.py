@@ -104,7 +104,7 @@ def lint_warnings(path: str | Path, kind: str, offered: Offered = ()) -> list[st
     `offered` are the questionnaires given with --questionnaire (a rulebook may read one)."""
     if kind != "rulebook":
         return []
-    from diagnose.rules.coverage import unread_questions
+    from diagnose.rules.coverage import missing_sections, unread_questions
     from diagnose.rules.rulebook import load_rulebook
 
     rulebook = None
@@ -116,8 +116,9 @@ def lint_warnings(path: str | Path, kind: str, offered: Offered = ()) -> list[st
             continue
     if rulebook is None:
         return []
+    warnings = missing_sections(rulebook)
     unread = unread_questions(rulebook)
-    if not unread:
-        return []
-    return [f"no rule, indicator or today's-structure test reads these questions: {', '.join(unread)} "
-            "(give each a reader, mark it 'context: true' in the questionnaire, or remove it)"]
+    if unread:
+        warnings.append(f"no rule, indicator or today's-structure test reads these questions: {', '.join(unread)} "
+                        "(give each a reader, mark it 'context: true' in the questionnaire, or remove it)")
+    return warnings

@@ -74,3 +74,20 @@ def _condition_expressions(condition: Condition) -> Iterator[Expression]:
         yield condition.expr
     for child in condition.children:
         yield from _condition_expressions(child)
+
+
+# What a rulebook without each domain section does without telling anyone: a rulebook
+# written before these sections existed still loads, so `diagnose validate` says so.
+_WITHOUT_SECTION = {
+    "sizing": "no headcount sizing is shown",
+    "key_decisions": "no 'what would change it' is searched for",
+    "support_placement": "today's support placement is not read from the answers and no support role is required",
+}
+
+
+def missing_sections(rulebook: Rulebook) -> list[str]:
+    """One line per domain section the rulebook lacks (docs/rulebook.md), saying what is lost."""
+    domain = rulebook.domain
+    present = {"sizing": bool(domain.sizing.lines), "key_decisions": bool(domain.decisions),
+               "support_placement": bool(domain.needs or domain.placement_today)}
+    return [f"no '{name}' section: {effect}" for name, effect in _WITHOUT_SECTION.items() if not present[name]]
