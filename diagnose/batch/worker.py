@@ -21,6 +21,7 @@ import errno
 import gc
 import os
 import signal
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -434,9 +435,12 @@ def _describe(diagnosis: Any, result: ItemResult) -> None:
 
 
 def _remove(paths: list[Path]) -> None:
+    """Delete outputs this worker linked into place; only regular files: whatever else now
+    stands at such a name (a link, a pipe, a device) was put there by someone else."""
     for path in paths:
         try:
-            path.unlink()
+            if stat.S_ISREG(path.lstat().st_mode):
+                path.unlink()
         except OSError:
             pass
 
