@@ -355,11 +355,13 @@ def portfolio_language(results: Tally | list[ItemResult], lang: str | None) -> s
 
 
 def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, method: Method) -> bytes:
-    """The portfolio page as HTML (stylesheet inlined) or PDF, in the method's brand name
-    and colours, from the user's template folder first."""
+    """The portfolio page as HTML (stylesheet and fonts inlined: one file) or PDF (of the
+    method's PDF variant), in the method's brand name and colours, from the user's
+    template folder first."""
     from markupsafe import Markup
 
     from diagnose.report.html import find_file, render_template
+    from diagnose.report.inline import inline_urls
     from diagnose.report.texts import load_texts
 
     folders = method.template_folders
@@ -370,14 +372,15 @@ def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: s
     stylesheet = find_file(folders, PORTFOLIO_STYLESHEET)
     brand_css = brand.css()
     if fmt == "html":
-        context.inline_css = Markup(stylesheet.read_text(encoding="utf-8") + "\n" + brand_css)
+        context.inline_css = Markup(inline_urls(stylesheet.read_text(encoding="utf-8") + "\n" + brand_css, folders))
     fields = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
     html = render_template(folders, PORTFOLIO_TEMPLATE, fields, "the PortfolioContext fields in diagnose/batch/summary.py")
     if fmt == "html":
         return html.encode("utf-8")
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
-    return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, brand_css, ReportFetcher(folders))
+    return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, brand_css, ReportFetcher(folders),
+                       variant=method.pdf_variant)
 
 
 def write_portfolio(results: Tally | list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None,
