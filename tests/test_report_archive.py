@@ -151,14 +151,6 @@ def test_html_report_renders_alike_from_another_folder_with_nothing_to_fetch(htm
     assert all(name.startswith("PT-") or name == "Report-Symbols" for name in fonts), fonts  # no system font
 
 
-def test_portfolio_html_carries_its_fonts(tmp_path):
-    code, output = run("batch", str(EXAMPLE), "--out-dir", str(tmp_path), "-j", "1", "--format", "html")
-    assert code == 0, output
-    portfolio = (tmp_path / "portfolio.html").read_text(encoding="utf-8")
-    assert "file:" not in portfolio and LOCAL_REFERENCE.findall(portfolio) == []
-    assert portfolio.count('url("data:font/ttf;base64,') == 4
-
-
 def test_only_template_files_are_inlined(tmp_path):
     templates = tmp_path / "templates"
     (templates / "fonts").mkdir(parents=True)

@@ -355,13 +355,11 @@ def portfolio_language(results: Tally | list[ItemResult], lang: str | None) -> s
 
 
 def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, method: Method) -> bytes:
-    """The portfolio page as HTML (stylesheet and fonts inlined: one file) or PDF (of the
-    method's PDF variant), in the method's brand name and colours, from the user's
-    template folder first."""
+    """The portfolio page as HTML (stylesheet inlined) or PDF (of the method's PDF
+    variant), in the method's brand name and colours, from the user's template folder first."""
     from markupsafe import Markup
 
     from diagnose.report.html import find_file, render_template
-    from diagnose.report.inline import inline_urls
     from diagnose.report.texts import load_texts
 
     folders = method.template_folders
@@ -372,7 +370,7 @@ def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: s
     stylesheet = find_file(folders, PORTFOLIO_STYLESHEET)
     brand_css = brand.css()
     if fmt == "html":
-        context.inline_css = Markup(inline_urls(stylesheet.read_text(encoding="utf-8") + "\n" + brand_css, folders))
+        context.inline_css = Markup(stylesheet.read_text(encoding="utf-8") + "\n" + brand_css)
     fields = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
     html = render_template(folders, PORTFOLIO_TEMPLATE, fields, "the PortfolioContext fields in diagnose/batch/summary.py")
     if fmt == "html":
