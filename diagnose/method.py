@@ -87,7 +87,8 @@ class Method:
     def __init__(self, questionnaire_file: PathLike | None = None, rules_file: PathLike | None = None,
                  sets: tuple[str, ...] | list[str] = (), params_file: PathLike | None = None,
                  brand_file: PathLike | None = None, templates: PathLike | None = None, *,
-                 questionnaire: Questionnaire | None = None, overrides: dict[str, Any] | None = None) -> None:
+                 questionnaire: Questionnaire | None = None, overrides: dict[str, Any] | None = None,
+                 pdf_variant: str | None = None) -> None:
         self.questionnaire_file = questionnaire_file
         self.rules_file = rules_file
         self.sets = tuple(sets)
@@ -95,6 +96,7 @@ class Method:
         self.brand_file = brand_file
         self.templates = templates
         self.given_overrides = overrides
+        self.pdf_variant = pdf_variant  # --pdf-variant (report.PDF_VARIANTS); None: a plain PDF
         # parsed stylesheets kept between PDFs (report.pdf.KeptStylesheets), set by a
         # long-lived owner such as a batch worker; None: each PDF parses its own
         self.kept_stylesheets: Any = None
@@ -183,14 +185,15 @@ class Method:
 def load_method(questionnaire: PathLike | Questionnaire | None = None, rules: PathLike | None = None,
                 sets: tuple[str, ...] | list[str] = (), params: PathLike | None = None,
                 brand: PathLike | None = None, templates: PathLike | None = None,
-                overrides: dict[str, Any] | None = None) -> Method:
+                overrides: dict[str, Any] | None = None, pdf_variant: str | None = None) -> Method:
     """The method the options name (None: the bundled file); nothing is read until used.
     `questionnaire` may be a file or one already loaded (the interview's)."""
     from diagnose.questionnaire import Questionnaire
 
     if isinstance(questionnaire, Questionnaire):
-        return Method(None, rules, sets, params, brand, templates, questionnaire=questionnaire, overrides=overrides)
-    return Method(questionnaire, rules, sets, params, brand, templates, overrides=overrides)
+        return Method(None, rules, sets, params, brand, templates, questionnaire=questionnaire, overrides=overrides,
+                      pdf_variant=pdf_variant)
+    return Method(questionnaire, rules, sets, params, brand, templates, overrides=overrides, pdf_variant=pdf_variant)
 
 
 # ---------------------------------------------------------------------------- the stages
@@ -215,11 +218,11 @@ def diagnose(method: Method, answers: AnswerSet, whatif: bool = True) -> Diagnos
 
 
 def render(method: Method, diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None) -> Rendered:
-    """One report of the diagnosis in the method's brand and templates."""
+    """One report of the diagnosis in the method's brand, templates and PDF variant."""
     from diagnose.report.render import report_bytes
 
     brand = method.brand if fmt != "json" else None  # JSON carries no brand: none is read
-    return report_bytes(diagnosis, fmt, lang, brand, method.templates, method.kept_stylesheets)
+    return report_bytes(diagnosis, fmt, lang, brand, method.templates, method.kept_stylesheets, method.pdf_variant)
 
 
 def write(method: Method, diagnosis: Diagnosis, output: PathLike, fmt: str = "pdf",

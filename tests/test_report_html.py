@@ -52,8 +52,9 @@ def test_english_report_has_no_russian_words_of_its_own():
 
 
 def test_stylesheet_is_inlined_untouched_in_html_output():
+    # untouched but for its fonts, which the HTML report carries inline (test_report_archive.py)
     html, *_ = build_html(sample_diagnosis(), "ru", inline_css=True)
-    assert '@font-face { font-family: "PT Sans"; src: url(fonts/PTSans-Regular.ttf)' in html
+    assert '@font-face { font-family: "PT Sans"; src: url("data:font/ttf;base64,' in html
     assert "&#34;" not in html.split("</style>")[0] and "&quot;" not in html.split("</style>")[0]
     assert 'content: "Стр." " " counter(page) " " "из" " " counter(pages)' in html
 
@@ -66,7 +67,9 @@ def test_brand_file_sets_name_logo_and_colours(tmp_path):
     html, context, *_ = build_html(sample_diagnosis(), "en", brand=brand, inline_css=True)
     assert context.brand.name == "Acme Advisory"
     assert "--primary: #112233;" in html
-    assert (tmp_path / "logo.svg").resolve().as_uri() in html
+    # the HTML report carries the logo inline: it is opened where the brand's folder is not
+    assert str(tmp_path) not in html
+    assert '<img class="logo" src="data:image/svg+xml;base64,' in html
     assert context.author == "Анна Смирнова, Acme Advisory"
 
 

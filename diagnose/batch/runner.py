@@ -154,6 +154,7 @@ class Settings:
     params_file: Path | None = None
     brand_file: Path | None = None
     templates: Path | None = None
+    pdf_variant: str | None = None  # report.PDF_VARIANTS; None: plain PDFs
 
 
 def check_settings(settings: Settings) -> Method:
@@ -161,7 +162,7 @@ def check_settings(settings: Settings) -> Method:
     the parent, so that a typo in --set or a broken brand file is one usage error before
     any work (its `overrides` are sent to the workers)."""
     method = load_method(settings.questionnaire_file, settings.rules_file, settings.sets, settings.params_file,
-                         settings.brand_file, settings.templates)
+                         settings.brand_file, settings.templates, pdf_variant=settings.pdf_variant)
     method.template_folders  # noqa: B018
     if settings.brand_file is not None:
         method.brand  # noqa: B018
@@ -500,7 +501,7 @@ def run_batch(
     lock = lock_out_dir(out_dir)
     try:
         options = BatchOptions(str(out_dir), chosen, lang, force, qfile, method.overrides, _text(settings.rules_file),
-                               _text(settings.brand_file), _text(settings.templates))
+                               _text(settings.brand_file), _text(settings.templates), settings.pdf_variant)
         with Signals() as signals:
             return _run(work, options, method, jobs or _cores(), csv_path, json_path, messages, progress, signals)
     finally:

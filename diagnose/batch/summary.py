@@ -355,8 +355,8 @@ def portfolio_language(results: Tally | list[ItemResult], lang: str | None) -> s
 
 
 def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: str, method: Method) -> bytes:
-    """The portfolio page as HTML (stylesheet inlined) or PDF, in the method's brand name
-    and colours, from the user's template folder first."""
+    """The portfolio page as HTML (stylesheet inlined) or PDF (of the method's PDF
+    variant), in the method's brand name and colours, from the user's template folder first."""
     from markupsafe import Markup
 
     from diagnose.report.html import find_file, render_template
@@ -377,7 +377,8 @@ def render_portfolio(results: Tally | list[ItemResult], lang: str | None, fmt: s
         return html.encode("utf-8")
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
-    return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, brand_css, ReportFetcher(folders))
+    return html_to_pdf(html, folders[-1].as_uri() + "/", stylesheet, brand_css, ReportFetcher(folders),
+                       variant=method.pdf_variant)
 
 
 def write_portfolio(results: Tally | list[ItemResult], out_dir: Path, formats: tuple[str, ...], lang: str | None,

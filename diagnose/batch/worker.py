@@ -54,6 +54,7 @@ class BatchOptions:
     rules_file: str | None = None  # instead of the rulebook beside each questionnaire
     brand_file: str | None = None
     templates: str | None = None  # a folder searched before the bundled templates
+    pdf_variant: str | None = None  # report.PDF_VARIANTS; None: plain PDFs
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class Worker:
     def __init__(self, options: BatchOptions) -> None:
         self.options = options
         self.base = load_method(options.questionnaire_file, options.rules_file, brand=options.brand_file,
-                                templates=options.templates, overrides=dict(options.overrides))
+                                templates=options.templates, overrides=dict(options.overrides),
+                                pdf_variant=options.pdf_variant)
         self.methods: dict[str, Method] = {}  # by the questionnaire file's resolved path
         self.specials: tuple[Questionnaire, dict[str, str]] | None = None  # a table's words, for its questionnaire
         self.rss_after_collect = 0.0

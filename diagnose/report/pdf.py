@@ -6,7 +6,9 @@ template folders (user folder first, bundled last) and the brand's logo, and ref
 everything else: other paths, http(s), data: URLs. One FontConfiguration is shared by the
 stylesheets and `write_pdf`, which WeasyPrint needs for @font-face fonts to be embedded.
 Title, author and language metadata come from the HTML (<title>, <meta name=author>,
-<html lang>); the PDF outline comes from the headings' `bookmark-level`.
+<html lang>); the PDF outline comes from the headings' `bookmark-level`. A PDF/UA-1 or
+PDF/A-3b variant (`--pdf-variant`) is the same rendering, tagged, with that metadata in
+its XMP packet.
 
 A long-lived process (a batch worker) hands `html_to_pdf` a `KeptStylesheets` it owns:
 parsed stylesheets and their FontConfiguration are then kept between reports, so
@@ -111,12 +113,22 @@ def _parse(stylesheet: Path, extra_css: str, base_url: str, fetcher: ReportFetch
 
 
 def html_to_pdf(html: str, base_url: str, stylesheet: Path, extra_css: str, fetcher: ReportFetcher,
-                kept: KeptStylesheets | None = None) -> bytes:
+                kept: KeptStylesheets | None = None, variant: str | None = None) -> bytes:
     """Render the report's HTML with its stylesheet (a file, never autoescaped) and the
-    generated brand/page CSS; parsed ones from `kept` when given."""
+    generated brand/page CSS; parsed ones from `kept` when given. `variant` (one of
+    `report.PDF_VARIANTS`) makes a tagged PDF/UA or PDF/A file; None a plain PDF."""
     if kept is None:
         fonts, sheets = _parse(stylesheet, extra_css, base_url, fetcher)
     else:
         fonts, sheets = kept.get(stylesheet, extra_css, base_url, fetcher)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=sheets, font_config=fonts)
+    return document.write_pdf(stylesheets=sheets, font_config=fonts, **variant_options(variant))
+
+
+def variant_options(variant: str | None) -> dict[str, object]:
+    """WeasyPrint's options for a PDF variant. Both are tagged (PDF/UA needs it; a tagged
+    PDF/A-3b reads aloud as well); the language and title come from the HTML. The file
+    identifier of PDF/A is WeasyPrint's own (`pdf_identifier` is set by the variant)."""
+    if variant is None:
+        return {}
+    return {"pdf_variant": variant, "pdf_tags": True}

@@ -24,6 +24,7 @@ from diagnose.report import FORMATS
 from diagnose.report.brand import Brand, load_brand
 from diagnose.report.context import ReportContext, build_context
 from diagnose.report.html import render_html, stylesheets, template_folders
+from diagnose.report.inline import data_uri, inline_urls
 from diagnose.report.texts import LANGUAGES, load_texts
 
 if TYPE_CHECKING:
@@ -60,20 +61,27 @@ def _lang(diagnosis: Diagnosis, lang: str | None) -> str:
 
 def build_html(diagnosis: Diagnosis, lang: str | None = None, brand: Brand | None = None,
                templates: str | Path | None = None, inline_css: bool = True) -> tuple[str, ReportContext, list[Path], Brand]:
-    """The report's HTML (stylesheet inlined when `inline_css`) and the context it came from."""
+    """The report's HTML and the context it came from. With `inline_css` it is the
+    self-contained HTML report: stylesheet, fonts and logo inline (`report.inline`);
+    without, the HTML a PDF is made from, which names the files the fetcher serves."""
     folders = template_folders(templates)
     brand = brand or load_brand(None)
     texts = load_texts(folders)
     lang = _lang(diagnosis, lang)
-    context = build_context(diagnosis, brand, lang, texts, brand.logo.as_uri() if brand.logo else None)
+    logo_url = None
+    if brand.logo:
+        logo_url = data_uri(brand.logo) if inline_css else brand.logo.as_uri()
+    context = build_context(diagnosis, brand, lang, texts, logo_url)
     css_file, extra_css = stylesheets(context, folders, brand.css())
-    css = css_file.read_text(encoding="utf-8") + "\n" + extra_css if inline_css else None
+    css = inline_urls(css_file.read_text(encoding="utf-8") + "\n" + extra_css, folders) if inline_css else None
     return render_html(context, folders, css), context, folders, brand
 
 
 def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None, brand: Brand | None = None,
-                 templates: str | Path | None = None, kept: KeptStylesheets | None = None) -> Rendered:
-    """Render one diagnosis in one format (a PDF with the stylesheets parsed in `kept`)."""
+                 templates: str | Path | None = None, kept: KeptStylesheets | None = None,
+                 pdf_variant: str | None = None) -> Rendered:
+    """Render one diagnosis in one format (a PDF with the stylesheets parsed in `kept`,
+    plain or of a `PDF_VARIANTS` variant)."""
     if fmt not in FORMATS:
         raise UserError(Problem(Location("--format"), f"'{fmt}' is not a report format; expected one of: {', '.join(FORMATS)}"))
     if fmt == "json":
@@ -86,7 +94,7 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
 
     css_file, extra_css = stylesheets(context, folders, brand.css())
     fetcher = ReportFetcher(folders, [brand.logo] if brand.logo else [])
-    data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher, kept)
+    data = html_to_pdf(html, folders[-1].as_uri() + "/", css_file, extra_css, fetcher, kept, pdf_variant)
     return Rendered(data, fmt, context, html, fetcher)
 
 
