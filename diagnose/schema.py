@@ -302,8 +302,12 @@ class StringOrText(Option):
         value = container.get(key) if isinstance(container, dict) else None
         if isinstance(value, dict):
             return reader.check.text(container, key, path, reader.languages, required)
-        text = reader.check.string(container, key, path)
-        return {lang: text for lang in reader.languages} if text else {}
+        if value is not None and not isinstance(value, str):
+            languages = ", ".join(f"{lang}: ..." for lang in reader.languages)
+            reader.check.error(container, key, path, f"expected text, or a text in each language ({languages}), "
+                                                     f"got {describe(value)}")
+            return {}
+        return {lang: value for lang in reader.languages} if value else {}
 
 
 class Integer(Option):

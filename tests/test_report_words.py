@@ -86,3 +86,46 @@ def test_the_json_keeps_its_question_mark_for_an_unknown_share() -> None:
     assert finding is not None
     assert "лишь ?% времени" in finding.summary["ru"]
     assert "лишь ?% времени" not in finding.reader_summary["ru"]
+
+
+# Three or more Latin words in a row: English prose. Rule ids (R9-hybrid-support), the
+# versions line (sales-structure v1) and the consultant's appendix are not prose for the
+# client; the client's own data (company name, people) stays as the answer file gives it.
+ENGLISH_RUN = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z'’]*(?:[\s,;:/&()\"-]+[A-Za-z][A-Za-z'’]*){2,}")
+NOT_PROSE = re.compile(r"\b[RC]\d+-[\w-]+|\bsales-structure(-rules)? v\d+")
+
+
+def client_russian_text(path: Path) -> str:
+    diagnosis = diagnosis_of(path)
+    html, *_ = build_html(diagnosis, "ru", inline_css=False)
+    html = re.sub(r'<section class="chapter consultant".*?</section>', " ", html, flags=re.S)
+    text = NOT_PROSE.sub(" ", visible_text(html))
+    for value in diagnosis.company.values():
+        if len(str(value)) > 3:  # not the language code "en", which is in "Revenue"
+            text = text.replace(str(value), " ")
+    return text
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_the_russian_report_has_no_english_prose(path: Path) -> None:
+    assert not _hits(ENGLISH_RUN, client_russian_text(path))
+
+
+def test_the_english_run_check_catches_english_prose() -> None:
+    assert _hits(ENGLISH_RUN, "Источник: Erokhin & Klimov, Client Base Management (2024)")
+    assert not _hits(ENGLISH_RUN, "Proudfoot (2005), CSO Insights (2011): продавцы")
+
+
+@pytest.mark.parametrize(("lang", "citation"), [
+    ("ru", "Ерохин, Климов, «Управление клиентской базой» (Эксмо, 2024), R1-assortment-owner"),
+    ("en", "Erokhin & Klimov, Client Base Management (2024), R1-assortment-owner"),
+])
+def test_the_book_is_cited_in_the_report_language(lang: str, citation: str) -> None:
+    assert citation in report_text(examples_dir() / "engineering-equipment.yaml", lang)
+
+
+def test_the_raw_conditions_are_only_in_the_consultant_appendix() -> None:
+    html, *_ = build_html(diagnosis_of(examples_dir() / "engineering-equipment.yaml"), "en", inline_css=False)
+    body, appendix = html.split('<section class="chapter consultant"')
+    assert "headcount_account_managers &gt; 0" not in body
+    assert "headcount_account_managers &gt; 0" in appendix
