@@ -16,6 +16,9 @@ from typing import Any, Literal
 SCHEMA_VERSION = "1.0"
 
 Text = dict[str, str]  # {"ru": ..., "en": ...}
+# Marks a field that the reports and the terminal read but the JSON leaves out: the JSON
+# schema stays as documented, while a person reads words where the JSON has a raw value.
+NOT_IN_JSON: dict[str, bool] = {"json": False}
 ROLE_IDS = (
     "head_of_commercial",
     "head_of_sales",
@@ -83,6 +86,23 @@ class Finding:
     to_find_out: list[Text] = field(default_factory=list)  # for undetermined rules
     overridden_by: str | None = None  # rule id that won a conflict
     priority: int = 0
+    # for a reader, not the JSON: the summary and actions with unknown values in words
+    # (the JSON keeps "?"), and the citation in each language
+    worded_summary: Text = field(default_factory=dict, metadata=NOT_IN_JSON)
+    worded_actions: list[Text] = field(default_factory=list, metadata=NOT_IN_JSON)
+    worded_citation: Text = field(default_factory=dict, metadata=NOT_IN_JSON)
+
+    # What a reader sees (a finding built without the worded texts shows the JSON's).
+    @property
+    def reader_summary(self) -> Text:
+        return self.worded_summary or self.summary
+
+    @property
+    def reader_actions(self) -> list[Text]:
+        return self.worded_actions or self.actions
+
+    def reader_citation(self, lang: str) -> str:
+        return self.worded_citation.get(lang) or self.citation
 
 
 @dataclass
@@ -163,6 +183,10 @@ class Parameter:
     source: str
     explanation: Text
     overridden: bool = False
+    worded_source: Text = field(default_factory=dict, metadata=NOT_IN_JSON)  # `source` per language
+
+    def reader_source(self, lang: str) -> str:
+        return self.worded_source.get(lang) or self.source
 
 
 @dataclass
@@ -208,6 +232,11 @@ class Diagnosis:
     answers: list[AnswerLine]
     roadmap: list[Text] = field(default_factory=list)  # ordered steps
     conflicts: list[Conflict] = field(default_factory=list)  # resolved by priority, for the trace
+    worded_roadmap: list[Text] = field(default_factory=list, metadata=NOT_IN_JSON)  # `roadmap`, values in words
+
+    @property
+    def reader_roadmap(self) -> list[Text]:
+        return self.worded_roadmap or self.roadmap
 
     def finding(self, rule_id: str) -> Finding | None:
         return next((f for f in self.findings if f.rule_id == rule_id), None)
@@ -241,7 +270,7 @@ def _plain(value: Any) -> Any:
         return tuple(_plain(item) for item in value)
     names = _FIELDS.get(type(value))
     if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value) if f.metadata.get("json", True))
     if names is not None:
         return {name: _plain(getattr(value, name)) for name in names}
     return value

@@ -294,6 +294,22 @@ class String(Option):
         return reader.check.string(container, key, path)
 
 
+class StringOrText(Option):
+    """A reference or source: one string for every language (the older form) or one
+    string per language, like a Text; always read as {lang: str}."""
+
+    def read(self, reader: Any, container: Any, key: str, path: str, required: bool) -> dict[str, str]:
+        value = container.get(key) if isinstance(container, dict) else None
+        if isinstance(value, dict):
+            return reader.check.text(container, key, path, reader.languages, required)
+        if value is not None and not isinstance(value, str):
+            languages = ", ".join(f"{lang}: ..." for lang in reader.languages)
+            reader.check.error(container, key, path, f"expected text, or a text in each language ({languages}), "
+                                                     f"got {describe(value)}")
+            return {}
+        return {lang: value for lang in reader.languages} if value else {}
+
+
 class Integer(Option):
     def read(self, reader: Any, container: Any, key: str, path: str, required: bool) -> int | None:
         return reader.check.integer(container, key, path)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from diagnose.cli import cli
 from diagnose.errors import UserError
 from diagnose.resources import rulebook_path
+from diagnose.rules.format import DEFAULT_CITATION
 from diagnose.rules.rulebook import load_rulebook
 
 LINT = Path(__file__).parent / "fixtures" / "rules" / "lint"
@@ -41,6 +42,7 @@ CASES = {
                         "(a whole number; higher wins a conflict)",
     "rule-cycle": "56:5: rules[1]: rules depend on each other's outcome in a cycle: "
                   "R4-time-study -> R5-share-of-wallet-symptom -> R4-time-study",
+    "bad-citation": "7:11: citation: expected text, or a text in each language (ru: ..., en: ...), got number 2024",
     "bare-condition": "46:11: rules[0].when: expected 'all: [...]' or 'any: [...]' (a list of small conditions, "
                       "so that each one is traced)",
 }
@@ -58,6 +60,15 @@ def test_load_rulebook_raises_the_same_problems() -> None:
     with pytest.raises(UserError) as caught:
         load_rulebook(LINT / "unknown-name.rules.yaml")
     assert [p.location.path for p in caught.value.problems] == ["rules[0].when.all[1]"]
+
+
+def test_citations_and_sources_read_as_one_string_or_per_language() -> None:
+    minimal = load_rulebook(LINT / "minimal.rules.yaml")
+    assert minimal.citation == DEFAULT_CITATION  # no citation: the book, in each language
+    assert minimal.parameters["high_load"].source == {"ru": "test", "en": "test"}  # the older plain string
+    rulebook = load_rulebook(LINT / "citations.rules.yaml")
+    assert rulebook.citation == {"ru": "Old Book (1999)", "en": "Old Book (1999)"}
+    assert rulebook.rules[0].citation == {"ru": "Книга, глава 3", "en": "Book, chapter 3"}
 
 
 def test_minimal_and_bundled_rulebooks_are_valid() -> None:

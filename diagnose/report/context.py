@@ -322,10 +322,10 @@ class _Builder:
             severity=finding.severity,
             severity_label=self.t[f"severity_{finding.severity}"],
             title=self.tr(finding.title),
-            summary=self.tr(finding.summary),
-            actions=[self.tr(a) for a in finding.actions],
+            summary=self.tr(finding.reader_summary),
+            actions=[self.tr(a) for a in finding.reader_actions],
             rationale=self.tr(finding.rationale),
-            citation=finding.citation,
+            citation=finding.reader_citation(self.lang),
             # questions hidden by a show-if (never asked of this company) are counted, not
             # listed, so the client sees the answers that mattered
             evidence=[
@@ -484,8 +484,8 @@ class _Builder:
                                self.locale.number(s.result) if s.result is not None else self.t["not_computable"],
                                self.tr(s.explanation)) for s in self.d.sizing],
             parameters=[ParameterView(p.id, self.locale.number(p.value), self.locale.number(p.default), p.overridden,
-                                      p.source, self.tr(p.explanation)) for p in self.d.parameters],
-            roadmap=[self.tr(step) for step in self.d.roadmap],
+                                      p.reader_source(self.lang), self.tr(p.explanation)) for p in self.d.parameters],
+            roadmap=[self.tr(step) for step in self.d.reader_roadmap],
             appendix=self.appendix(),
             question_count=len(self.d.answers),
             versions={

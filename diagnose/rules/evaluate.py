@@ -9,6 +9,8 @@ import the core, never this module, so the imports run one way.
 
 from __future__ import annotations
 
+import re
+import string
 from typing import Any
 
 from diagnose.answers import AnswerSet
@@ -21,6 +23,7 @@ from diagnose.diagnosis import (
     Indicator,
     Parameter,
     SupportPlacement,
+    Text,
 )
 from diagnose.expressions import Missing, Undetermined, is_true
 from diagnose.resources import rulebook_path
@@ -30,7 +33,7 @@ from diagnose.rules.sizing import compute_sizing
 from diagnose.rules.structure import build_structure, confirmed_rules
 from diagnose.rules.whatif import Search, what_would_change
 from diagnose.rules.words import LANGS, both, number, word
-from diagnose.texts import ui
+from diagnose.texts import catalogue, ui
 
 __all__ = ["Outcome", "evaluate", "json_value", "key_decisions", "run"]
 
@@ -58,6 +61,7 @@ def evaluate(
     if whatif:
         flips = what_would_change(answers, rulebook, params, outcome, search)
     findings = [_finding(rulebook, rule, outcome) for rule in sorted(rulebook.rules, key=lambda r: r.index)]
+    roadmap, worded_roadmap = _roadmap(rulebook, outcome, findings)
     questionnaire = rulebook.questionnaire
     return Diagnosis(
         schema_version=SCHEMA_VERSION,
@@ -65,7 +69,8 @@ def evaluate(
         rulebook={"id": rulebook.id, "version": rulebook.version},
         company=dict(answers.meta),
         parameters=[
-            Parameter(pid, params[pid], p.default, p.source, p.explanation, pid in overrides and overrides[pid] != p.default)
+            Parameter(pid, params[pid], p.default, _json_text(p.source), p.explanation,
+                      pid in overrides and overrides[pid] != p.default, dict(p.source))
             for pid, p in rulebook.parameters.items()
         ],
         indicators=_indicators(rulebook, outcome),
@@ -78,31 +83,48 @@ def evaluate(
         what_would_change=flips,
         changes=structure.changes,
         answers=_answer_lines(answers),
-        roadmap=_roadmap(rulebook, outcome, findings),
+        roadmap=roadmap,
+        worded_roadmap=worded_roadmap,
         conflicts=outcome.conflicts,
     )
 
 
-def render(text: dict[str, str], env: dict[str, Any]) -> dict[str, str]:
-    """Fill {name} placeholders with values as a person reads them."""
-    result = {}
-    for lang, template in text.items():
-        values = _Values(env, lang)
-        result[lang] = template.format_map(values)
-    return result
+def render(text: dict[str, str], env: dict[str, Any], worded: bool = False) -> dict[str, str]:
+    """Fill {name} placeholders with values as a person reads them. An unknown value is
+    "?" in the JSON; `worded`: in words instead (locale/rules.yaml `unknown_value`), for
+    the report and the terminal, where a "?" would reach the client."""
+    return {lang: _fill(template, env, lang, worded) for lang, template in text.items()}
 
 
-class _Values(dict):
-    def __init__(self, env: dict[str, Any], lang: str):
-        super().__init__()
-        self.env = env
-        self.lang = lang
+def _fill(template: str, env: dict[str, Any], lang: str, worded: bool) -> str:
+    parts: list[str] = []
+    swallow_unit = False
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if swallow_unit:  # "{share}%" with the share unknown: the words replace the "%" too
+            literal = _UNIT.sub("", literal, count=1)
+        parts.append(literal)
+        swallow_unit = False
+        if name is None:
+            continue
+        value = env.get(name)
+        if not (isinstance(value, (Missing, Undetermined)) or value is None):
+            parts.append(number(value, lang))
+        elif worded:
+            parts.append(unknown_value(name, lang))
+            swallow_unit = True
+        else:
+            parts.append("?")
+    return "".join(parts)
 
-    def __missing__(self, key: str) -> str:
-        value = self.env.get(key)
-        if isinstance(value, (Missing, Undetermined)) or value is None:
-            return "?"
-        return number(value, self.lang)
+
+_UNIT = re.compile(r"^ ?%")
+
+
+def unknown_value(name: str, lang: str) -> str:
+    """An unknown value in words: `unknown_value_<name>` of locale/rules.yaml when the
+    catalogue says how this value is found out, else `unknown_value`."""
+    key = f"unknown_value_{name}"
+    return word(key if key in catalogue("rules") else "unknown_value", lang)
 
 
 def _finding(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> Finding:
@@ -130,14 +152,32 @@ def _finding(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> Finding:
         title=rule.title,
         summary=render(summary, env),
         rationale=rule.rationale,
-        citation=f"{rule.citation or rulebook.citation}, {rule.id}" if not rule.citation else rule.citation,
+        citation=_json_text(_citation(rulebook, rule)),
         actions=[render(a, env) for a in rule.actions] if status == "fired" else [],
         conditions=outcome.traces[rule.id],
         evidence=_evidence(rulebook, rule, outcome),
         to_find_out=find_out,
         overridden_by=outcome.overridden_by.get(rule.id),
         priority=rule.priority,
+        worded_summary=render(summary, env, worded=True),
+        worded_actions=[render(a, env, worded=True) for a in rule.actions] if status == "fired" else [],
+        worded_citation=_citation(rulebook, rule),
     )
+
+
+_JSON_LANG = "en"  # the JSON's citation and parameter source are single strings, in English
+
+
+def _json_text(text: dict[str, str]) -> str:
+    return text.get(_JSON_LANG) or next(iter(text.values()), "")
+
+
+def _citation(rulebook: Rulebook, rule: Rule) -> dict[str, str]:
+    """The rule's own citation, or the book's followed by the rule id, per language."""
+    if rule.citation:
+        return dict(rule.citation)
+    return {lang: word("citation", lang, citation=rulebook.citation.get(lang) or _json_text(rulebook.citation),
+                       rule=rule.id) for lang in LANGS}
 
 
 def _evidence(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> list[Evidence]:
@@ -273,18 +313,22 @@ def _answer_lines(answers: AnswerSet) -> list[AnswerLine]:
     return lines
 
 
-def _roadmap(rulebook: Rulebook, outcome: Outcome, findings: list[Finding]) -> list[dict[str, str]]:
-    """What to find out first, then the fired rules' recommendations in the declared step order."""
-    steps: list[dict[str, str]] = []
+def _roadmap(rulebook: Rulebook, outcome: Outcome, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
+    """What to find out first, then the fired rules' recommendations in the declared step
+    order; and the same steps with unknown values in words (the findings' worded summaries)."""
+    steps: list[Text] = []
+    worded: list[Text] = []
     by_id = {r.id: r for r in rulebook.rules}
     ordered = sorted(findings, key=lambda f: (by_id[f.rule_id].roadmap_step or 99, by_id[f.rule_id].index))
     for finding in ordered:
         if finding.status == "undetermined" and by_id[finding.rule_id].roadmap_step and finding.to_find_out:
             if finding.to_find_out[0] not in steps:
                 steps.append(finding.to_find_out[0])
+                worded.append(finding.to_find_out[0])
     losers = {c.loser for c in outcome.conflicts}  # a rule that lost a decision is not a step of its own
     for finding in ordered:
         if (finding.status == "fired" and by_id[finding.rule_id].roadmap_step and finding.rule_id not in losers
                 and finding.summary not in steps):
             steps.append(finding.summary)
-    return steps
+            worded.append(finding.worded_summary)
+    return steps, worded

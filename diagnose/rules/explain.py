@@ -130,10 +130,10 @@ def _finding(finding: Finding, lang: str) -> list[str]:
     lines += _wrap(f"[{word('severity_' + finding.severity, lang)}] {finding.rule_id}{kind} — {finding.title[lang]}: {status}", "  ")
     if finding.overridden_by:
         lines.append(f"    {word('label_overridden_by', lang, rule=finding.overridden_by)}")
-    lines += _wrap(finding.summary[lang], "    ")
+    lines += _wrap(finding.reader_summary[lang], "    ")
     if finding.status in ("fired", "confirmed", "overridden", "undetermined"):
-        lines += _wrap(f"{word('label_why', lang)}: {finding.rationale[lang]} ({finding.citation})", "    ")
-    lines += _labelled_list("label_actions", finding.actions, lang)
+        lines += _wrap(f"{word('label_why', lang)}: {finding.rationale[lang]} ({finding.reader_citation(lang)})", "    ")
+    lines += _labelled_list("label_actions", finding.reader_actions, lang)
     lines += _labelled_list("label_find_out", finding.to_find_out, lang)
     lines += _conditions(finding, lang)
     if finding.evidence and finding.status not in ("not_fired", "not_applicable"):
@@ -195,7 +195,7 @@ def _roadmap(diagnosis: Diagnosis, lang: str) -> list[str]:
     if not diagnosis.roadmap:
         return []
     lines = _section("heading_roadmap", lang)
-    for index, step in enumerate(diagnosis.roadmap, 1):
+    for index, step in enumerate(diagnosis.reader_roadmap, 1):
         lines += _wrap(f"{index}. {step[lang]}", "  ")
     return lines
 

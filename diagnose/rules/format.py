@@ -26,6 +26,7 @@ from diagnose.schema import (
     ReadBy,
     Section,
     String,
+    StringOrText,
     Text,
     Texts,
     describe,
@@ -39,7 +40,9 @@ INDICATOR_KINDS = ("percent", "number", "flag", "level")
 SUPPORT_MODES = ("inside_sales", "separate_with_controls", "hybrid", "not_needed", "undetermined")
 CLAIMABLE_MODES = ("inside_sales", "separate_with_controls", "hybrid")
 LEVELS = ("high", "medium")  # an indicator's levels; low is what is left
-DEFAULT_CITATION = "Erokhin & Klimov, Client Base Management (2024)"
+# the book, as a rulebook without `citation` cites it
+DEFAULT_CITATION = {"ru": "Ерохин, Климов, «Управление клиентской базой» (Эксмо, 2024)",
+                    "en": "Erokhin & Klimov, Client Base Management (2024)"}
 
 
 # ---------------------------------------------------------------------------- options
@@ -109,7 +112,7 @@ TOP = Section(
         Field("kind", Literal("rulebook"), required=True),
         Field("id", Identifier(DOTTED_ID), required=True),
         Field("version", Integer(), required=True),
-        Field("citation", String()),
+        Field("citation", StringOrText()),
         Field("questionnaire", ReadBy("the questionnaire it reads, by id"), required=True),
         Field("questionnaire_version", ReadBy("checked with the questionnaire")),
         Field("parameters", ReadBy("load_sections.parameters"), required=True),
@@ -129,7 +132,7 @@ TOP = Section(
 PARAMETER = Section((
     Field("default", NumberOrText(), required=True),
     Field("unit", String(), required=True),
-    Field("source", String(), required=True),
+    Field("source", StringOrText(), required=True),
     Field("explanation", Text(), required=True),
 ))
 
@@ -183,7 +186,7 @@ RULE = Section(
         Field("severity", OneOf(SEVERITIES, "severity"), required=True),
         Field("priority", Integer()),
         Field("roadmap_step", Integer()),
-        Field("citation", String()),
+        Field("citation", StringOrText()),
         Field("when", ReadBy("load_rules.condition"), required=True),
         Field("applies_when", ReadBy("load_rules.condition")),
         Field("confirmed_when", ReadBy("load_rules.condition")),

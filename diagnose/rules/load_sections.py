@@ -64,7 +64,7 @@ def parameters(ctx: LoadContext, data: Any) -> dict[str, Parameter]:
             continue
         PARAMETER.check_keys(ctx, item, path)
         values = ctx.read(PARAMETER, item, path)
-        result[pid] = Parameter(pid, values["default"], values["unit"] or "", values["source"] or "", values["explanation"])
+        result[pid] = Parameter(pid, values["default"], values["unit"] or "", values["source"] or {}, values["explanation"])
     for pid in result:
         if pid in ctx.names:
             ctx.error(data["parameters"], pid, f"parameters.{pid}", f"'{pid}' is already a question or computed value", value=False)

@@ -21,7 +21,7 @@ class Parameter:
     id: str
     default: float | int | str
     unit: str
-    source: str
+    source: Text  # where the figure comes from, per language
     explanation: Text
 
 
@@ -139,7 +139,7 @@ class Rule:
     roles: list[RoleChange] = field(default_factory=list)
     support: SupportDecision | None = None
     roadmap_step: int | None = None
-    citation: str | None = None  # defaults to the rulebook's citation
+    citation: Text | None = None  # per language; defaults to the rulebook's citation
     index: int = 0  # position in the file, for reports (rules are evaluated in dependency order)
 
     def conditions(self) -> list[Condition]:
@@ -155,7 +155,7 @@ class Rulebook:
     id: str
     version: int
     questionnaire: Questionnaire
-    citation: str
+    citation: Text  # the book, per language
     parameters: dict[str, Parameter]
     roles: dict[str, RoleDef]
     tasks: dict[str, TaskDef]

@@ -1,0 +1,131 @@
+"""What a client reads: no placeholder ever, and a Russian report in Russian.
+
+Every bundled example and every case of the suite is reported (HTML, which is made of
+the same context as the PDF) and explained in both languages; the visible text must
+hold no "?" for an unknown value, no Python `None`/`nan`/`inf` and no `{name}` left
+unfilled. The JSON keeps "?" (its schema is unchanged), so only the outputs a person
+reads are checked here.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as html_module
+import re
+from pathlib import Path
+
+import pytest
+from rules_helpers import questionnaire
+
+from diagnose.answers import load_answers
+from diagnose.diagnosis import Diagnosis
+from diagnose.report.render import build_html
+from diagnose.resources import examples_dir
+from diagnose.rules.evaluate import evaluate
+from diagnose.rules.explain import explain_text
+
+CASES = Path(__file__).parent / "fixtures" / "cases"
+EXAMPLES = sorted(examples_dir().glob("*.yaml"))
+INPUTS = EXAMPLES + sorted(p for p in CASES.glob("*.yaml") if not p.name.endswith(".expect.yaml"))
+UNKNOWN_SHARE_CASE = CASES / "14-load-dont-know.yaml"
+
+# "?%", a lone "?", Python's None/nan/inf, an unfilled {name}. "None — others handle this"
+# is an answer option of the questionnaire, not a missing value.
+PLACEHOLDER = re.compile(r"\?\s?%|\s\?(\s|$)|\bNone\b(?!\s+— others)|\bnan\b|\binf\b|\{[A-Za-z_]*\}")
+
+
+@functools.cache
+def diagnosis_of(path: Path) -> Diagnosis:
+    return evaluate(load_answers(path, questionnaire()))
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees: no style block, no tags, entities decoded, spaces joined."""
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html_module.unescape(html))
+
+
+def report_text(path: Path, lang: str) -> str:
+    html, *_ = build_html(diagnosis_of(path), lang, inline_css=False)
+    return visible_text(html)
+
+
+def _hits(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [text[max(0, m.start() - 50):m.end() + 30] for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_no_placeholder_reaches_the_report(path: Path, lang: str) -> None:
+    assert not _hits(PLACEHOLDER, report_text(path, lang))
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_no_placeholder_reaches_the_explanation(path: Path, lang: str) -> None:
+    text = explain_text(diagnosis_of(path), lang)
+    # the condition trees mark an undetermined condition with "?" at a line's start
+    text = re.sub(r"\s+", " ", re.sub(r"(?m)^\s*\? ", "", text))
+    assert not _hits(PLACEHOLDER, text)
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("ru", "КМ проводят с клиентами и их развитием лишь неизвестную долю (измерьте хронометражем) времени"
+           " — меньше порога 35% (цель — около 80%)."),
+    ("en", "Account managers spend only an unknown share (measure it with a time study) of their time"
+           " with clients and on development — below 35% (target about 80%)."),
+])
+def test_an_unknown_share_is_worded(lang: str, sentence: str) -> None:
+    assert sentence in report_text(UNKNOWN_SHARE_CASE, lang)
+    assert sentence in re.sub(r"\s+", " ", explain_text(diagnosis_of(UNKNOWN_SHARE_CASE), lang))
+
+
+def test_the_json_keeps_its_question_mark_for_an_unknown_share() -> None:
+    finding = diagnosis_of(UNKNOWN_SHARE_CASE).finding("C3-selling-time-share")
+    assert finding is not None
+    assert "лишь ?% времени" in finding.summary["ru"]
+    assert "лишь ?% времени" not in finding.reader_summary["ru"]
+
+
+# Three or more Latin words in a row: English prose. Rule ids (R9-hybrid-support), the
+# versions line (sales-structure v1) and the consultant's appendix are not prose for the
+# client; the client's own data (company name, people) stays as the answer file gives it.
+ENGLISH_RUN = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z'’]*(?:[\s,;:/&()\"-]+[A-Za-z][A-Za-z'’]*){2,}")
+NOT_PROSE = re.compile(r"\b[RC]\d+-[\w-]+|\bsales-structure(-rules)? v\d+")
+
+
+def client_russian_text(path: Path) -> str:
+    diagnosis = diagnosis_of(path)
+    html, *_ = build_html(diagnosis, "ru", inline_css=False)
+    html = re.sub(r'<section class="chapter consultant".*?</section>', " ", html, flags=re.S)
+    text = NOT_PROSE.sub(" ", visible_text(html))
+    for value in diagnosis.company.values():
+        if len(str(value)) > 3:  # not the language code "en", which is in "Revenue"
+            text = text.replace(str(value), " ")
+    return text
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.stem)
+def test_the_russian_report_has_no_english_prose(path: Path) -> None:
+    assert not _hits(ENGLISH_RUN, client_russian_text(path))
+
+
+def test_the_english_run_check_catches_english_prose() -> None:
+    assert _hits(ENGLISH_RUN, "Источник: Erokhin & Klimov, Client Base Management (2024)")
+    assert not _hits(ENGLISH_RUN, "Proudfoot (2005), CSO Insights (2011): продавцы")
+
+
+@pytest.mark.parametrize(("lang", "citation"), [
+    ("ru", "Ерохин, Климов, «Управление клиентской базой» (Эксмо, 2024), R1-assortment-owner"),
+    ("en", "Erokhin & Klimov, Client Base Management (2024), R1-assortment-owner"),
+])
+def test_the_book_is_cited_in_the_report_language(lang: str, citation: str) -> None:
+    assert citation in report_text(examples_dir() / "engineering-equipment.yaml", lang)
+
+
+def test_the_raw_conditions_are_only_in_the_consultant_appendix() -> None:
+    html, *_ = build_html(diagnosis_of(examples_dir() / "engineering-equipment.yaml"), "en", inline_css=False)
+    body, appendix = html.split('<section class="chapter consultant"')
+    assert "headcount_account_managers &gt; 0" not in body
+    assert "headcount_account_managers &gt; 0" in appendix
