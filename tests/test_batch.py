@@ -302,6 +302,21 @@ def test_progress_line_shows_elapsed_and_remaining_time() -> None:
     assert "[##############################] 4/4, 1 failed · 1:00:30 elapsed" in lines
 
 
+@pytest.mark.parametrize(("running", "line"), [
+    (0, "Stopping: no input was in progress.\n"),
+    (1, "Stopping: finishing the input in progress; press Ctrl-C again to stop at once.\n"),
+    (2, "Stopping: finishing the 2 inputs in progress; press Ctrl-C again to stop at once.\n"),
+])
+def test_stopping_line_says_what_is_left_to_finish(running: int, line: str) -> None:
+    """A signal that lands between two inputs has nothing to wait for: no "0 inputs" and
+    no offer of a second Ctrl-C that would change nothing."""
+    from diagnose.batch.runner import Progress
+
+    stream = io.StringIO()
+    Progress(4, stream, show=False).stopping(running)
+    assert stream.getvalue() == line
+
+
 # ----------------------------------------------------------------------------- tables, summary, walking
 
 def _table(tmp_path: Path, lines: list[str], newline: str = "\n", name: str = "export.csv") -> Path:

@@ -447,6 +447,9 @@ class Progress:
         return text
 
     def stopping(self, running: int) -> None:
+        if running == 0:  # the signal came between two inputs: nothing is left to wait for
+            self.say("Stopping: no input was in progress.")
+            return
         what = "the input" if running == 1 else f"the {running} inputs"
         self.say(f"Stopping: finishing {what} in progress; press Ctrl-C again to stop at once.")
 
