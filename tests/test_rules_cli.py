@@ -34,6 +34,17 @@ def test_explain_shows_structure_owners_findings_and_evidence() -> None:
     assert "What would change the decision" in text
 
 
+def test_explain_shows_an_assignment_that_is_not_made_and_why() -> None:
+    # R2 moves new-client work off introverted account managers; a simple upsell to the
+    # buyer they already serve is not active selling, so new lines stay where they are
+    case = str(Path(__file__).parent / "fixtures" / "cases" / "18-r2-introverts-hunting.yaml")
+    result = CliRunner().invoke(cli, ["explain", case, "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    assert ("    A task is handed over only when:\n"
+            "      ✗ assortment_expansion: new_line_like_new_sale in ['like_new_sale', 'partly']\n"
+            "        [new_line_like_new_sale = simple_upsell]\n") in result.stdout
+
+
 def test_explain_in_russian_is_the_default_for_a_russian_file() -> None:
     result = CliRunner().invoke(cli, ["explain", LOGISTICS])
     assert result.exit_code == 0

@@ -37,6 +37,8 @@ CASES = {
                       "'order_processing' (account_manager) and rule 'R3-separate-operations' decides it "
                       "differently (operations) with the same priority 60; give one of them a higher priority",
     "unknown-rule-ref": "49:19: rules[0].when.all[1].fired: unknown rule 'R5-share-of-wallet'",
+    "unknown-name-in-assignment": "52:60: rules[0].then.assign[0].when: unknown name 'am_operation_share' in "
+                                  "condition 'am_operation_share >= high_load' (did you mean 'am_operations_share'?)",
     "bad-syntax": "49:11: rules[0].when.all[1]: cannot parse condition 'load >=': unexpected 'end of condition'",
     "missing-priority": "42:5: rules[0]: a rule that assigns tasks or places support needs a 'priority' "
                         "(a whole number; higher wins a conflict)",

@@ -61,6 +61,7 @@ def _expressions(rulebook: Rulebook) -> Iterator[Expression]:
             yield from _condition_expressions(tree)
         for assignment in rule.assign:
             yield from (expr for expr, _ in assignment.choose if expr is not None)
+            yield from (expr for expr in (assignment.when,) if expr is not None)
     domain = rulebook.domain
     for line in domain.sizing.lines:
         yield from (expr for expr in (line.value,) if expr is not None)

@@ -52,7 +52,7 @@ class Outcome:
     today_owner: dict[str, str | None] = field(default_factory=dict)
     today_boss: dict[str, str | None] = field(default_factory=dict)  # role present today -> its manager now
     premise: dict[str, bool | None] = field(default_factory=dict)  # rule id -> its applies_when (rules that have one)
-    chosen: dict[tuple[str, str], str] = field(default_factory=dict)  # (rule id, task) -> the role its assignment names
+    chosen: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (rule id, task) -> the role its assignment names; None: not made here
     owner: dict[str, str] = field(default_factory=dict)
     owner_rule: dict[str, str | None] = field(default_factory=dict)
     supported_by: dict[str, list[str]] = field(default_factory=dict)
@@ -203,7 +203,7 @@ def _resolve(rulebook: Rulebook, outcome: Outcome) -> None:
     firing = [r for r in rulebook.rules if outcome.held[r.id] is True]
     main: dict[Key, list[Claim]] = {}
     for rule in firing:
-        for key, value, priority, _, _ in decisions_of(rule):
+        for key, value, priority, _, _ in _made(rule, outcome):
             if key[0] in ("task", "support"):
                 detail = next((a for a in rule.assign if ("task", a.task) == key), rule.support)
                 if key[0] == "task":
@@ -216,7 +216,7 @@ def _resolve(rulebook: Rulebook, outcome: Outcome) -> None:
             if claim.value != winner.value:
                 lost.setdefault(claim.rule, []).append((key, winner.rule))
     for rule in firing:
-        substantive = [d for d in decisions_of(rule) if d[0][0] in ("task", "support")]
+        substantive = [d for d in _made(rule, outcome) if d[0][0] in ("task", "support")]
         lost_here = lost.get(rule.id, [])
         if substantive and len(lost_here) == len(substantive):
             outcome.status[rule.id] = "overridden"
@@ -252,6 +252,13 @@ def _resolve(rulebook: Rulebook, outcome: Outcome) -> None:
         outcome.support_rules = [r.id for r in rulebook.rules if r.support and outcome.held[r.id] is None]
     else:
         outcome.support_mode = "not_needed"
+
+
+def _made(rule: Any, outcome: Outcome) -> list:
+    """The decisions a firing rule makes for this company: all of them, less the
+    assignments whose own `when` does not hold here."""
+    return [d for d in decisions_of(rule)
+            if d[0][0] != "task" or outcome.chosen.get((rule.id, d[0][1]), True) is not None]
 
 
 def _winner(key: Key, claims: list[Claim], outcome: Outcome) -> Claim:
@@ -306,6 +313,15 @@ def _choices(rulebook: Rulebook, outcome: Outcome, trace: bool = False) -> None:
     With `trace`, a rule that holds records why it named that role (part "choice")."""
     for rule in rulebook.rules:
         for assignment in rule.assign:
+            if assignment.when is not None:
+                applies = is_true(assignment.when.evaluate(outcome.env))
+                if trace and outcome.held.get(rule.id) is True:
+                    outcome.traces[rule.id].append(ConditionTrace(
+                        f"{assignment.task}: {assignment.when.source}", applies, list(assignment.when.names), [], 0,
+                        {name: json_value(outcome.env.get(name)) for name in assignment.when.names}, "assignment"))
+                if applies is not True:
+                    outcome.chosen[(rule.id, assignment.task)] = None  # the task stays as it is
+                    continue
             role, why, reads = _chosen_role(assignment, outcome)
             outcome.chosen[(rule.id, assignment.task)] = role
             if trace and why and outcome.held.get(rule.id) is True:

@@ -52,7 +52,7 @@ def _headcount(role: Role, lang: str) -> str:
 
 
 _PART_LABEL = {"premise": "label_premise", "condition": "label_conditions", "choice": "label_choice",
-               "in_place": "label_in_place"}
+               "assignment": "label_assignment", "in_place": "label_in_place"}
 
 
 def explain_text(diagnosis: Diagnosis, lang: str) -> str:

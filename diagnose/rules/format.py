@@ -215,6 +215,7 @@ THEN = Section((
 ASSIGNMENT = Section((
     Field("task", ReadBy("a task id; a wrong one drops the assignment"), required=True),
     Field("role", RoleList(absent=[]), required=True),
+    Field("when", Condition()),  # the rule makes this assignment only where it holds
     Field("choose", Clauses(when_required=False)),
     Field("priority", Integer()),
     Field("supported_by", RoleList(absent=[])),

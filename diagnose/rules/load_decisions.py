@@ -45,11 +45,11 @@ def assignments(ctx: LoadContext, then: Any, path: str, priority: int) -> list[A
             ctx.error(item, "role", f"{ipath}.role", "expected a role id or a non-empty list of role ids")
         choose = ctx.read(ASSIGNMENT, item, ipath, only=("choose",))["choose"]
         _check_choice(ctx, item, ipath, allowed, choose)
-        v = ctx.read(ASSIGNMENT, item, ipath, only=("priority", "supported_by"))
+        v = ctx.read(ASSIGNMENT, item, ipath, only=("priority", "supported_by", "when"))
         if task and allowed:
             own = v["priority"]
             result.append(Assignment(str(task), allowed[0], own if own is not None else priority, v["supported_by"],
-                                     ctx.loc(then["assign"], index, ipath), allowed, choose))
+                                     ctx.loc(then["assign"], index, ipath), allowed, choose, v["when"]))
     return result
 
 

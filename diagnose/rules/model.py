@@ -85,6 +85,9 @@ class Assignment:
     location: Location
     allowed: list[str] = field(default_factory=list)
     choose: list[tuple[Expression | None, str]] = field(default_factory=list)
+    # Where the rule makes this assignment at all (None: wherever the rule fires). Where it
+    # does not hold, or cannot be told, the rule leaves the task as it is.
+    when: Expression | None = None
 
     @property
     def value(self) -> str | tuple[str, ...]:

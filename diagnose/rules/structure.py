@@ -170,7 +170,8 @@ def confirmed_rules(rulebook: Rulebook, outcome: Outcome, structure: Structure) 
             continue
         in_place = all(
             tasks[a.task].owner == tasks[a.task].previous_owner
-            for a in rule.assign if (rule.id, f"task:{a.task}") not in lost
+            for a in rule.assign
+            if (rule.id, f"task:{a.task}") not in lost and outcome.chosen.get((rule.id, a.task), True) is not None
         )
         if rule.support and (rule.id, "support") not in lost:
             in_place = in_place and placed is not None and placed.mode == rule.support.mode
@@ -289,8 +290,12 @@ def _assignment_problems(diagnosis: Diagnosis, rulebook: Rulebook) -> list[str]:
         rule = rulebook.rule(finding.rule_id)
         if finding.status not in ("fired", "confirmed") or rule is None:
             continue
+        # an assignment with its own `when` is made only where that held (its trace line)
+        skipped = {t.source.split(":", 1)[0] for t in finding.conditions if t.part == "assignment" and t.result is not True}
         for assignment in rule.assign:
             decision = f"task:{assignment.task}"
+            if assignment.task in skipped:
+                continue
             if owner.get(assignment.task) not in assignment.allowed and (rule.id, decision) not in lost:
                 problems.append(
                     f"rule '{rule.id}' gives '{assignment.task}' to '{'/'.join(assignment.allowed)}', but the owner is "
