@@ -122,7 +122,11 @@ def test_r2_temperament_fit(changes: dict, expected: str) -> None:
     assert status(diagnosis, "R2-temperament-fit") == expected
     if expected == "fired":
         assert diagnosis.owner_of("new_client_acquisition") == "hunter"
-        assert diagnosis.owner_of("assortment_expansion") == "hunter"
+        # new lines go to the hunter only where selling them is active selling; a simple
+        # upsell stays with the account managers (R1)
+        active = changes.get("new_line_like_new_sale", "simple_upsell") != "simple_upsell"
+        today = "hunter" if changes.get("assortment_expansion_owner") == "hunters" else "account_manager"
+        assert diagnosis.owner_of("assortment_expansion") == ("hunter" if active else today)
 
 
 # -- R3 separate operations -------------------------------------------------------
@@ -285,9 +289,12 @@ def test_support_undetermined_when_speed_is_unknown() -> None:
           "assortment_expansion_owner": "hunters"}, "fired"),
         ({"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
           "headcount_account_managers": 4}, "not_fired"),  # simple, team of 4
+        # simple, team of 5: the threshold; account managers doing everything are no conveyor
         ({"product_complexity": "simple", "headcount_hunters": 0, "headcount_operations": 0,
           "headcount_account_managers": 5, "new_client_acquisition_owner": "account_managers"},
-         "confirmed"),  # simple, team of 5: the threshold
+         "fired"),
+        # the stages exist today but one is missing: hunters without operations staff
+        ({"headcount_operations": 0}, "fired"),
     ],
 )
 def test_r10_conveyor(changes: dict, expected: str) -> None:
