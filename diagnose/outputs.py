@@ -11,7 +11,9 @@ What it does depends on what the name given is once symbolic links are followed:
 - a device (`/dev/null`, a tape), a named pipe: the data is written into it, as a shell's
   `>` does. Renaming over it would put a plain file where the device node or the pipe was
   (as root: a regular file as the system's /dev/null) and the reader waiting on the pipe
-  would get nothing. Opening a pipe waits until someone reads it.
+  would get nothing. Opening a pipe waits until someone reads it; when nobody has it open
+  for reading yet, one line on stderr says what the program is waiting for, so a
+  forgotten reader is not a silent hang.
 - a name of one of this process's descriptors (`/dev/stdout`, `/dev/fd/N`,
   `/proc/self/fd/N`): the data is written through that descriptor, as `-` writes to
   stdout, so `-o /dev/stdout >> log` appends to the log instead of replacing it.
@@ -21,6 +23,7 @@ What it does depends on what the name given is once symbolic links are followed:
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import re
@@ -104,7 +107,7 @@ def _write_into(name: str, found: os.stat_result, data: bytes) -> bool:
         raise UserError(Problem(Location(name), "cannot write: is a socket; expected a file, a device or a pipe"))
     try:
         # no O_CREAT: it exists; no O_TRUNC: a device or a pipe has nothing to cut
-        descriptor = os.open(name, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+        descriptor = _open_for_writing(name, stat.S_ISFIFO(found.st_mode))
     except OSError as exc:
         raise _cannot(name, exc) from None
     try:
@@ -119,6 +122,29 @@ def _write_into(name: str, found: os.stat_result, data: bytes) -> bool:
     finally:
         os.close(descriptor)
     return True
+
+
+def _open_for_writing(name: str, is_pipe: bool) -> int:
+    flags = os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC
+    if is_pipe:
+        try:
+            # a pipe without a reader refuses a non-blocking open (ENXIO) instead of waiting
+            descriptor = os.open(name, flags | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            _say(f"{name}: waiting for a program to read this pipe (nothing has opened it for reading yet)")
+        else:
+            os.set_blocking(descriptor, True)  # the writes themselves wait for the reader
+            return descriptor
+    return os.open(name, flags)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there still is one (a closed stderr never stops a write)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def _write_all(descriptor: int, data: bytes) -> None:

@@ -351,3 +351,26 @@ def test_an_interview_removes_the_temporary_file_a_killed_save_left(tmp_path) ->
         assert not left.exists() and other.exists() and answers.exists()
     finally:
         lock.release()
+
+
+def test_a_pipe_nobody_reads_yet_is_announced_then_written(tmp_path):
+    """A named pipe without a reader: one line says what the program waits for (never a
+    silent hang); once a reader opens it, the report arrives whole."""
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    child = subprocess.Popen([sys.executable, "-m", "diagnose", "report", str(ANSWERS), "--format", "json",
+                              "-o", str(fifo)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        first = child.stderr.readline()  # printed before the child waits: we synchronise on it
+        assert first == f"{fifo}: waiting for a program to read this pipe (nothing has opened it for reading yet)\n"
+        with open(fifo, "rb") as pipe:
+            data = pipe.read()
+        assert child.wait(timeout=120) == 0
+        assert child.stderr.read() == f"Wrote {fifo}\n"
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stderr.close()
+    assert data == report_json()
+    assert_still_a_pipe(fifo)
