@@ -106,6 +106,7 @@ def _safe(text: str, name: str) -> bool:
     """
     parser = CParser(io.StringIO(text))
     budget = yamlio.Budget(name)
+    yaml_11 = yamlio.declares_yaml_11(text)
     count = 0
     try:
         while True:
@@ -121,7 +122,7 @@ def _safe(text: str, name: str) -> bool:
                 if isinstance(event, ScalarEvent):
                     scalar = _Scalar(event)
                     budget.node(scalar)
-                    yamlio.check_scalar(name, scalar)
+                    yamlio.check_scalar(name, scalar, yaml_11)
                     if event.value == "<<" and not event.style:
                         return False  # a merge key: yamlio decides whether the file may have one
                 else:

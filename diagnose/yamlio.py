@@ -342,6 +342,7 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
     """
     yaml = YAML(typ="rt")
     budget = Budget(name)
+    yaml_11 = declares_yaml_11(text)
     aliases = 0
     expanded = 0  # values in the document with every alias written out
     open_nodes: list[tuple[str | None, int]] = []  # (anchor, `expanded` when it opened)
@@ -361,7 +362,7 @@ def _check_events(text: str, name: str, allow_aliases: bool) -> None:
                 _check_tag(name, event)
                 budget.node(event)
                 if isinstance(event, ScalarEvent):
-                    check_scalar(name, event)
+                    check_scalar(name, event, yaml_11)
                     if not allow_aliases and event.value == "<<" and event.style is None:
                         # a merge key copies another mapping's keys in, unseen by the reader
                         _refuse(name, event, "'<<' (a YAML merge key) is not allowed in this file; "
@@ -438,13 +439,21 @@ def layout_problem(text: str) -> str | None:
 # A plain scalar of 30 digits or more is no figure anyone means; Python refuses to even
 # read an integer of more than 4,300 digits, and a long one would flood messages.
 _LONG_NUMBER = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]{20,}|0o[0-7_]{20,}|0b[01_]{60,}|[0-9_]{30,}(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
-# YAML 1.1 (`%YAML 1.1`) reads 1:30:00 as a base-60 number: 30 characters of it are past 10**16
+# YAML 1.1 (`%YAML 1.1`) reads 1:30:00 as a base-60 number: 30 characters of it are past
+# 10**16. YAML 1.2, the default, reads it as text, so only a 1.1 document is checked for it.
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?")
+_YAML_11 = re.compile(r"^%YAML[ \t]+1\.1(?![0-9])", re.MULTILINE)
+
+
+def declares_yaml_11(text: str) -> bool:
+    """The text has a `%YAML 1.1` directive (its plain scalars then read the 1.1 way)."""
+    return "%YAML" in text and _YAML_11.search(text) is not None
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
-def check_scalar(name: str, event: Any) -> None:
-    """Refuse a scalar event holding a control character or an absurd number, located."""
+def check_scalar(name: str, event: Any, yaml_11: bool = False) -> None:
+    """Refuse a scalar event holding a control character or an absurd number, located
+    (`yaml_11`: the document is YAML 1.1, where 1:30:00 is a number)."""
     value = event.value
     if event.style == ">":
         value = value.replace("\a", "")  # ruamel marks where a folded scalar was folded
@@ -457,7 +466,7 @@ def check_scalar(name: str, event: Any) -> None:
         _refuse(name, event, f"text holds the control character U+{code:04X}; expected printable text")
     tag = getattr(event, "tag", None)
     if event.style is None or getattr(tag, "value", tag) in _NUMBER_TAGS:
-        if _LONG_NUMBER.fullmatch(value) or (len(value) >= 30 and _SEXAGESIMAL.fullmatch(value)):
+        if _LONG_NUMBER.fullmatch(value) or (yaml_11 and len(value) >= 30 and _SEXAGESIMAL.fullmatch(value)):
             _refuse(name, event, _too_long(value))
 
 

@@ -97,7 +97,7 @@ def test_hostile_files_are_left_to_the_careful_loader_or_refused_in_its_words() 
     "a: " + "x" * 100_001 + "\n",  # one value
     "".join(f"k{n}: [{', '.join(['1'] * 999)}]\n" for n in range(101)),  # values in a file
     "a: 1\nb: \"\\e[2J\"\n",  # a control character
-    "a: 1" + ":59" * 20 + "\n",  # a base-60 number of YAML 1.1
+    "%YAML 1.1\n---\na: 1" + ":59" * 20 + "\n",  # a base-60 number of YAML 1.1
 ])
 def test_sizes_are_refused_by_the_fast_reading_in_the_careful_scans_words(text: str, tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
@@ -277,3 +277,12 @@ def test_a_relative_cache_home_is_ignored(tmp_path: Path, monkeypatch: pytest.Mo
     _fresh_process(monkeypatch)
     load_questionnaire(questionnaire_path())
     assert not (tmp_path / "relative").exists()
+
+
+def test_a_long_base_60_form_is_text_in_yaml_1_2_for_both_readings(tmp_path: Path) -> None:
+    # YAML 1.2, the default, has no base-60 numbers: a consultant's "1:59:59:…" note is text
+    value = "1" + ":59" * 20
+    path = tmp_path / "notes.yaml"
+    path.write_text(f"a: {value}\n", encoding="utf-8")
+    assert fast_document(path).data == {"a": value}
+    assert load_document(path).data == {"a": value}
