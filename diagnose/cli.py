@@ -15,7 +15,7 @@ import click
 from diagnose import __version__
 from diagnose.errors import EXIT_BAD_INPUT, Location, Problem, UserError
 from diagnose.locale import LANGUAGES
-from diagnose.report import FORMATS, PDF_VARIANTS
+from diagnose.report import AUDIENCES, DEFAULT_AUDIENCE, FORMATS, PDF_VARIANTS
 
 # Files the command reads: their loaders say, located, when one cannot be read (click's
 # own readable check would answer first, in other words than every other error)
@@ -26,6 +26,10 @@ PDF_VARIANT_OPTION = click.option(
     "--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS), default=None,
     help="Write a tagged PDF/UA-1 (accessible) or PDF/A-3b (archival) file with the report's language "
          "and title (default: a plain PDF).")
+AUDIENCE_OPTION = click.option(
+    "--audience", type=click.Choice(AUDIENCES), default=DEFAULT_AUDIENCE, show_default=True,
+    help="Who the report is for: the client's gives every conclusion in words; the consultant's adds "
+         "rule ids and an appendix of each rule's conditions and what they evaluated to.")
 
 
 class DiagnoseGroup(click.Group):
@@ -188,10 +192,11 @@ def _rules_options(command):  # type: ignore[no-untyped-def]
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A folder of report templates searched before the bundled ones.")
 @PDF_VARIANT_OPTION
+@AUDIENCE_OPTION
 @_rules_options
 def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand: Path | None,
-           templates: Path | None, pdf_variant: str | None, sets: tuple[str, ...], params_file: Path | None,
-           questionnaire_file: Path | None, rules_file: Path | None) -> None:
+           templates: Path | None, pdf_variant: str | None, audience: str, sets: tuple[str, ...],
+           params_file: Path | None, questionnaire_file: Path | None, rules_file: Path | None) -> None:
     """Write the report for an answer file: PDF (default), HTML or the diagnosis as JSON."""
     from diagnose.method import diagnose, load_method, read_answers, write
     from diagnose.report.render import default_output
@@ -199,7 +204,8 @@ def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand:
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
     if target == "-" and fmt == "pdf" and sys.stdout.isatty():
         raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
-    method = load_method(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant=pdf_variant)
+    method = load_method(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant=pdf_variant,
+                         audience=audience)
     if brand is not None:
         method.brand  # noqa: B018 - a bad brand file is reported at once, not after the diagnosis
     diagnosis = diagnose(method, read_answers(method, answers))
@@ -255,10 +261,11 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A folder of report templates searched before the bundled ones.")
 @PDF_VARIANT_OPTION
+@AUDIENCE_OPTION
 @_rules_options
 def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str, lang: str | None,
           summary: Path | None, force: bool, brand: Path | None, templates: Path | None, pdf_variant: str | None,
-          sets: tuple[str, ...], params_file: Path | None, questionnaire_file: Path | None,
+          audience: str, sets: tuple[str, ...], params_file: Path | None, questionnaire_file: Path | None,
           rules_file: Path | None) -> None:
     """Write reports for many answer files and response tables at once.
 
@@ -269,7 +276,7 @@ def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str
     """
     from diagnose.batch.runner import Settings, run_batch
 
-    settings = Settings(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant)
+    settings = Settings(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant, audience)
     sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings))
 
 

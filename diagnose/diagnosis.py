@@ -91,6 +91,7 @@ class Finding:
     worded_summary: Text = field(default_factory=dict, metadata=NOT_IN_JSON)
     worded_actions: list[Text] = field(default_factory=list, metadata=NOT_IN_JSON)
     worded_citation: Text = field(default_factory=dict, metadata=NOT_IN_JSON)
+    book_citation: Text = field(default_factory=dict, metadata=NOT_IN_JSON)  # the source without the rule id, for a client
 
     # What a reader sees (a finding built without the worded texts shows the JSON's).
     @property
@@ -101,7 +102,11 @@ class Finding:
     def reader_actions(self) -> list[Text]:
         return self.worded_actions or self.actions
 
-    def reader_citation(self, lang: str) -> str:
+    def reader_citation(self, lang: str, with_rule: bool = True) -> str:
+        """The source a reader sees; without `with_rule`, the book alone (a client's report
+        names no rule ids)."""
+        if not with_rule and self.book_citation.get(lang):
+            return self.book_citation[lang]
         return self.worded_citation.get(lang) or self.citation
 
 
@@ -214,6 +219,16 @@ class Conflict:
 
 
 @dataclass
+class Narrative:
+    """The summary's words for this company, chosen by the rulebook's `narrative` section
+    (rules/narrative.py): the headline, the lead sentences, what it adds to "what changes"."""
+
+    headline: Text = field(default_factory=dict)
+    lead: list[Text] = field(default_factory=list)
+    changes: list[Text] = field(default_factory=list)
+
+
+@dataclass
 class Diagnosis:
     schema_version: str
     questionnaire: dict[str, Any]  # {"id", "version"}
@@ -233,10 +248,17 @@ class Diagnosis:
     roadmap: list[Text] = field(default_factory=list)  # ordered steps
     conflicts: list[Conflict] = field(default_factory=list)  # resolved by priority, for the trace
     worded_roadmap: list[Text] = field(default_factory=list, metadata=NOT_IN_JSON)  # `roadmap`, values in words
+    # for a reader, not the JSON: `changes` without rule ids, and the summary's narrative
+    worded_changes: list[Text] = field(default_factory=list, metadata=NOT_IN_JSON)
+    narrative: Narrative = field(default_factory=Narrative, metadata=NOT_IN_JSON)
 
     @property
     def reader_roadmap(self) -> list[Text]:
         return self.worded_roadmap or self.roadmap
+
+    @property
+    def reader_changes(self) -> list[Text]:
+        return self.worded_changes or self.changes
 
     def finding(self, rule_id: str) -> Finding | None:
         return next((f for f in self.findings if f.rule_id == rule_id), None)

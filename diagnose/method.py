@@ -88,7 +88,7 @@ class Method:
                  sets: tuple[str, ...] | list[str] = (), params_file: PathLike | None = None,
                  brand_file: PathLike | None = None, templates: PathLike | None = None, *,
                  questionnaire: Questionnaire | None = None, overrides: dict[str, Any] | None = None,
-                 pdf_variant: str | None = None) -> None:
+                 pdf_variant: str | None = None, audience: str | None = None) -> None:
         self.questionnaire_file = questionnaire_file
         self.rules_file = rules_file
         self.sets = tuple(sets)
@@ -97,6 +97,7 @@ class Method:
         self.templates = templates
         self.given_overrides = overrides
         self.pdf_variant = pdf_variant  # --pdf-variant (report.PDF_VARIANTS); None: a plain PDF
+        self.audience = audience  # --audience (report.AUDIENCES); None: the default, the client's report
         # parsed stylesheets kept between PDFs (report.pdf.KeptStylesheets), set by a
         # long-lived owner such as a batch worker; None: each PDF parses its own
         self.kept_stylesheets: Any = None
@@ -185,15 +186,17 @@ class Method:
 def load_method(questionnaire: PathLike | Questionnaire | None = None, rules: PathLike | None = None,
                 sets: tuple[str, ...] | list[str] = (), params: PathLike | None = None,
                 brand: PathLike | None = None, templates: PathLike | None = None,
-                overrides: dict[str, Any] | None = None, pdf_variant: str | None = None) -> Method:
+                overrides: dict[str, Any] | None = None, pdf_variant: str | None = None,
+                audience: str | None = None) -> Method:
     """The method the options name (None: the bundled file); nothing is read until used.
     `questionnaire` may be a file or one already loaded (the interview's)."""
     from diagnose.questionnaire import Questionnaire
 
     if isinstance(questionnaire, Questionnaire):
         return Method(None, rules, sets, params, brand, templates, questionnaire=questionnaire, overrides=overrides,
-                      pdf_variant=pdf_variant)
-    return Method(questionnaire, rules, sets, params, brand, templates, overrides=overrides, pdf_variant=pdf_variant)
+                      pdf_variant=pdf_variant, audience=audience)
+    return Method(questionnaire, rules, sets, params, brand, templates, overrides=overrides, pdf_variant=pdf_variant,
+                  audience=audience)
 
 
 # ---------------------------------------------------------------------------- the stages
@@ -218,11 +221,12 @@ def diagnose(method: Method, answers: AnswerSet, whatif: bool = True) -> Diagnos
 
 
 def render(method: Method, diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None) -> Rendered:
-    """One report of the diagnosis in the method's brand, templates and PDF variant."""
+    """One report of the diagnosis in the method's brand, templates, PDF variant and audience."""
     from diagnose.report.render import report_bytes
 
     brand = method.brand if fmt != "json" else None  # JSON carries no brand: none is read
-    return report_bytes(diagnosis, fmt, lang, brand, method.templates, method.kept_stylesheets, method.pdf_variant)
+    return report_bytes(diagnosis, fmt, lang, brand, method.templates, method.kept_stylesheets, method.pdf_variant,
+                        method.audience)
 
 
 def write(method: Method, diagnosis: Diagnosis, output: PathLike, fmt: str = "pdf",

@@ -20,6 +20,7 @@ from diagnose.diagnosis import (
     Finding,
     Flip,
     Indicator,
+    Narrative,
     Parameter,
     Role,
     SizingLine,
@@ -334,4 +335,9 @@ def sample_diagnosis(answers: AnswerSet | None = None, company: str | None = Non
             _t("Найм технического специалиста в продажи.", "Hire a sales engineer into sales."),
             _t("Соглашение об уровне сервиса с проектным отделом.", "Service-level agreement with the design department."),
         ],
+        narrative=Narrative(
+            _t("Мы предлагаем выстроить продажи как конвейер.", "We propose to run sales as a conveyor."),
+            [_t("Обработку заказов с КМ снимают операционисты.", "Operations staff take order processing off the AMs.")],
+            [],
+        ),
     )

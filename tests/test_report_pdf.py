@@ -6,6 +6,7 @@ Made by the real pipeline (answer file -> rules -> report) for the bundled demo 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -41,18 +42,37 @@ def pdfs(diagnosis):
         return {lang: report_bytes(diagnosis, "pdf", lang) for lang in ("ru", "en")}
 
 
+@pytest.fixture(scope="module")
+def consultant_pdfs(diagnosis):
+    with no_weasyprint_warnings():
+        return {lang: report_bytes(diagnosis, "pdf", lang, audience="consultant") for lang in ("ru", "en")}
+
+
+BOOK = {"ru": "Ерохин, Климов, «Управление клиентской базой» (Эксмо, 2024)",
+        "en": "Erokhin & Klimov, Client Base Management (2024)"}  # the citation in the report's language
+CONDITIONS_APPENDIX = {"ru": "Приложение для консультанта: условия правил", "en": "Consultant's appendix: rule conditions"}
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
-def test_pdf_holds_every_section_rule_and_the_company(pdfs, lang):
+def test_pdf_holds_every_section_and_the_company_and_no_rule_id(pdfs, lang):
     text = pdf_text(pdfs[lang].data)
     for heading in SECTIONS[lang]:
         assert heading.lower() in text.lower(), heading  # some headings are set in capitals
+    assert "ООО «НордТермМаш»" in text
+    assert f"{BOOK[lang]}" in text
+    # the client's report gives every conclusion in words: no rule id, no conditions appendix
+    assert not re.search(r"\b[RC][0-9]+-[a-z]", text), re.search(r".{40}\b[RC][0-9]+-[a-z].{20}", text)
+    assert CONDITIONS_APPENDIX[lang] not in text
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_consultants_pdf_adds_rule_ids_and_the_conditions_appendix(consultant_pdfs, lang):
+    text = pdf_text(consultant_pdfs[lang].data)
     for rule in BOOK_RULES:
         assert rule in text, rule
     assert "C4-hunter-farmer-split" in text
-    assert "ООО «НордТермМаш»" in text
-    book = {"ru": "Ерохин, Климов, «Управление клиентской базой» (Эксмо, 2024)",
-            "en": "Erokhin & Klimov, Client Base Management (2024)"}[lang]  # the citation in the report's language
-    assert f"{book}, R1-assortment-owner" in text
+    assert f"{BOOK[lang]}, R1-assortment-owner" in text
+    assert CONDITIONS_APPENDIX[lang] in text
 
 
 def test_pdf_shows_the_clients_own_answers_and_marks_dont_know(pdfs):
@@ -98,7 +118,7 @@ def test_outline_lists_the_chapters(pdfs):
     assert titles[:3] == ["Summary", "Diagnosis by dimension", "Organisation chart"]
     assert "Appendix: questions and answers" in titles
     nested = [item for item in reader.outline if isinstance(item, list)]
-    assert any("R3-separate-operations" in child.title for group in nested for child in group)
+    assert any(child.title == "Split off order operations" for group in nested for child in group)
 
 
 def test_running_header_repeats_company_and_chapter(pdfs):

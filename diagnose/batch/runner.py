@@ -155,6 +155,7 @@ class Settings:
     brand_file: Path | None = None
     templates: Path | None = None
     pdf_variant: str | None = None  # report.PDF_VARIANTS; None: plain PDFs
+    audience: str | None = None  # report.AUDIENCES; None: the client's report
 
 
 def check_settings(settings: Settings) -> Method:
@@ -162,7 +163,8 @@ def check_settings(settings: Settings) -> Method:
     the parent, so that a typo in --set or a broken brand file is one usage error before
     any work (its `overrides` are sent to the workers)."""
     method = load_method(settings.questionnaire_file, settings.rules_file, settings.sets, settings.params_file,
-                         settings.brand_file, settings.templates, pdf_variant=settings.pdf_variant)
+                         settings.brand_file, settings.templates, pdf_variant=settings.pdf_variant,
+                         audience=settings.audience)
     method.template_folders  # noqa: B018
     if settings.brand_file is not None:
         method.brand  # noqa: B018
@@ -504,7 +506,8 @@ def run_batch(
     lock = lock_out_dir(out_dir)
     try:
         options = BatchOptions(str(out_dir), chosen, lang, force, qfile, method.overrides, _text(settings.rules_file),
-                               _text(settings.brand_file), _text(settings.templates), settings.pdf_variant)
+                               _text(settings.brand_file), _text(settings.templates), settings.pdf_variant,
+                               settings.audience)
         with Signals() as signals:
             return _run(work, options, method, jobs or _cores(), csv_path, json_path, messages, progress, signals)
     finally:

@@ -55,6 +55,7 @@ class BatchOptions:
     brand_file: str | None = None
     templates: str | None = None  # a folder searched before the bundled templates
     pdf_variant: str | None = None  # report.PDF_VARIANTS; None: plain PDFs
+    audience: str | None = None  # report.AUDIENCES; None: the client's report
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Worker:
         self.options = options
         self.base = load_method(options.questionnaire_file, options.rules_file, brand=options.brand_file,
                                 templates=options.templates, overrides=dict(options.overrides),
-                                pdf_variant=options.pdf_variant)
+                                pdf_variant=options.pdf_variant, audience=options.audience)
         self.methods: dict[str, Method] = {}  # by the questionnaire file's resolved path
         self.specials: tuple[Questionnaire, dict[str, str]] | None = None  # a table's words, for its questionnaire
         self.rss_after_collect = 0.0

@@ -11,3 +11,9 @@ FORMATS = ("pdf", "html", "json")
 # The archival and accessible PDFs `--pdf-variant` makes (WeasyPrint's names): tagged, with
 # the report's language and title; without the option a plain PDF is written.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+
+# Who a report is for (`--audience`): the client's report gives every conclusion in words;
+# the consultant's adds rule ids, the rulebook's raw conditions with what each evaluated
+# to, parameter and question ids. The first is the default.
+AUDIENCES = ("client", "consultant")
+DEFAULT_AUDIENCE = AUDIENCES[0]

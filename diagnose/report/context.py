@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from diagnose.diagnosis import ROLE_IDS, Diagnosis, Finding, Role
 from diagnose.locale import locale
+from diagnose.report import DEFAULT_AUDIENCE
 from diagnose.report.brand import Brand
 from diagnose.report.charts import ChartRow, dimension_chart
 from diagnose.report.orgchart import Box, org_chart
@@ -118,7 +119,8 @@ class RecommendationView:
     conditions: list[ConditionLine]
     to_find_out: list[str]
     flips: list[FlipView]  # what would change it
-    overridden_by: str | None
+    overridden_by: str | None  # the winning rule's id (consultant's audience)
+    overridden_by_title: str = ""  # the winning rule's title (the client's)
     not_asked: int = 0  # evidence questions hidden for this company (left out of `evidence`)
 
 
@@ -207,6 +209,7 @@ class ReportContext:
     """Everything the report templates print. See the module docstring for the rules."""
 
     lang: str  # "ru" / "en": the <html lang>, drives hyphenation
+    audience: str  # "client" / "consultant" (report.AUDIENCES): rule ids and the conditions appendix only for a consultant
     t: dict[str, str]  # report_templates/texts.yaml `texts`, in `lang`
     title: str  # the document title (PDF metadata)
     author: str  # consultant and consultancy (PDF metadata)
@@ -214,8 +217,12 @@ class ReportContext:
     brand: BrandView
     company: CompanyView
     summary_roles: list[RoleLine]  # proposed roles at a glance
+    headline: str  # the summary's headline, chosen by the rulebook's `narrative` ("" when it has none)
+    lead: list[str]  # the summary's lead sentences, chosen likewise
     top: list[RecommendationView]  # the top recommendations (also in `recommendations`)
-    changes: list[str]  # what changes, one sentence each
+    in_place: list[RecommendationView]  # book rules already in place (status confirmed)
+    open: list[RecommendationView]  # book rules left undetermined: what to find out
+    changes: list[str]  # what changes, one sentence each: the narrative's, then the structure's (no rule ids)
     dimensions: list[DimensionView]
     orgchart: OrgChartView
     matrix: MatrixView
@@ -239,8 +246,10 @@ def _anchor(rule_id: str) -> str:
 class _Builder:
     """Holds the language and texts while one context is built."""
 
-    def __init__(self, diagnosis: Diagnosis, brand: Brand, lang: str, texts: ReportTexts, logo_url: str | None):
+    def __init__(self, diagnosis: Diagnosis, brand: Brand, lang: str, texts: ReportTexts, logo_url: str | None,
+                 audience: str = DEFAULT_AUDIENCE):
         self.d = diagnosis
+        self.audience = audience
         self.brand = brand
         self.lang = lang
         self.locale = locale(lang)
@@ -325,7 +334,7 @@ class _Builder:
             summary=self.tr(finding.reader_summary),
             actions=[self.tr(a) for a in finding.reader_actions],
             rationale=self.tr(finding.rationale),
-            citation=finding.reader_citation(self.lang),
+            citation=finding.reader_citation(self.lang, with_rule=self.audience == "consultant"),
             # questions hidden by a show-if (never asked of this company) are counted, not
             # listed, so the client sees the answers that mattered
             evidence=[
@@ -338,6 +347,7 @@ class _Builder:
             to_find_out=[self.tr(x) for x in finding.to_find_out],
             flips=flips.get(finding.rule_id, []),
             overridden_by=finding.overridden_by,
+            overridden_by_title=self.tr(winner.title) if (winner := self.d.finding(finding.overridden_by or "")) else "",
         )
 
     def findings(self) -> tuple[list[RecommendationView], list[RecommendationView], list[RecommendationView]]:
@@ -463,6 +473,7 @@ class _Builder:
         roles = self.role_lines()
         return ReportContext(
             lang=self.lang,
+            audience=self.audience,
             t=self.t,
             title=f"{company.name}: {self.t['report_title']}" if company.name else self.t["report_title"],
             author=", ".join(x for x in (company.consultant, consultancy) if x),
@@ -470,8 +481,12 @@ class _Builder:
             brand=BrandView(consultancy, self.logo_url, dict(self.brand.colors)),
             company=company,
             summary_roles=[r for r in roles if r.change_id != "removed"],
+            headline=self.tr(self.d.narrative.headline),
+            lead=[self.tr(sentence) for sentence in self.d.narrative.lead],
             top=[r for r in main if r.status == "fired"][:TOP_RECOMMENDATIONS],
-            changes=[self.tr(c) for c in self.d.changes],
+            in_place=[r for r in [*main, *extra] if r.status == "confirmed"],
+            open=[r for r in main if r.status == "undetermined"],
+            changes=[self.tr(c) for c in [*self.d.narrative.changes, *self.d.reader_changes]],
             dimensions=self.dimensions(),
             orgchart=self.orgchart(),
             matrix=self.matrix(),
@@ -496,6 +511,6 @@ class _Builder:
 
 
 def build_context(diagnosis: Diagnosis, brand: Brand, lang: str, texts: ReportTexts,
-                  logo_url: str | None = None) -> ReportContext:
-    """The template context for `diagnosis` in `lang`; `logo_url` is what <img src> gets."""
-    return _Builder(diagnosis, brand, lang, texts, logo_url).build()
+                  logo_url: str | None = None, audience: str = DEFAULT_AUDIENCE) -> ReportContext:
+    """The template context for `diagnosis` in `lang` for `audience`; `logo_url` is what <img src> gets."""
+    return _Builder(diagnosis, brand, lang, texts, logo_url, audience).build()

@@ -20,7 +20,7 @@ from diagnose.errors import Location, Problem, UserError
 from diagnose.locale import DEFAULT_LANGUAGE
 from diagnose.method import Method, diagnose, load_method, read_answers, write
 from diagnose.outputs import atomic_write_bytes
-from diagnose.report import FORMATS
+from diagnose.report import AUDIENCES, DEFAULT_AUDIENCE, FORMATS
 from diagnose.report.brand import Brand, load_brand
 from diagnose.report.context import ReportContext, build_context
 from diagnose.report.html import render_html, stylesheets, template_folders
@@ -60,18 +60,23 @@ def _lang(diagnosis: Diagnosis, lang: str | None) -> str:
 
 
 def build_html(diagnosis: Diagnosis, lang: str | None = None, brand: Brand | None = None,
-               templates: str | Path | None = None, inline_css: bool = True) -> tuple[str, ReportContext, list[Path], Brand]:
-    """The report's HTML and the context it came from. With `inline_css` it is the
-    self-contained HTML report: stylesheet, fonts and logo inline (`report.inline`);
-    without, the HTML a PDF is made from, which names the files the fetcher serves."""
+               templates: str | Path | None = None, inline_css: bool = True,
+               audience: str | None = None) -> tuple[str, ReportContext, list[Path], Brand]:
+    """The report's HTML and the context it came from, for `audience` (report.AUDIENCES;
+    None: the client). With `inline_css` it is the self-contained HTML report:
+    stylesheet, fonts and logo inline (`report.inline`); without, the HTML a PDF is made
+    from, which names the files the fetcher serves."""
     folders = template_folders(templates)
     brand = brand or load_brand(None)
     texts = load_texts(folders)
     lang = _lang(diagnosis, lang)
+    audience = audience or DEFAULT_AUDIENCE
+    if audience not in AUDIENCES:
+        raise UserError(Problem(Location("--audience"), f"'{audience}' is not a report audience; expected one of: {', '.join(AUDIENCES)}"))
     logo_url = None
     if brand.logo:
         logo_url = data_uri(brand.logo) if inline_css else brand.logo.as_uri()
-    context = build_context(diagnosis, brand, lang, texts, logo_url)
+    context = build_context(diagnosis, brand, lang, texts, logo_url, audience)
     css_file, extra_css = stylesheets(context, folders, brand.css())
     css = inline_urls(css_file.read_text(encoding="utf-8") + "\n" + extra_css, folders) if inline_css else None
     return render_html(context, folders, css), context, folders, brand
@@ -79,15 +84,16 @@ def build_html(diagnosis: Diagnosis, lang: str | None = None, brand: Brand | Non
 
 def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None, brand: Brand | None = None,
                  templates: str | Path | None = None, kept: KeptStylesheets | None = None,
-                 pdf_variant: str | None = None) -> Rendered:
+                 pdf_variant: str | None = None, audience: str | None = None) -> Rendered:
     """Render one diagnosis in one format (a PDF with the stylesheets parsed in `kept`,
-    plain or of a `PDF_VARIANTS` variant)."""
+    plain or of a `PDF_VARIANTS` variant) for `audience` (JSON is the same for both)."""
     if fmt not in FORMATS:
         raise UserError(Problem(Location("--format"), f"'{fmt}' is not a report format; expected one of: {', '.join(FORMATS)}"))
     if fmt == "json":
         text = json.dumps(to_json(diagnosis), ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
         return Rendered(text.encode("utf-8"), fmt)
-    html, context, folders, brand = build_html(diagnosis, lang, brand, templates, inline_css=fmt == "html")
+    html, context, folders, brand = build_html(diagnosis, lang, brand, templates, inline_css=fmt == "html",
+                                               audience=audience)
     if fmt == "html":
         return Rendered(html.encode("utf-8"), fmt, context, html)
     from diagnose.report.pdf import ReportFetcher, html_to_pdf

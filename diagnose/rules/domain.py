@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from diagnose.diagnosis import TASK_IDS
 from diagnose.errors import did_you_mean, one_of
 from diagnose.expressions import Expression, NameInfo, is_true
+from diagnose.rules.narrative import NarrativeSpec
 from diagnose.schema import describe
 from diagnose.texts import catalogue
 
@@ -86,6 +87,7 @@ class Domain:
     decisions: list[KeyDecision] = field(default_factory=list)
     needs: dict[str, str] = field(default_factory=dict)  # support mode -> the role it needs
     placement_today: list[PlacementClause] = field(default_factory=list)
+    narrative: NarrativeSpec = field(default_factory=NarrativeSpec)  # the summary's words (rules/narrative.py)
 
 
 def load_domain(loader: _Loader, data: dict, parameters: dict[str, Any], modes: dict[str, Any]) -> Domain:

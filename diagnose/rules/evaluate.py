@@ -28,6 +28,7 @@ from diagnose.diagnosis import (
 from diagnose.expressions import Missing, Undetermined, is_true
 from diagnose.resources import rulebook_path
 from diagnose.rules.decide import Outcome, json_value, key_decisions, run
+from diagnose.rules.narrative import narrate
 from diagnose.rules.rulebook import Rule, Rulebook, load_rulebook
 from diagnose.rules.sizing import compute_sizing
 from diagnose.rules.structure import build_structure, confirmed_rules
@@ -63,7 +64,7 @@ def evaluate(
     findings = [_finding(rulebook, rule, outcome) for rule in sorted(rulebook.rules, key=lambda r: r.index)]
     roadmap, worded_roadmap = _roadmap(rulebook, outcome, findings)
     questionnaire = rulebook.questionnaire
-    return Diagnosis(
+    diagnosis = Diagnosis(
         schema_version=SCHEMA_VERSION,
         questionnaire={"id": questionnaire.id, "version": questionnaire.version},
         rulebook={"id": rulebook.id, "version": rulebook.version},
@@ -86,7 +87,10 @@ def evaluate(
         roadmap=roadmap,
         worded_roadmap=worded_roadmap,
         conflicts=outcome.conflicts,
+        worded_changes=structure.reader_changes,
     )
+    diagnosis.narrative = narrate(rulebook.domain.narrative, diagnosis)  # it reads the diagnosis as a whole
+    return diagnosis
 
 
 def render(text: dict[str, str], env: dict[str, Any], worded: bool = False) -> dict[str, str]:
@@ -162,6 +166,8 @@ def _finding(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> Finding:
         worded_summary=render(summary, env, worded=True),
         worded_actions=[render(a, env, worded=True) for a in rule.actions] if status == "fired" else [],
         worded_citation=_citation(rulebook, rule),
+        book_citation=dict(rule.citation) if rule.citation else {
+            lang: rulebook.citation.get(lang) or _json_text(rulebook.citation) for lang in LANGS},
     )
 
 

@@ -124,9 +124,11 @@ TOP = Section(
         Field("sizing", ReadBy("domain.load_domain")),
         Field("key_decisions", ReadBy("domain.load_domain")),
         Field("support_placement", ReadBy("domain.load_domain")),
+        Field("narrative", ReadBy("narrative.load_narrative")),
     ),
     listed=("kind", "id", "version", "questionnaire", "questionnaire_version", "citation", "parameters",
-            "roles", "tasks", "support_modes", "indicators", "rules", "sizing", "key_decisions", "support_placement"),
+            "roles", "tasks", "support_modes", "indicators", "rules", "sizing", "key_decisions", "support_placement",
+            "narrative"),
 )
 
 PARAMETER = Section((

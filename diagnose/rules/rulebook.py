@@ -49,6 +49,7 @@ from diagnose.rules.model import (
     decisions_of,
     walk,
 )
+from diagnose.rules.narrative import load_narrative
 from diagnose.schema import describe
 from diagnose.yamlio import Document
 
@@ -100,6 +101,9 @@ def rulebook_from_document(
     indicators = load_indicators.indicators(ctx, data, parameters)
     rules = load_rules.rules(ctx, data)
     domain = load_domain(ctx, data, parameters, modes)
+    # every rule written, even one with a mistake of its own: that is one problem, not two
+    written = [str(r["id"]) for r in data.get("rules") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
+    domain.narrative = load_narrative(ctx, data, written, modes)
     if problems:
         return None
     return Rulebook(top["id"] or "", top["version"] or 0, questionnaire, top["citation"] or DEFAULT_CITATION,

@@ -29,6 +29,7 @@ class Structure:
     proposed: list[Role]
     tasks: list[TaskAssignment]
     changes: list[Text]
+    reader_changes: list[Text]  # the same for a reader: no rule ids
 
 
 def _boss(candidates: list[str], present: set[str]) -> str | None:
@@ -100,7 +101,8 @@ def build_structure(rulebook: Rulebook, outcome: Outcome, sized: dict[str, float
         tasks.append(TaskAssignment(t, rulebook.tasks[t].title, owner, supported, outcome.owner_rule.get(t), outcome.today_owner.get(t)))
 
     changes = _changes(rulebook, outcome, current, proposed, tasks)
-    return Structure(current, proposed, tasks, changes)
+    reader = _changes(rulebook, outcome, current, proposed, tasks, for_reader=True)
+    return Structure(current, proposed, tasks, changes, reader)
 
 
 def _title(rulebook: Rulebook, role: str | None, lang: str) -> str:
@@ -115,7 +117,10 @@ def _headcount(value: float | None, lang: str) -> str:
     return word("headcount_fte", lang, n=number(value, lang))
 
 
-def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed: list[Role], tasks: list[TaskAssignment]) -> list[Text]:
+def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed: list[Role], tasks: list[TaskAssignment],
+             for_reader: bool = False) -> list[Text]:
+    """Today vs the proposal, one sentence each; `for_reader`: a task's move without the
+    id of the rule that decided it (the report's client body names no rule ids)."""
     today = {r.id: r for r in current}
     lines: list[Text] = []
     for role in proposed:
@@ -133,6 +138,7 @@ def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed
         if task.owner == task.previous_owner:
             continue
         key = "change_task_assigned" if task.previous_owner is None else "change_task_moved"
+        key += "_reader" if for_reader else ""
         lines.append({lang: word(key, lang, task=task.title[lang], old=_title(rulebook, task.previous_owner, lang),
                                  new=_title(rulebook, task.owner, lang),
                                  rule=task.rule_id or word("label_default", lang)) for lang in LANGS})
