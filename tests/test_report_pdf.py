@@ -137,3 +137,13 @@ def test_orgchart_page_is_landscape_and_shows_both_structures(pdfs):
             break
     else:
         pytest.fail("no org chart page with today's and the proposed structure")
+
+
+@pytest.mark.parametrize(("lang", "summary", "next_chapter"), [("ru", "Резюме", "Диагностика по направлениям"),
+                                                              ("en", "Summary", "Diagnosis by dimension")])
+def test_the_summary_is_one_page(pdfs, lang, summary, next_chapter):
+    reader = PdfReader(io.BytesIO(pdfs[lang].data))
+    pages = [page.extract_text() for page in reader.pages[:5]]
+    summary_pages = [n for n, text in enumerate(pages) if summary in text.splitlines()[:3]]
+    assert len(summary_pages) == 1, summary_pages  # its running header is on one page only
+    assert next_chapter in pages[summary_pages[0] + 1]
