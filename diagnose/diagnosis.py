@@ -155,6 +155,7 @@ class Indicator:
     scale_max: float | None = None  # for bar charts
     threshold: float | None = None  # the parameter it is compared with, if any
     explanation: Text = field(default_factory=dict)
+    kind: str = field(default="", metadata=NOT_IN_JSON)  # the rulebook's kind (flag: a yes/no), for drawing
 
 
 @dataclass

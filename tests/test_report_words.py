@@ -91,7 +91,7 @@ def test_the_json_keeps_its_question_mark_for_an_unknown_share() -> None:
 # Three or more Latin words in a row: English prose. Rule ids (R9-hybrid-support), the
 # versions line (sales-structure v1) and the consultant's appendix are not prose for the
 # client; the client's own data (company name, people) stays as the answer file gives it.
-RULE_ID = re.compile(r"\b[RC]\d+-[a-z][\w-]*")
+RULE_ID = re.compile(r"\b[RC]\d+-[a-z][\w-]*|\(R\d+[^)]*\)|\bR\d+ (and|и) R\d+")
 RAW_CONDITION = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # an id of the rulebook or questionnaire: snake_case
 ENGLISH_RUN = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z'’]*(?:[\s,;:/&()\"-]+[A-Za-z][A-Za-z'’]*){2,}")
 NOT_PROSE = re.compile(r"\b[RC]\d+-[\w-]+|\bsales-structure(-rules)? v\d+")

@@ -1,8 +1,10 @@
 """Small SVG charts for the diagnosis by dimension, drawn as inline SVG strings.
 
-One chart per dimension: each indicator is a labelled row with either a bar (a numeric
-value on a known scale, with the threshold it is compared with) or a three-step gauge
-(low / medium / high) for a level. Every piece of text passes through `escape`, because
+One chart per dimension: each indicator is a labelled row with a bar (a numeric value on
+a known scale, with the threshold it is compared with), a three-step gauge (low / medium /
+high) for a level, a two-step one (no / yes) for a flag, or its value alone when it is
+known but has neither scale nor level. The dashed "undetermined" outline is drawn only
+where the value is not known. Every piece of text passes through `escape`, because
 labels and values come from answer files; colours come from a validated brand.
 """
 
@@ -33,6 +35,8 @@ class ChartRow:
     scale_max: float | None = None
     threshold: float | None = None
     threshold_text: str = ""  # the threshold as the report's language writes it
+    kind: str = ""  # the rulebook's indicator kind: "flag" is drawn as no / yes
+    known: bool = True  # False: undetermined, drawn with the dashed outline
 
 
 def _text(x: float, y: float, text: str, size: float, fill: str, anchor: str = "start", bold: bool = False) -> str:
@@ -57,6 +61,13 @@ def dimension_chart(rows: list[ChartRow], colors: Mapping[str, str], words: Mapp
         top = y
         if row.value is not None and row.scale_max:
             parts.extend(_bar(row, top, bar_width, colors, words))
+        elif row.kind == "flag":
+            parts.extend(_flag(row, top, bar_width, colors, words))
+        elif row.known and row.level not in LEVELS:
+            # a known figure with nothing to compare it with: the figure alone, no gauge
+            parts.append(_text(0, top + BAR_HEIGHT - 1, row.display, VALUE_SIZE, "#222", bold=True))
+            y = top + BAR_HEIGHT + 8
+            continue
         else:
             parts.extend(_gauge(row, top, bar_width, colors, words))
         vsize, vlines = fit(row.display, value_width, VALUE_SIZE)
@@ -90,6 +101,25 @@ def _bar(row: ChartRow, top: float, width: float, colors: Mapping[str, str], wor
         elif tx + text_width(label, 7) / 2 > width:
             anchor, tx = "end", width
         parts.append(_text(tx, top + BAR_HEIGHT + 9, label, 7, colors["muted"], anchor))
+    return parts
+
+
+def _flag(row: ChartRow, top: float, width: float, colors: Mapping[str, str], words: Mapping[str, str]) -> list[str]:
+    """Two cells, no and yes; the answer's cell filled ("high" is the yes the rulebook flags)."""
+    gap = 3.0
+    step = (width - gap) / 2
+    answer = {"high": "yes", "low": "no"}.get(row.level) if row.known else None
+    parts = []
+    for index, cell in enumerate(("no", "yes")):
+        x = index * (step + gap)
+        active = cell == answer
+        fill = (colors["accent"] if cell == "yes" else colors["primary"]) if active else "#e8ebf0"
+        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{step:.1f}" height="{BAR_HEIGHT}" rx="2" fill="{fill}"/>')
+        parts.append(_text(x + step / 2, top + BAR_HEIGHT - 2, words[f"flag_{cell}"], 7,
+                           "#ffffff" if active else colors["muted"], "middle"))
+    if answer is None:
+        parts.append(f'<rect x="0" y="{top:.1f}" width="{width:.1f}" height="{BAR_HEIGHT}" rx="2" fill="none" '
+                     f'stroke="{colors["muted"]}" stroke-dasharray="3 2"/>')
     return parts
 
 

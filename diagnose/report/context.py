@@ -415,7 +415,8 @@ class _Builder:
         )
 
     def dimensions(self) -> list[DimensionView]:
-        words = {"threshold": self.t["threshold"], **{f"level_{x}": self.t[f"level_{x}"] for x in ("low", "medium", "high")}}
+        words = {"threshold": self.t["threshold"], **{f"level_{x}": self.t[f"level_{x}"] for x in ("low", "medium", "high")},
+                 "flag_yes": self.t["flag_yes"], "flag_no": self.t["flag_no"]}
         views = []
         for dim in DIMENSIONS:
             items = [i for i in self.d.indicators if i.dimension == dim]
@@ -425,7 +426,8 @@ class _Builder:
                 ChartRow(self.tr(i.title), self.tr(i.display), i.level,
                          float(i.value) if isinstance(i.value, (int, float)) and not isinstance(i.value, bool) else None,
                          i.scale_max, i.threshold,
-                         self.locale.exact(float(i.threshold)) if i.threshold is not None else "")
+                         self.locale.exact(float(i.threshold)) if i.threshold is not None else "",
+                         i.kind, i.value is not None)
                 for i in items
             ]
             views.append(DimensionView(

@@ -284,6 +284,7 @@ def _indicators(rulebook: Rulebook, outcome: Outcome) -> list[Indicator]:
             scale_max=indicator.scale_max,
             threshold=json_value(threshold) if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) else None,
             explanation=indicator.explanation,
+            kind=indicator.kind,
         ))
     return result
 
