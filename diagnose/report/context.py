@@ -420,6 +420,8 @@ class _Builder:
         return self.t["parameter_not_given"] if value is None else self.locale.number(value)
 
     def roadmap_steps(self) -> list[RoadmapLine]:
+        if not self.d.roadmap_steps:  # a diagnosis made without them: the steps alone
+            return [RoadmapLine(index, self.tr(step), "", "", "") for index, step in enumerate(self.d.reader_roadmap, 1)]
         return [
             RoadmapLine(index, self.tr(step.worded_text or step.text), self.tr(step.horizon_title),
                         self.role_title(step.owner) if step.owner else "", ", ".join(str(n) for n in step.after))
