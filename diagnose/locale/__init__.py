@@ -11,7 +11,9 @@ are too subtle to write by hand for each language. Figures are printed without a
 thousands separator, as every output did before the locale object existed; amounts of
 money (`money`, `signed_money`) and other large figures (`grouped`) group thousands
 with `group_sign`: CLDR's sign, except where `GROUP_SIGNS` says how the language's
-typography does it (Russian: a narrow no-break space, U+202F, where CLDR has U+00A0).
+typography does it (Russian: a narrow no-break space, U+202F, where CLDR has U+00A0;
+PT Sans has no such glyph, and the PDF's text engine draws it from the font's space at
+its narrow width, so the PDF's text layer reads it as a space).
 
 The folder also holds the catalogues of words read by `diagnose/texts.py` (ui.yaml,
 rules.yaml, checks.yaml) and the plural forms of unit words (plurals.yaml).
