@@ -105,9 +105,9 @@ def test_a_wrong_cost_or_currency_is_refused(item: str, message: str) -> None:
 def test_the_board_page_in_russian_with_costs() -> None:
     html, *_ = build_html(_diagnosis("complex-logistics", *COSTS[1::2]), "ru", inline_css=False)
     board = html.split('<section class="chapter board" id="board">')[1].split("</section>")[0]
-    assert "<strong>+4 чел. (13 → 17)</strong>" in board
-    assert (f"Отдел продаж растёт: +4 чел. (13 → 17). Новые роли: Операционист (администратор продаж) — 3 чел., "
-            f"Технический специалист в отделе продаж — 1 чел. Изменение численности обходится в "
+    assert f"<strong>+4{NBSP}чел. (13 → 17)</strong>" in board
+    assert (f"Отдел продаж растёт: +4{NBSP}чел. (13 → 17). Новые роли: Операционист (администратор продаж) — 3{NBSP}чел., "
+            f"Технический специалист в отделе продаж — 1{NBSP}чел. Изменение численности обходится в "
             f"445{NNBSP}000{NBSP}₽ в месяц.") in board
     assert f'<td class="num delta">+3</td><td class="num">+285{NNBSP}000{NBSP}₽</td>' in board
     assert f'<td class="num delta">+4</td><td class="num">+445{NNBSP}000{NBSP}₽</td></tr></tfoot>' in board
@@ -120,8 +120,8 @@ def test_the_board_page_in_russian_with_costs() -> None:
 def test_the_board_page_in_english_without_costs_has_no_cost_column() -> None:
     html, *_ = build_html(_diagnosis("complex-logistics"), "en", inline_css=False)
     board = html.split('<section class="chapter board" id="board">')[1].split("</section>")[0]
-    assert "The sales department grows: +4 FTE (13 → 17). New roles: Order operations, 3 FTE, " \
-           "Sales support specialist, 1 FTE.</p>" in board
+    assert f"The sales department grows: +4{NBSP}FTE (13 → 17). New roles: Order operations, 3{NBSP}FTE, " \
+           f"Sales support specialist, 1{NBSP}FTE.</p>" in board
     assert "Cost a month" not in board and "costs" not in board
     assert "Not in the totals: Specialist department" in board
 
@@ -134,10 +134,19 @@ def test_a_partial_cost_says_which_roles_it_leaves_out() -> None:
     assert '<td class="num">cost not given</td>' in html
 
 
+def test_a_cost_parameter_nobody_gave_is_left_out_of_the_reports_parameter_table() -> None:
+    html, *_ = build_html(_diagnosis("complex-logistics", "monthly_cost_operations=95000"), "en", inline_css=False)
+    table = html.split('<table class="parameters">')[1].split("</table>")[0]
+    assert "<code>monthly_cost_operations</code>" in table and "<code>cost_currency</code>" in table
+    assert "monthly_cost_hunter" not in table
+    assert table.count("not given") == 1  # the one given says it has no default
+    assert "changed by the consultant; default not given" in table
+
+
 def test_no_change_reads_as_such_and_explains_the_sizing() -> None:
     html, *_ = build_html(_diagnosis("small-distributor"), "en", inline_css=False)
     assert "+0" not in html
-    assert "The sales department keeps its headcount (5 FTE): what changes is who does which work." in html
+    assert f"The sales department keeps its headcount (5{NBSP}FTE): what changes is who does which work." in html
     # 160 clients × 2 h ÷ 112 h = 2.86 FTE of account managers; 4 are kept
     assert "Account manager: the sizing line “Account managers from the book of business, FTE” gives 2.86, " \
            "yet 4 are kept" in html

@@ -379,7 +379,7 @@ class _Builder:
                    "proposed": self.locale.grouped(total.proposed)}
         headline = fill(self.t["board_change"], **figures)
         key = "board_lead_grows" if change > 0 else "board_lead_shrinks" if change < 0 else "board_lead_stays"
-        new = [fill(self.t["board_new_role"], role=line.title, headcount=f"{line.proposed} {self.t['board_unit']}")
+        new = [fill(self.t["board_new_role"], role=line.title, headcount=f"{line.proposed}\u00a0{self.t['board_unit']}")
                for line in lines if line.new]
         notes = []
         if total.left_out:
@@ -622,7 +622,10 @@ class _Builder:
                                self.locale.number(s.result) if s.result is not None else self.t["not_computable"],
                                self.tr(s.explanation)) for s in self.d.sizing],
             parameters=[ParameterView(p.id, self.parameter_value(p.value), self.parameter_value(p.default), p.overridden,
-                                      p.reader_source(self.lang), self.tr(p.explanation)) for p in self.d.parameters],
+                                      p.reader_source(self.lang), self.tr(p.explanation))
+                        # one without a default that nobody gave (a monthly cost) is not a figure
+                        # of this diagnosis: the JSON and `explain` list it, the report does not
+                        for p in self.d.parameters if p.value is not None],
             roadmap=[self.tr(step) for step in self.d.reader_roadmap],
             appendix=self.appendix(),
             board=self.board(),
