@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Text = dict[str, str]  # {"ru": ..., "en": ...}
 # Marks a field that the reports and the terminal read but the JSON leaves out: the JSON
@@ -121,6 +121,9 @@ class Role:
     change: Literal["existing", "new", "grown", "reduced", "unchanged", "removed"] = "existing"
     note: Text = field(default_factory=dict)
     rule_ids: list[str] = field(default_factory=list)
+    # proposed minus today's headcount (a role new in the proposal counts 0 today); None
+    # when either is unknown, and in today's structure
+    delta: float | None = None
 
 
 @dataclass
@@ -168,6 +171,7 @@ class SizingLine:
     result: float | None
     inputs: dict[str, Any] = field(default_factory=dict)
     explanation: Text = field(default_factory=dict)
+    proposes: bool = False  # the line gives the role's headcount (rounded up to the planning step)
 
 
 @dataclass
@@ -184,8 +188,8 @@ class Flip:
 @dataclass
 class Parameter:
     id: str
-    value: float | int | str
-    default: float | int | str
+    value: float | int | str | None  # None: a parameter without a default that nobody gave
+    default: float | int | str | None
     source: str
     explanation: Text
     overridden: bool = False
@@ -230,6 +234,40 @@ class Narrative:
 
 
 @dataclass
+class HeadcountTotal:
+    """The sales department's headcount today and proposed: the sum of the roles whose
+    headcount is known on both sides (`left_out`: the roles that are not)."""
+
+    today: float
+    proposed: float
+    left_out: list[str] = field(default_factory=list)  # role ids
+
+
+@dataclass
+class CostChange:
+    """The monthly cost of the headcount change, for the roles the consultant gave a cost."""
+
+    currency: str  # ISO 4217 code
+    roles: dict[str, float]  # role id -> delta × monthly cost (roles with a delta and a cost)
+    total: float
+    without_cost: list[str] = field(default_factory=list)  # roles that change but have no cost given
+
+
+@dataclass
+class RoadmapStep:
+    """One step of the roadmap with when, by whom and after what."""
+
+    text: Text
+    kind: Literal["find_out", "change"]  # what to find out first, or a recommendation
+    rule_id: str
+    horizon: str | None  # an id of the rulebook's `roadmap.horizons`
+    horizon_title: Text
+    owner: str | None  # role id
+    after: list[int] = field(default_factory=list)  # numbers (from 1) of the earlier steps it waits for
+    worded_text: Text = field(default_factory=dict, metadata=NOT_IN_JSON)  # `text`, unknown values in words
+
+
+@dataclass
 class Diagnosis:
     schema_version: str
     questionnaire: dict[str, Any]  # {"id", "version"}
@@ -252,6 +290,9 @@ class Diagnosis:
     # for a reader, not the JSON: `changes` without rule ids, and the summary's narrative
     worded_changes: list[Text] = field(default_factory=list, metadata=NOT_IN_JSON)
     narrative: Narrative = field(default_factory=Narrative, metadata=NOT_IN_JSON)
+    headcount_total: HeadcountTotal | None = None
+    monthly_cost: CostChange | None = None  # None: no cost given for any role that changes
+    roadmap_steps: list[RoadmapStep] = field(default_factory=list)  # `roadmap` with horizon, owner, order
 
     @property
     def reader_roadmap(self) -> list[Text]:

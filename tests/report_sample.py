@@ -15,13 +15,16 @@ from diagnose.diagnosis import (
     SCHEMA_VERSION,
     AnswerLine,
     ConditionTrace,
+    CostChange,
     Diagnosis,
     Evidence,
     Finding,
     Flip,
+    HeadcountTotal,
     Indicator,
     Narrative,
     Parameter,
+    RoadmapStep,
     Role,
     SizingLine,
     SupportPlacement,
@@ -286,7 +289,22 @@ def sample_diagnosis(answers: AnswerSet | None = None, company: str | None = Non
                       "7 hours a month per client once operations are moved.")),
         SizingLine("senior_account_manager", _t("Старшие КМ", "Senior account managers"),
                    "10 A-clients × 20 h ÷ 120 h", 1.7, {},
-                   _t("Клиенты группы A по ABC: первые ~75 % выручки.", "ABC group A clients: the first ~75 % of revenue.")),
+                   _t("Клиенты группы A по ABC: первые ~75 % выручки.", "ABC group A clients: the first ~75 % of revenue."),
+                   proposes=True),
+    ]
+    # the changes by role, as the proposal above implies: senior AMs 1 → 2, AMs 6 → 5,
+    # operations 2 → 3.5, the sales engineer new
+    for line, delta in zip(proposed, (0, 0, 0, 1, -1, 1.5, 1, None), strict=True):
+        line.delta = delta
+    steps = [
+        (_t("Фотография рабочего дня клиентских менеджеров (2 недели).", "Time study of account managers (2 weeks)."),
+         "find_out", "R4-time-study", "first_month", _t("Первый месяц", "First month"), "head_of_sales", []),
+        (_t("Выделение операционистов и передача им заказов.", "Set up operations and hand them the orders."),
+         "change", "R3-separate-operations", "first_quarter", _t("Первый квартал", "First quarter"), "head_of_commercial", [1]),
+        (_t("Найм технического специалиста в продажи.", "Hire a sales engineer into sales."),
+         "change", "R9-hybrid-support", "half_year", _t("Первое полугодие", "First half-year"), "head_of_commercial", []),
+        (_t("Соглашение об уровне сервиса с проектным отделом.", "Service-level agreement with the design department."),
+         "change", "R8-support-controls", "half_year", _t("Первое полугодие", "First half-year"), "head_of_commercial", [3]),
     ]
     return Diagnosis(
         schema_version=SCHEMA_VERSION,
@@ -329,12 +347,13 @@ def sample_diagnosis(answers: AnswerSet | None = None, company: str | None = Non
             _t("Появляется технический специалист в коммерческом блоке.", "A sales engineer joins the commercial block."),
         ],
         answers=answer_lines(answers),
-        roadmap=[
-            _t("Фотография рабочего дня клиентских менеджеров (2 недели).", "Time study of account managers (2 weeks)."),
-            _t("Выделение операционистов и передача им заказов.", "Set up operations and hand them the orders."),
-            _t("Найм технического специалиста в продажи.", "Hire a sales engineer into sales."),
-            _t("Соглашение об уровне сервиса с проектным отделом.", "Service-level agreement with the design department."),
-        ],
+        roadmap=[step[0] for step in steps],
+        # 14 today (the design department is not counted), 16.5 proposed
+        headcount_total=HeadcountTotal(14, 16.5, ["specialist_department"]),
+        # senior AM +1 × 180 000, AM −1 × 120 000, operations +1.5 × 90 000, engineer +1 × 160 000
+        monthly_cost=CostChange("RUB", {"senior_account_manager": 180000, "account_manager": -120000,
+                                        "operations": 135000, "sales_support_specialist": 160000}, 355000),
+        roadmap_steps=[RoadmapStep(*step) for step in steps],
         narrative=Narrative(
             _t("Мы предлагаем выстроить продажи как конвейер.", "We propose to run sales as a conveyor."),
             [_t("Обработку заказов с КМ снимают операционисты.", "Operations staff take order processing off the AMs.")],

@@ -98,3 +98,33 @@ def test_languages_are_defined_once_and_cli_choices_follow(monkeypatch: pytest.M
         monkeypatch.undo()
         importlib.reload(diagnose.cli)
     assert list(diagnose.cli.LANGS.choices) == ["ru", "en"]
+
+
+@pytest.mark.parametrize(("value", "ru", "en"), [
+    (1250000.5, "1\u202f250\u202f000,5", "1,250,000.5"),
+    (999, "999", "999"),
+    (1000, "1\u202f000", "1,000"),
+    (-3500, "\u22123\u202f500", "\u22123,500"),
+])
+def test_grouped_thousands_use_a_narrow_no_break_space_in_russian(value: float, ru: str, en: str) -> None:
+    # CLDR (Babel) gives U+00A0 for Russian; Russian typography groups with U+202F
+    from babel.numbers import get_group_symbol
+
+    assert get_group_symbol("ru") == "\u00a0"
+    assert (locale("ru").grouped(value), locale("en").grouped(value)) == (ru, en)
+
+
+def test_signed_changes() -> None:
+    assert [locale("ru").signed(v) for v in (2, -1, 0, 1.5, -0.04)] == ["+2", "\u22121", "0", "+1,5", "0"]
+    assert locale("en").signed(6.5) == "+6.5"
+
+
+@pytest.mark.parametrize(("amount", "code", "sign", "ru", "en"), [
+    (445000, "RUB", False, "445\u202f000\u00a0₽", "RUB\u00a0445,000"),
+    (445000, "RUB", True, "+445\u202f000\u00a0₽", "+RUB\u00a0445,000"),
+    (-120000, "RUB", True, "\u2212120\u202f000\u00a0₽", "\u2212RUB\u00a0120,000"),
+    (3500, "USD", True, "+3\u202f500\u00a0$", "+$3,500"),
+    (285000.4, "EUR", False, "285\u202f000\u00a0€", "€285,000"),
+])
+def test_money_in_the_currency_given(amount: float, code: str, sign: bool, ru: str, en: str) -> None:
+    assert (locale("ru").money(amount, code, sign), locale("en").money(amount, code, sign)) == (ru, en)

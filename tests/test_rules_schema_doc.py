@@ -14,6 +14,7 @@ SECTIONS = {
     "Role": model.Role, "TaskAssignment": model.TaskAssignment, "SupportPlacement": model.SupportPlacement,
     "Finding": model.Finding, "ConditionTrace": model.ConditionTrace, "Evidence": model.Evidence,
     "SizingLine": model.SizingLine, "Flip": model.Flip, "AnswerLine": model.AnswerLine, "Conflict": model.Conflict,
+    "HeadcountTotal": model.HeadcountTotal, "CostChange": model.CostChange, "RoadmapStep": model.RoadmapStep,
 }
 
 
@@ -36,5 +37,5 @@ def test_schema_doc_matches_the_model() -> None:
     for section, cls in SECTIONS.items():
         # fields marked NOT_IN_JSON (texts for a reader) are not part of the JSON
         assert documented.get(section) == {f.name for f in dataclasses.fields(cls) if f.metadata.get("json", True)}, section
-    assert 'schema_version` | string | `"1.0"`' in DOC.read_text(encoding="utf-8")
-    assert model.SCHEMA_VERSION == "1.0"
+    assert 'schema_version` | string | `"1.1"`' in DOC.read_text(encoding="utf-8")
+    assert model.SCHEMA_VERSION == "1.1"

@@ -7,9 +7,13 @@ messages) formats numbers, percentages, dates and plural forms with.
 
 The locale data come from Babel, that is from CLDR: the decimal sign, the date patterns
 and the plural rules (1 человек / 2 человека / 5 человек, 1 person / 2 people), which
-are too subtle to write by hand for each language. Numbers are printed without a
-thousands separator, as every output did before the locale object existed; the CLDR
-grouping sign is one method away (`Locale.group_sign`).
+are too subtle to write by hand for each language. Figures are printed without a
+thousands separator, as every output did before the locale object existed; amounts of
+money (`money`, `signed_money`) and other large figures (`grouped`) group thousands
+with `group_sign`: CLDR's sign, except where `GROUP_SIGNS` says how the language's
+typography does it (Russian: a narrow no-break space, U+202F, where CLDR has U+00A0;
+PT Sans has no such glyph, and the PDF's text engine draws it from the font's space at
+its narrow width, so the PDF's text layer reads it as a space).
 
 The folder also holds the catalogues of words read by `diagnose/texts.py` (ui.yaml,
 rules.yaml, checks.yaml) and the plural forms of unit words (plurals.yaml).
@@ -31,6 +35,10 @@ DATE_PATTERNS: dict[str, str] = {
     "en": "yyyy-MM-dd",  # ISO: reports in English go to international readers
 }
 LANGUAGES: tuple[str, ...] = tuple(DATE_PATTERNS)
+# Thousands separators that differ from CLDR's: Russian typography groups digits with a
+# narrow no-break space ("1 250 000"), CLDR gives the wide one.
+GROUP_SIGNS: dict[str, str] = {"ru": "\u202f"}
+MINUS = "\u2212"  # a signed figure's minus: the typographic sign, not the hyphen
 DEFAULT_LANGUAGE = LANGUAGES[0]
 
 # A number written language-neutrally (a point before the decimals), not part of a date
@@ -59,10 +67,45 @@ class Locale:
 
     @functools.cached_property
     def group_sign(self) -> str:
-        """The thousands separator of CLDR (a no-break space in Russian); not used yet."""
+        """The thousands separator: "," in English, a narrow no-break space in Russian."""
         from babel.numbers import get_group_symbol
 
-        return get_group_symbol(self._babel)
+        return GROUP_SIGNS.get(self.code) or get_group_symbol(self._babel)
+
+    def grouped(self, value: float | int, digits: int = 1) -> str:
+        """`number` with thousands grouped: 1250000.5 -> "1 250 000,5" in Russian."""
+        text = self.number(abs(value), digits)
+        whole, sep, decimals = text.partition(self.decimal_sign)
+        groups = []
+        while len(whole) > 3:
+            whole, tail = whole[:-3], whole[-3:]
+            groups.insert(0, tail)
+        body = self.group_sign.join([whole, *groups]) + (sep + decimals if sep else "")
+        return (MINUS if value < 0 and text.strip("0" + self.decimal_sign) else "") + body
+
+    def signed(self, value: float | int, digits: int = 1) -> str:
+        """A change with its sign: "+2", "−1,5", "0" (a typographic minus)."""
+        text = self.grouped(value, digits)
+        return f"+{text}" if value > 0 and text != "0" else text
+
+    def currency_symbol(self, code: str) -> str:
+        """How the language writes a currency: "₽" for RUB in Russian, "RUB" in English."""
+        from babel.numbers import get_currency_symbol
+
+        return get_currency_symbol(code, self._babel)
+
+    def money(self, amount: float | int, code: str, sign: bool = False) -> str:
+        """A whole amount in currency `code`, grouped, the symbol where the language's CLDR
+        pattern puts it: "1 250 000 ₽" in Russian, "RUB 1,250,000" or "$3,500" in English;
+        `sign`: a change, with "+" or "−"."""
+        figure = self.signed(amount, 0) if sign else self.grouped(amount, 0)
+        symbol = self.currency_symbol(code)
+        pattern = self._babel.currency_formats["standard"].pattern
+        if pattern.lstrip("+-").startswith("\u00a4"):
+            sep = "" if len(symbol) == 1 else "\u00a0"
+            head = figure[0] if figure[:1] in ("+", MINUS) else ""
+            return f"{head}{symbol}{sep}{figure[len(head):]}"
+        return f"{figure}\u00a0{symbol}"
 
     def _localised(self, text: str) -> str:
         return text if self.decimal_sign == "." else text.replace(".", self.decimal_sign)

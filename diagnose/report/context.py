@@ -14,6 +14,7 @@ text escaped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,49 @@ class RoleLine:
     change: str  # the change in words ("" when unchanged)
     change_id: str  # new / grown / reduced / unchanged / existing / removed
     note: str
+
+
+@dataclass
+class BoardLine:
+    """One role on the board page: today → proposed, the change, its monthly cost."""
+
+    id: str
+    title: str
+    today: str  # a figure, "—" for a role new in the proposal, or "not given"
+    proposed: str
+    delta: str  # "+2", "−1", "0"; "" when a side is unknown
+    delta_id: str  # up / down / zero / unknown
+    new: bool  # a role the company does not have today
+    cost: str  # the monthly cost of its change; "" when it does not change, "not given" without a cost
+
+
+@dataclass
+class BoardView:
+    """The board page: the headcount decision and its cost, in figures."""
+
+    headline: str  # "+4 FTE (13 → 17)"
+    lead: str  # the headline sentence: grows / stays / shrinks, with the figures
+    cost_lead: str  # "The change costs … a month."; "" without costs
+    new_roles: str  # "New roles: …"; "" when none
+    lines: list[BoardLine]
+    total_today: str
+    total_proposed: str
+    total_delta: str
+    total_cost: str  # "" without costs
+    has_costs: bool  # a cost column is shown
+    notes: list[str]  # roles left out of the totals, roles without a cost
+    sizing_notes: list[str]  # where a sizing line and the headcount kept differ, why
+
+
+@dataclass
+class RoadmapLine:
+    """One roadmap step: what, by when, who, after which steps."""
+
+    number: int
+    text: str
+    horizon: str  # "" when the rulebook gives none
+    owner: str  # role title, "" when none
+    after: str  # "1, 2" (step numbers), "" when it waits for none
 
 
 @dataclass
@@ -235,8 +279,24 @@ class ReportContext:
     parameters: list[ParameterView]
     roadmap: list[str]
     appendix: list[AppendixSection]
+    board: BoardView | None = None  # None: no headcount known
+    roadmap_steps: list[RoadmapLine] = field(default_factory=list)  # `roadmap` with horizon, owner, order
     versions: dict[str, str] = field(default_factory=dict)  # questionnaire / rulebook "id vN"
     question_count: int = 0  # questions in the questionnaire (the appendix lists them all)
+
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(template: str, **fields: str) -> str:
+    """A report text with its {name} fields filled in; only the names given are replaced
+    (a texts.yaml of a consultancy is never a format string)."""
+    return _FIELD.sub(lambda m: fields.get(m[1], m[0]), template)
+
+
+def _one_stop(sentence: str) -> str:
+    """A sentence ending in an abbreviation ("1 чел.") ends with its one full stop."""
+    return re.sub(r"\.\.(?=\s|$)", ".", sentence)
 
 
 def _anchor(rule_id: str) -> str:
@@ -298,6 +358,84 @@ class _Builder:
                 self.tr(new.note if new is not None else old.note if old is not None else None),
             ))
         return lines
+
+    # --- the board page -------------------------------------------------------------
+    def figure(self, value: float | int | None) -> str:
+        return self.t["board_not_counted"] if value is None else self.locale.grouped(value)
+
+    def board(self) -> BoardView | None:
+        total = self.d.headcount_total
+        if total is None:
+            return None
+        today = {r.id: r for r in self.d.current_structure}
+        cost = self.d.monthly_cost
+        lines = []
+        for role in self.d.proposed_structure:
+            before = today.get(role.id)
+            delta = role.delta
+            delta_id = "unknown" if delta is None else "up" if delta > 0 else "down" if delta < 0 else "zero"
+            cost_text = ""
+            if cost is not None and delta:
+                amount = cost.roles.get(role.id)
+                cost_text = self.locale.money(amount, cost.currency, sign=True) if amount is not None else self.t["board_cost_not_given"]
+            lines.append(BoardLine(
+                role.id, self.role_title(role.id), "—" if before is None else self.figure(before.headcount),
+                self.figure(role.headcount), "" if delta is None else self.locale.signed(delta), delta_id,
+                before is None, cost_text,
+            ))
+        change = total.proposed - total.today
+        figures = {"delta": self.locale.signed(change), "today": self.locale.grouped(total.today),
+                   "proposed": self.locale.grouped(total.proposed)}
+        headline = fill(self.t["board_change"], **figures)
+        key = "board_lead_grows" if change > 0 else "board_lead_shrinks" if change < 0 else "board_lead_stays"
+        new = [fill(self.t["board_new_role"], role=line.title, headcount=f"{line.proposed}\u00a0{self.t['board_unit']}")
+               for line in lines if line.new]
+        notes = []
+        if total.left_out:
+            notes.append(fill(self.t["board_left_out"], roles=", ".join(self.role_title(r) for r in total.left_out)))
+        cost_lead = total_cost = ""
+        if cost is not None:
+            total_cost = self.locale.money(cost.total, cost.currency, sign=True)
+            cost_key = "board_saving_lead" if cost.total < 0 else "board_cost_lead"
+            cost_lead = fill(self.t[cost_key + ("_partial" if cost.without_cost else "")],
+                             cost=self.locale.money(abs(cost.total), cost.currency))
+            if cost.without_cost:
+                notes.append(fill(self.t["board_cost_missing"], roles=", ".join(self.role_title(r) for r in cost.without_cost)))
+        return BoardView(
+            headline, fill(self.t[key], change=headline, **figures), cost_lead,
+            _one_stop(fill(self.t["board_new_roles"], roles=", ".join(new))) if new else "",
+            lines, figures["today"], figures["proposed"], figures["delta"], total_cost, cost is not None, notes,
+            self.sizing_notes(),
+        )
+
+    def sizing_notes(self) -> list[str]:
+        """Where a sizing line that proposes a role's headcount differs from the headcount
+        kept, why: the proposal never cuts, and grows a role only when a rule asks."""
+        proposed = {r.id: r for r in self.d.proposed_structure}
+        notes = []
+        for line in self.d.sizing:
+            role = proposed.get(line.role)
+            if not line.proposes or line.result is None or role is None or role.headcount is None:
+                continue
+            if round(line.result, 2) == round(float(role.headcount), 2):
+                continue
+            key = "board_sizing_below" if line.result < role.headcount else "board_sizing_above"
+            title = self.tr(line.title) if line.title else self.role_title(line.role)
+            notes.append(fill(self.t[key], line=title, needed=self.locale.number(line.result, 2),
+                              kept=self.locale.grouped(role.headcount), role=self.role_title(line.role)))
+        return notes
+
+    def parameter_value(self, value: Any) -> str:
+        return self.t["parameter_not_given"] if value is None else self.locale.number(value)
+
+    def roadmap_steps(self) -> list[RoadmapLine]:
+        if not self.d.roadmap_steps:  # a diagnosis made without them: the steps alone
+            return [RoadmapLine(index, self.tr(step), "", "", "") for index, step in enumerate(self.d.reader_roadmap, 1)]
+        return [
+            RoadmapLine(index, self.tr(step.worded_text or step.text), self.tr(step.horizon_title),
+                        self.role_title(step.owner) if step.owner else "", ", ".join(str(n) for n in step.after))
+            for index, step in enumerate(self.d.roadmap_steps, 1)
+        ]
 
     # --- findings ---------------------------------------------------------------------
     def flips_by_rule(self) -> dict[str, list[FlipView]]:
@@ -500,10 +638,15 @@ class _Builder:
             sizing=[SizingView(self.role_title(s.role) if not s.title else self.tr(s.title), self.locale.formula(s.formula),
                                self.locale.number(s.result) if s.result is not None else self.t["not_computable"],
                                self.tr(s.explanation)) for s in self.d.sizing],
-            parameters=[ParameterView(p.id, self.locale.number(p.value), self.locale.number(p.default), p.overridden,
-                                      p.reader_source(self.lang), self.tr(p.explanation)) for p in self.d.parameters],
+            parameters=[ParameterView(p.id, self.parameter_value(p.value), self.parameter_value(p.default), p.overridden,
+                                      p.reader_source(self.lang), self.tr(p.explanation))
+                        # one without a default that nobody gave (a monthly cost) is not a figure
+                        # of this diagnosis: the JSON and `explain` list it, the report does not
+                        for p in self.d.parameters if p.value is not None],
             roadmap=[self.tr(step) for step in self.d.reader_roadmap],
             appendix=self.appendix(),
+            board=self.board(),
+            roadmap_steps=self.roadmap_steps(),
             question_count=len(self.d.answers),
             versions={
                 "questionnaire": f"{self.d.questionnaire.get('id', '')} v{self.d.questionnaire.get('version', '')}",

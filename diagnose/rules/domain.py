@@ -13,6 +13,13 @@ ids (format: docs/rulebook.md):
 - `support_placement`: the role each placement needs, and how today's placement is read
   from the answers (first clause that holds; the last one, without `when`, says what to
   write when none does).
+- `board`: the parameters that give each role's monthly cost and the currency they are
+  in, for the cost of the headcount change on the report's board page.
+- `roadmap`: the horizons a roadmap step can have (earliest first) and who owns and when
+  the "find out" steps are; each rule with a `roadmap_step` names its own `horizon`,
+  `owner` (roles, the first in the proposal wins) and the rules whose steps it waits
+  for (`after`), checked here: known horizons, rules and roles, no step waiting for a
+  later horizon, no cycle.
 
 Every name is checked when the rulebook loads, with the rulebook's own located
 "unknown …; did you mean …" messages. The rulebook loader calls `load_domain` once.
@@ -24,8 +31,8 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from diagnose.diagnosis import TASK_IDS
-from diagnose.errors import did_you_mean, one_of
+from diagnose.diagnosis import ROLE_IDS, TASK_IDS
+from diagnose.errors import did_you_mean, one_of, unknown
 from diagnose.expressions import Expression, NameInfo, is_true
 from diagnose.rules.narrative import NarrativeSpec
 from diagnose.schema import describe
@@ -34,7 +41,8 @@ from diagnose.texts import catalogue
 if TYPE_CHECKING:  # the loader imports this module
     from diagnose.rules.load_context import LoadContext as _Loader
 
-DOMAIN_KEYS = ("sizing", "key_decisions", "support_placement")
+DOMAIN_KEYS = ("sizing", "key_decisions", "support_placement", "board", "roadmap")
+STEP_KEYS = ("horizon", "owner", "after")  # a rule's roadmap keys, read here
 
 
 @dataclass
@@ -82,22 +90,47 @@ class PlacementClause:
 
 
 @dataclass
+class Board:
+    """Where the board page's costs come from: parameter ids (None: no costs)."""
+
+    currency: str | None = None  # a text parameter holding an ISO 4217 code
+    monthly_cost: dict[str, str] = field(default_factory=dict)  # role id -> parameter id
+
+
+@dataclass
+class StepPlan:
+    """When a rule's roadmap step happens, who owns it and which rules' steps come first."""
+
+    horizon: str | None = None
+    owner: list[str] = field(default_factory=list)  # role ids, the first in the proposal owns it
+    after: list[str] = field(default_factory=list)  # rule ids
+
+
+@dataclass
+class Roadmap:
+    horizons: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> title, earliest first
+    find_out: StepPlan = field(default_factory=StepPlan)  # the steps saying what to find out
+    steps: dict[str, StepPlan] = field(default_factory=dict)  # rule id -> its step's plan
+
+
+@dataclass
 class Domain:
     sizing: Sizing = field(default_factory=Sizing)
     decisions: list[KeyDecision] = field(default_factory=list)
     needs: dict[str, str] = field(default_factory=dict)  # support mode -> the role it needs
     placement_today: list[PlacementClause] = field(default_factory=list)
+    board: Board = field(default_factory=Board)
+    roadmap: Roadmap = field(default_factory=Roadmap)
     narrative: NarrativeSpec = field(default_factory=NarrativeSpec)  # the summary's words (rules/narrative.py)
 
 
 def load_domain(loader: _Loader, data: dict, parameters: dict[str, Any], modes: dict[str, Any]) -> Domain:
     """Read and check the domain sections of a rulebook (each optional)."""
     reader = _Reader(loader)
-    return Domain(
-        reader.sizing(data, parameters),
-        reader.decisions(data),
-        *reader.placement(data, modes),
-    )
+    sizing = reader.sizing(data, parameters)
+    decisions = reader.decisions(data)
+    needs, today = reader.placement(data, modes)
+    return Domain(sizing, decisions, needs, today, reader.board(data, parameters), reader.roadmap(data))
 
 
 class _Reader:
@@ -270,6 +303,129 @@ class _Reader:
             if text:
                 result.append(PlacementClause(when, mode, text))
         return result
+
+
+    # -- board
+    def board(self, data: dict, parameters: dict[str, Any]) -> Board:
+        raw = self.check.mapping(data, "board", "board")
+        if raw is None:
+            return Board()
+        self.check.keys(raw, "board", ("currency", "monthly_cost"), ("currency", "monthly_cost"))
+        currency = self.choice(raw, "currency", "board.currency", list(parameters), "parameter") if "currency" in raw else None
+        if currency is not None:
+            default = parameters[currency].default
+            if not is_currency(default):
+                self.error(raw, "currency", "board.currency",
+                           f"parameter '{currency}' must default to a currency code such as RUB, EUR or USD, got {describe(default)}")
+                currency = None
+        costs: dict[str, str] = {}
+        mapping = self.check.mapping(raw, "monthly_cost", "board.monthly_cost") or {}
+        for role in mapping:
+            path = f"board.monthly_cost.{role}"
+            if role not in ROLE_IDS:
+                self.error(mapping, role, path, unknown("role id", role, ROLE_IDS), value=False)
+                continue
+            name = self.choice(mapping, role, path, list(parameters), "parameter")
+            if name is None:
+                continue
+            default = parameters[name].default
+            if default is not None and not (isinstance(default, (int, float)) and not isinstance(default, bool)):
+                self.error(mapping, role, path, f"parameter '{name}' must be a number or have no default (null), got {describe(default)}")
+                continue
+            costs[str(role)] = name
+        return Board(currency, costs)
+
+    # -- roadmap
+    def roadmap(self, data: dict) -> Roadmap:
+        raw = self.check.mapping(data, "roadmap", "roadmap")
+        rules = [(f"rules[{i}]", item) for i, item in enumerate(data.get("rules") or []) if isinstance(item, dict)]
+        if raw is None:
+            for path, item in rules:
+                for key in STEP_KEYS:
+                    if key in item:
+                        self.error(item, key, f"{path}.{key}", f"'{key}' needs the rulebook's 'roadmap' section (its horizons)", value=False)
+            return Roadmap()
+        self.check.keys(raw, "roadmap", ("horizons", "find_out"), ("horizons", "find_out"))
+        horizons: dict[str, dict[str, str]] = {}
+        for key in self.check.mapping(raw, "horizons", "roadmap.horizons") or {}:
+            title = self.loader.text(raw["horizons"], key, f"roadmap.horizons.{key}")
+            if title:
+                horizons[str(key)] = title
+        find_out = self.step_plan(raw, "find_out", "roadmap.find_out", horizons, {}) if "find_out" in raw else StepPlan()
+        steps: dict[str, StepPlan] = {}
+        ids = {item.get("id"): (path, item) for path, item in rules if isinstance(item.get("id"), str)}
+        for rule_id, (path, item) in ids.items():
+            if "roadmap_step" not in item:
+                for key in STEP_KEYS:
+                    if key in item:
+                        self.error(item, key, f"{path}.{key}", f"'{key}' needs a 'roadmap_step': only a step of the roadmap has one", value=False)
+                continue
+            steps[rule_id] = self.step_plan({"step": item}, "step", path, horizons, ids)
+        self.check_order(steps, ids, list(horizons))
+        return Roadmap(horizons, find_out, steps)
+
+    def step_plan(self, container: dict, key: str, path: str, horizons: dict[str, Any], rules: dict[str, Any]) -> StepPlan:
+        """`horizon`, `owner` and (for a rule) `after` of one mapping; the first two required."""
+        item = container[key]
+        if not isinstance(item, dict):
+            self.error(container, key, path, f"expected a mapping with horizon and owner, got {describe(item)}")
+            return StepPlan()
+        if not rules:
+            self.check.keys(item, path, ("horizon", "owner"), ("horizon", "owner"))
+        else:
+            for name in ("horizon", "owner"):
+                if name not in item:
+                    self.error(item, "id", path, f"a roadmap step needs '{name}' (the rulebook has a 'roadmap' section)", value=False)
+        horizon = self.choice(item, "horizon", f"{path}.horizon", list(horizons), "horizon") if "horizon" in item else None
+        owner = self.loader.role_list(item, "owner", f"{path}.owner") if "owner" in item else []
+        after: list[str] = []
+        for index, name in enumerate(self.check.sequence(item, "after", f"{path}.after") or []):
+            where = f"{path}.after[{index}]"
+            if name == item.get("id"):
+                self.error(item["after"], index, where, "a step cannot wait for itself")
+            elif self.choice(item["after"], index, where, list(rules), "rule id") is None:
+                continue
+            elif "roadmap_step" not in rules[name][1]:
+                self.error(item["after"], index, where, f"rule '{name}' has no 'roadmap_step', so no step to wait for")
+            else:
+                after.append(name)
+        return StepPlan(horizon, owner, after)
+
+    def check_order(self, steps: dict[str, StepPlan], rules: dict[str, Any], horizons: list[str]) -> None:
+        """No step waits for one of a later horizon, and waiting has no cycle."""
+        for rule_id, plan in steps.items():
+            path, item = rules[rule_id]
+            for index, name in enumerate(plan.after):
+                before = steps[name].horizon
+                if plan.horizon and before and horizons.index(before) > horizons.index(plan.horizon):
+                    self.error(item["after"], item["after"].index(name), f"{path}.after[{index}]",
+                               f"the step of '{rule_id}' ({plan.horizon}) cannot wait for '{name}', which is later ({before})")
+        seen: dict[str, int] = {}  # 1: being visited, 2: done
+
+        def visit(rule_id: str, trail: list[str]) -> None:
+            if seen.get(rule_id) == 2:
+                return
+            if seen.get(rule_id) == 1:
+                cycle = trail[trail.index(rule_id):] + [rule_id]
+                path, item = rules[cycle[0]]
+                self.error(item, "after", f"{path}.after", f"roadmap steps wait for each other in a cycle: {' -> '.join(cycle)}")
+                return
+            seen[rule_id] = 1
+            for name in steps[rule_id].after:
+                visit(name, [*trail, rule_id])
+            seen[rule_id] = 2
+
+        for rule_id in steps:
+            visit(rule_id, [])
+
+
+def is_currency(code: Any) -> bool:
+    """A currency code CLDR knows (RUB, EUR, USD, …)."""
+    if not isinstance(code, str) or not code.isalpha() or len(code) != 3:
+        return False
+    from babel.numbers import list_currencies  # Babel's data: loaded only where a rulebook has a board
+
+    return code in list_currencies()
 
 
 def placement_today(domain: Domain, env: dict[str, Any]) -> PlacementClause | None:

@@ -17,17 +17,22 @@ from diagnose.answers import AnswerSet
 from diagnose.diagnosis import (
     SCHEMA_VERSION,
     AnswerLine,
+    CostChange,
     Diagnosis,
     Evidence,
     Finding,
+    HeadcountTotal,
     Indicator,
     Parameter,
+    RoadmapStep,
+    Role,
     SupportPlacement,
     Text,
 )
 from diagnose.expressions import Missing, Undetermined, is_true
 from diagnose.resources import rulebook_path
 from diagnose.rules.decide import Outcome, json_value, key_decisions, run
+from diagnose.rules.domain import StepPlan
 from diagnose.rules.narrative import narrate
 from diagnose.rules.rulebook import Rule, Rulebook, load_rulebook
 from diagnose.rules.sizing import compute_sizing
@@ -62,7 +67,8 @@ def evaluate(
     if whatif:
         flips = what_would_change(answers, rulebook, params, outcome, search)
     findings = [_finding(rulebook, rule, outcome) for rule in sorted(rulebook.rules, key=lambda r: r.index)]
-    roadmap, worded_roadmap = _roadmap(rulebook, outcome, findings)
+    _deltas(structure.current, structure.proposed)
+    roadmap = _roadmap(rulebook, outcome, findings, structure.proposed)
     questionnaire = rulebook.questionnaire
     diagnosis = Diagnosis(
         schema_version=SCHEMA_VERSION,
@@ -84,10 +90,13 @@ def evaluate(
         what_would_change=flips,
         changes=structure.changes,
         answers=_answer_lines(answers),
-        roadmap=roadmap,
-        worded_roadmap=worded_roadmap,
+        roadmap=[step.text for step in roadmap],
+        worded_roadmap=[step.worded_text for step in roadmap],
         conflicts=outcome.conflicts,
         worded_changes=structure.reader_changes,
+        headcount_total=_headcount_total(structure.current, structure.proposed),
+        monthly_cost=_monthly_cost(rulebook, params, structure.proposed),
+        roadmap_steps=roadmap,
     )
     diagnosis.narrative = narrate(rulebook.domain.narrative, diagnosis)  # it reads the diagnosis as a whole
     return diagnosis
@@ -320,22 +329,84 @@ def _answer_lines(answers: AnswerSet) -> list[AnswerLine]:
     return lines
 
 
-def _roadmap(rulebook: Rulebook, outcome: Outcome, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
+def _deltas(current: list[Role], proposed: list[Role]) -> None:
+    """Each proposed role's change in headcount: a role new in the proposal had 0 today."""
+    today = {r.id: r for r in current}
+    for role in proposed:
+        before = today.get(role.id)
+        old = 0 if before is None else before.headcount
+        if role.headcount is not None and old is not None:
+            role.delta = round(float(role.headcount) - float(old), 4)
+            if role.delta.is_integer():
+                role.delta = int(role.delta)
+
+
+def _headcount_total(current: list[Role], proposed: list[Role]) -> HeadcountTotal:
+    """Today's and the proposed headcount, over the roles known on both sides: a role
+    whose headcount is not the sales department's to plan (or not known) is left out of
+    both sums, so the two compare like with like."""
+    today = {r.id: r for r in current}
+    after = {r.id: r for r in proposed}
+    left_out = [r for r in dict.fromkeys([*after, *today])
+                if (r in today and today[r].headcount is None) or (r in after and after[r].headcount is None)]
+    def total(roles: dict[str, Role]) -> float:
+        value = round(sum(float(r.headcount or 0) for r in roles.values() if r.id not in left_out), 4)
+        return int(value) if value.is_integer() else value
+    return HeadcountTotal(total(today), total(after), left_out)
+
+
+def _monthly_cost(rulebook: Rulebook, params: dict[str, Any], proposed: list[Role]) -> CostChange | None:
+    """The monthly cost of the change (delta × the role's monthly cost) for the roles that
+    change and have a cost given; None when none of them has one."""
+    board = rulebook.domain.board
+    changing = [r for r in proposed if r.delta]
+    roles: dict[str, float] = {}
+    without: list[str] = []
+    for role in changing:
+        cost = params.get(board.monthly_cost.get(role.id, ""))
+        if isinstance(cost, (int, float)) and not isinstance(cost, bool):
+            roles[role.id] = round(float(role.delta or 0) * float(cost), 2)
+        else:
+            without.append(role.id)
+    if not roles:
+        return None
+    currency = str(params.get(board.currency or "", "") or "")
+    return CostChange(currency, roles, round(sum(roles.values()), 2), without)
+
+
+def _roadmap(rulebook: Rulebook, outcome: Outcome, findings: list[Finding], proposed: list[Role]) -> list[RoadmapStep]:
     """What to find out first, then the fired rules' recommendations in the declared step
-    order; and the same steps with unknown values in words (the findings' worded summaries)."""
-    steps: list[Text] = []
-    worded: list[Text] = []
+    order, each with its horizon, owner (the first of the rule's owners that is in the
+    proposal) and the steps it waits for (from the rulebook's `roadmap` section); the
+    steps' worded texts are the findings' worded summaries."""
+    plan = rulebook.domain.roadmap
+    present = [r.id for r in proposed]
     by_id = {r.id: r for r in rulebook.rules}
     ordered = sorted(findings, key=lambda f: (by_id[f.rule_id].roadmap_step or 99, by_id[f.rule_id].index))
+    steps: list[RoadmapStep] = []
+    texts: list[Text] = []
+
+    def add(step_plan: StepPlan | None, text: Text, worded: Text, kind: str, rule_id: str) -> None:
+        horizon = step_plan.horizon if step_plan else None
+        owner = next((r for r in (step_plan.owner if step_plan else []) if r in present), None)
+        texts.append(text)
+        steps.append(RoadmapStep(text, kind, rule_id, horizon,  # type: ignore[arg-type]
+                                 dict(plan.horizons.get(horizon, {})) if horizon else {}, owner, worded_text=worded))
+
     for finding in ordered:
         if finding.status == "undetermined" and by_id[finding.rule_id].roadmap_step and finding.to_find_out:
-            if finding.to_find_out[0] not in steps:
-                steps.append(finding.to_find_out[0])
-                worded.append(finding.to_find_out[0])
+            if finding.to_find_out[0] not in texts:
+                add(plan.find_out, finding.to_find_out[0], finding.to_find_out[0], "find_out", finding.rule_id)
     losers = {c.loser for c in outcome.conflicts}  # a rule that lost a decision is not a step of its own
     for finding in ordered:
         if (finding.status == "fired" and by_id[finding.rule_id].roadmap_step and finding.rule_id not in losers
-                and finding.summary not in steps):
-            steps.append(finding.summary)
-            worded.append(finding.worded_summary)
-    return steps, worded
+                and finding.summary not in texts):
+            add(plan.steps.get(finding.rule_id), finding.summary, finding.worded_summary, "change", finding.rule_id)
+    # a step waits for the steps of the rules it names that are on this company's roadmap
+    numbers: dict[str, int] = {}
+    for index, step in enumerate(steps, 1):
+        numbers.setdefault(step.rule_id, index)
+    for index, step in enumerate(steps, 1):
+        waits = plan.steps[step.rule_id].after if step.kind == "change" and step.rule_id in plan.steps else []
+        step.after = sorted({numbers[r] for r in waits if r in numbers and numbers[r] < index})
+    return steps

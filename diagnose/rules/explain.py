@@ -203,9 +203,13 @@ def _roadmap(diagnosis: Diagnosis, lang: str) -> list[str]:
 def _parameters(diagnosis: Diagnosis, lang: str) -> list[str]:
     lines = _section("heading_parameters", lang)
     figures = locale(lang)
+
+    def shown(value: object) -> str:  # a parameter without a default that nobody gave is None
+        return word("parameter_not_given", lang) if value is None else figures.exact(value)
+
     for parameter in diagnosis.parameters:
-        mark = f"  [{word('label_overridden_param', lang)}; {word('label_default_param', lang, value=figures.exact(parameter.default))}]" if parameter.overridden else ""
-        lines += _wrap(f"{parameter.id} = {figures.exact(parameter.value)}{mark} — {parameter.explanation.get(lang, '')}", "  ")
+        mark = f"  [{word('label_overridden_param', lang)}; {word('label_default_param', lang, value=shown(parameter.default))}]" if parameter.overridden else ""
+        lines += _wrap(f"{parameter.id} = {shown(parameter.value)}{mark} — {parameter.explanation.get(lang, '')}", "  ")
     return lines
 
 

@@ -83,13 +83,16 @@ class Clauses(Option):
 
 
 class NumberOrText(Option):
-    """A parameter's default. A wrong one reads as 0, so that the name stays known and
-    conditions naming it are not reported too."""
+    """A parameter's default: a number, text, or null (no default: a number the consultant
+    gives with --set or --params, such as a monthly cost). A wrong one reads as 0, so that
+    the name stays known and conditions naming it are not reported too."""
 
     def read(self, reader: Any, container: Any, key: str, path: str, required: bool) -> Any:
         value = container.get(key)
+        if value is None:
+            return None
         if not (is_number(value) or isinstance(value, str)):
-            reader.check.error(container, key, path, f"expected a number or text, got {describe(value)}")
+            reader.check.error(container, key, path, f"expected a number, text or null, got {describe(value)}")
             return 0
         return value
 
@@ -125,10 +128,12 @@ TOP = Section(
         Field("key_decisions", ReadBy("domain.load_domain")),
         Field("support_placement", ReadBy("domain.load_domain")),
         Field("narrative", ReadBy("narrative.load_narrative")),
+        Field("board", ReadBy("domain.load_domain")),
+        Field("roadmap", ReadBy("domain.load_domain")),
     ),
     listed=("kind", "id", "version", "questionnaire", "questionnaire_version", "citation", "parameters",
             "roles", "tasks", "support_modes", "indicators", "rules", "sizing", "key_decisions", "support_placement",
-            "narrative"),
+            "board", "roadmap", "narrative"),
 )
 
 PARAMETER = Section((
@@ -188,6 +193,9 @@ RULE = Section(
         Field("severity", OneOf(SEVERITIES, "severity"), required=True),
         Field("priority", Integer()),
         Field("roadmap_step", Integer()),
+        Field("horizon", ReadBy("domain.load_domain")),
+        Field("owner", ReadBy("domain.load_domain")),
+        Field("after", ReadBy("domain.load_domain")),
         Field("citation", StringOrText()),
         Field("when", ReadBy("load_rules.condition"), required=True),
         Field("applies_when", ReadBy("load_rules.condition")),
@@ -203,7 +211,7 @@ RULE = Section(
         Field("to_find_out", Texts()),
         Field("then", ReadBy("load_decisions.decisions")),
     ),
-    listed=("id", "source", "severity", "priority", "roadmap_step", "applies_when", "when", "confirmed_when",
+    listed=("id", "source", "severity", "priority", "roadmap_step", "horizon", "owner", "after", "applies_when", "when", "confirmed_when",
             "in_place_when", "then", "title", "summary", "otherwise", "not_applicable", "confirmed", "rationale",
             "actions", "to_find_out", "citation"),
 )

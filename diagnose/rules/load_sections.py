@@ -65,10 +65,12 @@ def parameters(ctx: LoadContext, data: Any) -> dict[str, Parameter]:
         PARAMETER.check_keys(ctx, item, path)
         values = ctx.read(PARAMETER, item, path)
         result[pid] = Parameter(pid, values["default"], values["unit"] or "", values["source"] or {}, values["explanation"])
-    for pid in result:
+    for pid, parameter in result.items():
         if pid in ctx.names:
             ctx.error(data["parameters"], pid, f"parameters.{pid}", f"'{pid}' is already a question or computed value", value=False)
-        else:
+        elif parameter.default is not None:
+            # one without a default (a cost the consultant may give) is for the report
+            # only: no condition reads it, so no rule depends on whether it was given
             ctx.names[pid] = NameInfo("parameter")
     return result
 

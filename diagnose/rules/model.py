@@ -19,7 +19,7 @@ Text = dict[str, str]  # one string per language
 @dataclass
 class Parameter:
     id: str
-    default: float | int | str
+    default: float | int | str | None  # None: no default (given with --set or --params)
     unit: str
     source: Text  # where the figure comes from, per language
     explanation: Text

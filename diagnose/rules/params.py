@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnose.errors import Location, ProblemList, unknown
+from diagnose.rules.domain import is_currency
 from diagnose.rules.rulebook import Rulebook
 from diagnose.schema import describe
 from diagnose.yamlio import is_number, load_document, value_position
@@ -72,7 +73,9 @@ def _check(rulebook: Rulebook, name: str, value: Any) -> tuple[str | None, Any]:
             unknown("parameter", name, rulebook.parameters, limit=40),
             None,
         )
-    if is_number(parameter.default):
+    if name == rulebook.domain.board.currency and not is_currency(value):
+        return f"expected a currency code such as RUB, EUR or USD, got {describe(value)}", None
+    if parameter.default is None or is_number(parameter.default):
         if not is_number(value):
             return f"expected a number ({parameter.unit}), got {describe(value)}", None
         if value < 0:

@@ -84,4 +84,5 @@ def _line(line: SizingStep, values: dict[str, Any], value: float, step: Any) -> 
         value if line.round_up else round(value, 2),
         {key: expression.evaluate(values) for key, expression in line.inputs},
         note,
+        line.proposes,
     )
