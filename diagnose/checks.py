@@ -72,8 +72,6 @@ def fill(text: str, questionnaire: Questionnaire, env: Mapping[str, Any], lang: 
 def _shown(questionnaire: Questionnaire, name: str, value: Any, lang: str) -> str:
     question = questionnaire.questions.get(name)
     if question is not None and not isinstance(value, Missing):
-        if isinstance(value, list):
-            return ", ".join(question.display(v, lang) for v in value)
         return question.display(value, lang)
     if isinstance(value, float):
         from diagnose.question_types import format_number

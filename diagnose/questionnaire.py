@@ -384,12 +384,26 @@ def _checks(check: Checker, data: Any, languages: list[str], known: dict[str, Na
         named = {n: known[n] for n in (*holds.names, *involves)} if holds is not None else known
         message = check.text(raw, "message", f"{path}.message", languages)
         for lang, text in message.items():
-            problem = field_problem(text, named) if isinstance(text, str) else None
+            problem = field_problem(text, known) if isinstance(text, str) else None
+            if problem is None and isinstance(text, str):
+                problem = _unread_field(text, named)
             if problem:
                 check.error(raw["message"], lang, f"{path}.message.{lang}", problem)
         if kid and holds is not None and severity in CHECK_SEVERITIES:
             checks.append(Check(kid, holds, str(severity), message, involves))
     return checks
+
+
+def _unread_field(text: str, named: dict[str, NameInfo]) -> str | None:
+    """A {name} the check's condition does not read: it may be unanswered when the check
+    breaks, so a message names only what its condition reads."""
+    import string
+
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name and name not in named:
+            return (f"'{{{name}}}' in message: the condition does not read '{name}'; a message may "
+                    f"name only what its condition reads ({', '.join(named)})")
+    return None
 
 
 def _questions_read(names: Sequence[str], reads: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
