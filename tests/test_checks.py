@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from diagnose.answers import answers_from_document
+from diagnose.answers import answers_from_document, load_answers
 from diagnose.checks import broken_checks
 from diagnose.cli import cli
 from diagnose.errors import ProblemList
@@ -139,3 +139,44 @@ def test_batch_refuses_an_input_an_error_check_breaks(tmp_path: Path, monkeypatc
         "people (20) than the sales department has in total (18 people). Correct the total or the headcounts by "
         "role: count each person once, under the role that takes most of their time. (check 'roles_within_total')")
     assert len(list((tmp_path / "out").glob("*.json"))) == 2  # base.yaml's report and summary.json
+
+
+# ----------------------------------------------------------------------------- the interview
+
+def _interview(tmp_path: Path, lang: str, lines: list[str]):  # -> click Result
+    return CliRunner().invoke(cli, ["interview", "-o", str(tmp_path / "a.yaml"), "--lang", lang],
+                              input="\n".join(lines) + "\n")
+
+
+def _small_distributor(lang: str) -> list[str]:
+    return (FIXTURES / "interview" / f"small-distributor.{lang}.input").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_interview_asks_again_after_an_error_check(tmp_path: Path) -> None:
+    lines = _small_distributor("en")
+    assert lines[11:17] == ["4", "0", "4", "0", "0", "0"]  # total 4; hunters 0, AMs 4, seniors, operations, specialists 0
+    lines[16:17] = ["1", "0"]  # one specialist too many (5 of 4), then corrected
+    result = _interview(tmp_path, "en", lines)
+    assert result.exit_code == 0, result.output + result.stderr
+    said = result.output + result.stderr
+    assert (
+        "Answer: 1\n! The roles add up to more people (5) than the sales department has in total (4 people). "
+        "Correct the total or the headcounts by role: count each person once, under the role that takes most of "
+        "their time.\nThis does not agree with the answers to: «How many of them are hunters (active-sales "
+        "managers)?»; «How many are account managers, not counting senior account managers?»; «How many are senior "
+        "account managers?»; «How many are order operations staff (sales administrators) who process orders?»; "
+        "«How many people work in the sales department in total, not counting you?»\n"
+        "(? = help, < = back)\nAnswer: 0\n\nTeam and clients · 13/44\n") in said
+    answers = load_answers(tmp_path / "a.yaml")
+    assert answers.values["headcount_sales_specialists"] == 0
+
+
+def test_the_interview_shows_a_warning_and_goes_on(tmp_path: Path) -> None:
+    lines = _small_distributor("en")
+    assert lines[20] == "12"  # minutes per order
+    lines[20] = "3000"
+    result = _interview(tmp_path, "en", lines)
+    assert result.exit_code == 0, result.output + result.stderr
+    said = result.output + result.stderr
+    assert "Processing one order takes 3000 minutes, more than 10 hours." in said
+    assert load_answers(tmp_path / "a.yaml").values["minutes_per_order"] == 3000
