@@ -180,3 +180,15 @@ def test_the_interview_shows_a_warning_and_goes_on(tmp_path: Path) -> None:
     said = result.output + result.stderr
     assert "Processing one order takes 3000 minutes, more than 10 hours." in said
     assert load_answers(tmp_path / "a.yaml").values["minutes_per_order"] == 3000
+
+
+def test_batch_prints_a_warning_check_and_makes_the_report(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(FIXTURES)
+    result = CliRunner().invoke(cli, ["batch", "checks/slow-order.yaml",
+                                      "--out-dir", str(tmp_path / "out"), "--format", "json", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[:1] == [
+        "warning: checks/slow-order.yaml:43:3: answers.minutes_per_order: Processing one order takes 3000 minutes, "
+        "more than 10 hours. Check that this is minutes for one order, not for all orders, nor hours. "
+        "(check 'minutes_per_order_plausible')",
+    ]
