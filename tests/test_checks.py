@@ -192,3 +192,13 @@ def test_batch_prints_a_warning_check_and_makes_the_report(tmp_path: Path, monke
         "more than 10 hours. Check that this is minutes for one order, not for all orders, nor hours. "
         "(check 'minutes_per_order_plausible')",
     ]
+
+
+def test_a_russian_interview_says_the_check_in_russian(tmp_path: Path) -> None:
+    lines = _small_distributor("en")  # numbers and choice numbers: the same typed in either language
+    lines[16:17] = ["1", "0"]
+    result = _interview(tmp_path, "ru", lines)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert ("Ответ: 1\n! По ролям указано больше людей (5), чем всего в отделе продаж (4 чел.). Исправьте общую "
+            "численность или число людей в ролях") in result.output + result.stderr
+    assert "Это не сходится с ответами: «Сколько из них — менеджеры активных продаж" in result.output + result.stderr
