@@ -19,7 +19,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from diagnose.errors import Location, ProblemList, UserError, did_you_mean, one_of
+from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean, one_of
 from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
 from diagnose.questionnaire import (
     Computed,
@@ -53,6 +53,8 @@ class AnswerSet:
     values: dict[str, Any] = field(default_factory=dict)
     path: str = ""
     document: Document | None = None
+    # broken warning checks (diagnose.checks), located at the later answer they involve
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def company(self) -> str:
@@ -205,7 +207,31 @@ def answers_from_document(
     answer_set = AnswerSet(questionnaire, meta, values, document.path, document)
     if require_complete:
         _report_missing(check, answer_set, raw_answers, unsettled)
+    _report_checks(check, answer_set, raw_answers, unsettled)
     return answer_set
+
+
+def _report_checks(check: Checker, answer_set: AnswerSet, raw_answers: Any, unsettled: set[str]) -> None:
+    """Broken consistency checks: an error is a problem, a warning kept on the set; each
+    located at the involved answer written last in the file."""
+    from diagnose.checks import broken_checks
+
+    questionnaire = answer_set.questionnaire
+    if not questionnaire.checks:
+        return
+    env = answer_set.environment()
+    for name in unsettled:
+        env.pop(name, None)  # a wrong answer is reported once, as itself
+    for broken in broken_checks(questionnaire, env):
+        involved = [q for q in broken.check.involves if q in raw_answers]
+        last = max(involved, key=lambda q: position(raw_answers, q)) if involved else None
+        where = position(raw_answers, last) if last else (1, 1)
+        location = Location(check.document.path, *where, f"answers.{last}" if last else "answers")
+        text = f"{broken.message(questionnaire, env, 'en')} (check '{broken.check.id}')"
+        if broken.is_error:
+            check.problems.add(location, text)
+        else:
+            answer_set.warnings.append(Problem(location, text))
 
 
 def _answers_this(check: Checker, data: Any, questionnaire: Questionnaire) -> bool:

@@ -78,7 +78,7 @@ def validate(files: tuple[Path, ...], questionnaire_files: tuple[Path, ...]) -> 
     has a problem.
     """
     from diagnose.method import load_method
-    from diagnose.validate import lint_warnings, validate_file
+    from diagnose.validate import check_warnings, lint_warnings, validate_file
 
     # questionnaires answer files and rulebooks may name by id, as report and explain take one
     offered = [load_method(path).questionnaire for path in questionnaire_files]
@@ -93,6 +93,8 @@ def validate(files: tuple[Path, ...], questionnaire_files: tuple[Path, ...]) -> 
             click.echo(f"{path}: valid {kind}")
             for warning in lint_warnings(path, kind, offered):
                 click.echo(f"{path}: warning: {warning}", err=True)
+            for problem in check_warnings(path, kind, offered):
+                click.echo(f"{problem.location}: {problem.location.path}: warning: {problem.message}", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 

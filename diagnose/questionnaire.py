@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diagnose.errors import ProblemList, did_you_mean, one_of
+from diagnose.errors import ProblemList, did_you_mean, one_of, unknown
 from diagnose.expressions import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -155,6 +155,20 @@ class Computed:
 
 
 @dataclass
+class Check:
+    """A consistency check across answers: `holds` must not be false (docs/formats.md)."""
+
+    id: str
+    holds: Expression
+    severity: str  # one of CHECK_SEVERITIES
+    message: dict[str, str]  # may name answers as {name}
+    involves: tuple[str, ...]  # the questions the condition reads, computed values expanded
+
+
+CHECK_SEVERITIES = ("error", "warning")
+
+
+@dataclass
 class Section:
     id: str
     title: dict[str, str]
@@ -171,6 +185,7 @@ class Questionnaire:
     computed: list[Computed]
     path: str
     intro: dict[str, str] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
 
     @functools.cached_property
     def questions(self) -> dict[str, Question]:
@@ -257,7 +272,7 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
     data = document.data
     check.keys(
         data, "",
-        ("kind", "id", "version", "languages", "title", "intro", "sections", "computed"),
+        ("kind", "id", "version", "languages", "title", "intro", "sections", "computed", "checks"),
         ("kind", "id", "version", "languages", "title", "sections"),
     )
     if data.get("kind") not in (None, "questionnaire"):
@@ -270,9 +285,10 @@ def questionnaire_from_document(document: Document, problems: ProblemList) -> Qu
     known: dict[str, NameInfo] = {}  # names a condition may read, in declaration order
     sections = _sections(check, data, languages, known)
     computed = _computed(check, data, languages, known)
+    checks = _checks(check, data, languages, known, computed)
     if problems:
         return None
-    return Questionnaire(qid, version, languages, title, sections, computed, document.path, intro)
+    return Questionnaire(qid, version, languages, title, sections, computed, document.path, intro, checks)
 
 
 def _sections(check: Checker, data: Any, languages: list[str], known: dict[str, NameInfo]) -> list[Section]:
@@ -332,6 +348,73 @@ def _computed(check: Checker, data: Any, languages: list[str], known: dict[str, 
             computed.append(Computed(cid, str(ctype), text, expr))
             known[cid] = NameInfo("computed")
     return computed
+
+
+def _checks(check: Checker, data: Any, languages: list[str], known: dict[str, NameInfo],
+            computed: list[Computed]) -> list[Check]:
+    """The `checks:` section: conditions across answers that must hold, each with the
+    severity and the message shown when one does not."""
+    from diagnose.rules.text_fields import field_problem
+
+    reads = {c.id: c.expr.names for c in computed}
+    checks: list[Check] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(check.sequence(data, "checks", "checks") or []):
+        path = f"checks[{index}]"
+        if not isinstance(raw, dict):
+            check.error(data["checks"], index, path, f"expected a check mapping, got {describe(raw)}")
+            continue
+        check.keys(raw, path, ("id", "holds", "severity", "message"), ("id", "holds", "severity", "message"))
+        kid = check.identifier(raw, "id", f"{path}.id")
+        if kid and kid in seen:
+            check.error(raw, "id", f"{path}.id", f"check id '{kid}' is used twice")
+        seen.add(kid or "")
+        severity = raw.get("severity")
+        if "severity" in raw and severity not in CHECK_SEVERITIES:
+            check.error(raw, "severity", f"{path}.severity",
+                        unknown("severity", str(severity), CHECK_SEVERITIES, describe(severity)))
+        holds = None
+        if "holds" in raw:
+            try:
+                holds = compile_expression(raw["holds"], known)
+            except ExpressionError as exc:
+                check.error(raw, "holds", f"{path}.holds", str(exc))
+        involves = _questions_read(holds.names, reads) if holds is not None else ()
+        # a message may name only what the check reads: those are the values known to be there
+        named = {n: known[n] for n in (*holds.names, *involves)} if holds is not None else known
+        message = check.text(raw, "message", f"{path}.message", languages)
+        for lang, text in message.items():
+            problem = field_problem(text, known) if isinstance(text, str) else None
+            if problem is None and isinstance(text, str):
+                problem = _unread_field(text, named)
+            if problem:
+                check.error(raw["message"], lang, f"{path}.message.{lang}", problem)
+        if kid and holds is not None and severity in CHECK_SEVERITIES:
+            checks.append(Check(kid, holds, str(severity), message, involves))
+    return checks
+
+
+def _unread_field(text: str, named: dict[str, NameInfo]) -> str | None:
+    """A {name} the check's condition does not read: it may be unanswered when the check
+    breaks, so a message names only what its condition reads."""
+    import string
+
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name and name not in named:
+            return (f"'{{{name}}}' in message: the condition does not read '{name}'; a message may "
+                    f"name only what its condition reads ({', '.join(named)})")
+    return None
+
+
+def _questions_read(names: Sequence[str], reads: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The questions behind `names`: a computed value stands for the names it reads."""
+    found: dict[str, None] = {}
+    for name in names:
+        if name in reads:
+            found.update(dict.fromkeys(_questions_read(reads[name], reads)))
+        else:
+            found[name] = None
+    return tuple(found)
 
 
 def _languages(check: Checker, data: Any) -> list[str]:

@@ -99,6 +99,18 @@ def validate_file(path: str | Path, offered: Offered = ()) -> tuple[str, list[Pr
         return "file", exc.problems
 
 
+def check_warnings(path: str | Path, kind: str, offered: Offered = ()) -> list[Problem]:
+    """The broken warning checks of a valid answer file (questionnaire `checks:`),
+    each located at the later answer it involves; they do not make the file invalid."""
+    if kind != "answers":
+        return []
+    from diagnose.answers import answers_from_document
+
+    problems = ProblemList()
+    answer_set = answers_from_document(load_document(path), problems, offered=offered)
+    return answer_set.warnings if answer_set is not None and not problems else []
+
+
 def lint_warnings(path: str | Path, kind: str, offered: Offered = ()) -> list[str]:
     """What a valid file may still get wrong: for a rulebook, the questions it never reads.
     `offered` are the questionnaires given with --questionnaire (a rulebook may read one)."""

@@ -431,6 +431,10 @@ class Progress:
             extra = len(result.errors) - 1
             more = f" (+{extra} more {'problem' if extra == 1 else 'problems'} in the summary)" if extra else ""
             print(f"failed: {first}{more}", file=self.stream, flush=True)
+        elif result.warnings:
+            self._clear()
+            for warning in result.warnings:
+                print(f"warning: {warning}", file=self.stream, flush=True)
         if self.show:
             width = 30
             filled = width * self.done // max(self.total, 1)

@@ -85,6 +85,7 @@ class ItemResult:
     company: str = ""
     language: str = ""
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # broken warning checks of the answers
     roles_added: list[str] = field(default_factory=list)
     proposed_roles: list[str] = field(default_factory=list)
     assortment_expansion: str = ""
@@ -294,8 +295,8 @@ def _read_fast(path: str, worker: Worker):  # -> tuple[AnswerSet, Method] | None
     problems = ProblemList()
     method = _named_method(document, worker)
     answers = answers_from_document(document, problems, method.questionnaire if method is not None else None)
-    if answers is None or problems:
-        return None
+    if answers is None or problems or answers.warnings:
+        return None  # a warning, too, is said with its position
     return answers, method or worker.base.for_questionnaire(answers.questionnaire)
 
 
@@ -352,6 +353,7 @@ def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path]
     answers, method = read_answers(task, worker)
     result.company = answers.company
     result.language = answers.language
+    result.warnings = [str(p) for p in answers.warnings]
     targets = output_paths(task, options, answers.company)
     if not options.force:
         for target in targets:

@@ -212,7 +212,10 @@ def interview_loop(
         error = session.submit(reply.value, reply.typed)
         if error is not None:
             front.error(error)
-        elif edited and session.editing and session.current is not None:
+            continue
+        for notice in session.notices:
+            front.error(notice)
+        if edited and session.editing and session.current is not None:
             pending = [s for s in session.shown_questions() if session.pending(s)]
             front.say(ui("iv_newly_relevant", lang, count=len(pending)))
 

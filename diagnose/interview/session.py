@@ -158,6 +158,7 @@ class Session:
         self.editing = False
         self.edit_target: str | None = None
         self.saves = 0
+        self.notices: list[str] = []  # warnings of the last answer's checks, for the front end
         # run.py sets this to hold signals back while the file is being written
         self.critical: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
         # raises a stop signal that arrived but was not raised yet (run.SignalGuard)
@@ -223,6 +224,8 @@ class Session:
             return error
         if value is UNANSWERED or (step.is_meta and value == ""):
             self.skipped.add(step.key)
+        # warnings are shown and the interview goes on (errors were refused by resolve)
+        self.notices = [text for is_error, text in self.consistency(step, value) if not is_error]
         self._record(step, value)
         self._advance(step)
         return None
@@ -249,9 +252,31 @@ class Session:
             return None, ui("iv_answer_needed", self.lang, expected=question.expected(self.lang))
         raw = typed_to_raw(question, reply) if typed and isinstance(reply, str) else reply
         try:
-            return self._check(step, raw), None
+            value = self._check(step, raw)
         except ValueError as exc:
             return None, str(exc)
+        errors = [text for is_error, text in self.consistency(step, value) if is_error]
+        return (None, "\n".join(errors)) if errors else (value, None)
+
+    def consistency(self, step: Step, value: Any) -> list[tuple[bool, str]]:
+        """(is an error, message) of each check this answer would break, the message
+        naming the other answers the check involves (questionnaire `checks:`)."""
+        from diagnose.checks import broken_checks
+
+        if step.is_meta or not self.questionnaire.checks:
+            return []
+        values = {**self.answers.values, step.key: value}
+        values = {k: v for k, v in values.items() if v is not UNANSWERED}
+        env = AnswerSet(self.questionnaire, self.answers.meta, values).environment()
+        found = []
+        for broken in broken_checks(self.questionnaire, env, only=[step.key]):
+            others = [self.questionnaire.questions[q].text.get(self.lang, q)
+                      for q in broken.check.involves if q != step.key]
+            text = broken.message(self.questionnaire, env, self.lang)
+            if others:
+                text += "\n" + ui("iv_check_with", self.lang, answers="; ".join(f"«{o}»" for o in others))
+            found.append((broken.is_error, text))
+        return found
 
     def _check(self, step: Step, raw: Any) -> Any:
         if step.meta_key == "date":
