@@ -257,11 +257,11 @@ EXPECTED: dict[str, str] = {
     'rulebook/nul-byte.yaml':
         'rulebook/nul-byte.yaml:11:15: file contains a NUL byte (binary data?); expected a UTF-8 text file',
     'rulebook/parameter-huge.yaml':
-        'rulebook/parameter-huge.yaml:9:14: parameters.high_load.default: expected a number or text, got number 1e+300 (too large)',
+        'rulebook/parameter-huge.yaml:9:14: parameters.high_load.default: expected a number, text or null, got number 1e+300 (too large)',
     'rulebook/parameter-inf.yaml':
-        'rulebook/parameter-inf.yaml:9:14: parameters.high_load.default: expected a number or text, got number inf',
+        'rulebook/parameter-inf.yaml:9:14: parameters.high_load.default: expected a number, text or null, got number inf',
     'rulebook/parameter-nan.yaml':
-        'rulebook/parameter-nan.yaml:9:14: parameters.high_load.default: expected a number or text, got number nan',
+        'rulebook/parameter-nan.yaml:9:14: parameters.high_load.default: expected a number, text or null, got number nan',
     'rulebook/python-tag.yaml':
         "rulebook/python-tag.yaml:11:13: tag '!!python/object/apply:os.system' is not allowed: files hold plain data only",
     'rulebook/text-attribute-access.yaml':
