@@ -499,3 +499,24 @@ def test_a_prerender_makes_the_report_with_the_callable_it_is_given(tmp_path):
         prerender.close()
     assert made == [path.read_bytes()]
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-made-here"
+
+
+@pytest.mark.parametrize("lang, making, written", [
+    ("en", "Making the PDF report…", "Report written to"),
+    ("ru", "Делаю PDF-отчёт…", "Отчёт записан:"),
+])
+def test_plain_mode_says_the_pdf_is_being_made_and_writes_the_edited_answers(tmp_path, lang, making, written):
+    from diagnose.interview.prerender import report_available
+
+    if not report_available():
+        pytest.skip("the report module is not installed")
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path), "--lang", lang, "--plain"], "14\n170\n\ny\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = result.output.splitlines()
+    assert lines[-2:] == [making, f"{written} {path.with_suffix('.pdf')}"]
+    assert load_answers(path).values["active_clients"] == 170
+    from report_helpers import pdf_text
+
+    text = pdf_text(path.with_suffix(".pdf").read_bytes())
+    assert "170" in text and "160" not in text  # the edited answer, never the pre-edit render
