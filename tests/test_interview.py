@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -298,8 +299,10 @@ def test_prerendered_pdf_is_used_only_while_the_answers_are_unchanged(tmp_path):
         assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
         path.write_text(path.read_text(encoding="utf-8").replace("active_clients: 160", "active_clients: 170"),
                         encoding="utf-8")
-        assert not prerender.take(tmp_path / "b.pdf")  # stale: the caller renders again
-        assert not (tmp_path / "b.pdf").exists()
+        # the file moved on: `take` renders the content now on disk, never the stale PDF
+        assert prerender.take(tmp_path / "b.pdf")
+        assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+        assert prerender.renders == 2
     finally:
         prerender.close()
     assert prerender.folder is not None and not prerender.folder.exists()
@@ -439,6 +442,45 @@ def test_the_report_offered_after_the_interview_is_made_with_its_questionnaire(t
     assert "XQZCUSTOM" in pdf_text(out.with_suffix(".pdf").read_bytes())
 
 
+def test_a_prerender_restarts_on_every_change_and_discards_the_stale_render(tmp_path):
+    import threading
+
+    from diagnose.interview.prerender import Prerender
+
+    path = complete_copy(tmp_path)
+    original = path.read_text(encoding="utf-8")
+    first_started, release = threading.Event(), threading.Event()
+    made: list[bytes] = []
+
+    def write(answers_path: Path, pdf: Path) -> None:
+        data = answers_path.read_bytes()
+        made.append(data)
+        if len(made) == 1:
+            first_started.set()
+            assert release.wait(timeout=60)
+        pdf.write_bytes(b"%PDF-" + hashlib.sha256(data).hexdigest().encode())
+
+    prerender = Prerender(path, write)
+    try:
+        prerender.start()
+        assert first_started.wait(timeout=60)
+        # two edits while the first render runs: the middle one is never rendered
+        path.write_text(original.replace("active_clients: 160", "active_clients: 170"), encoding="utf-8")
+        prerender.start()
+        path.write_text(original.replace("active_clients: 160", "active_clients: 180"), encoding="utf-8")
+        prerender.start()
+        release.set()
+        assert prerender.take(tmp_path / "a.pdf")
+        final = path.read_bytes()
+        assert prerender.folder is not None
+        # the stale render's PDF is discarded; only the current content's is kept
+        assert [p.name for p in prerender.folder.glob("*.pdf")] == [f"{hashlib.sha256(final).hexdigest()}.pdf"]
+    finally:
+        prerender.close()
+    assert made == [original.encode("utf-8"), final]
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-" + hashlib.sha256(final).hexdigest().encode()
+
+
 def test_a_prerender_makes_the_report_with_the_callable_it_is_given(tmp_path):
     from diagnose.interview.prerender import Prerender
 
@@ -457,3 +499,24 @@ def test_a_prerender_makes_the_report_with_the_callable_it_is_given(tmp_path):
         prerender.close()
     assert made == [path.read_bytes()]
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-made-here"
+
+
+@pytest.mark.parametrize("lang, making, written", [
+    ("en", "Making the PDF report…", "Report written to"),
+    ("ru", "Делаю PDF-отчёт…", "Отчёт записан:"),
+])
+def test_plain_mode_says_the_pdf_is_being_made_and_writes_the_edited_answers(tmp_path, lang, making, written):
+    from diagnose.interview.prerender import report_available
+
+    if not report_available():
+        pytest.skip("the report module is not installed")
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path), "--lang", lang, "--plain"], "14\n170\n\ny\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    lines = result.output.splitlines()
+    assert lines[-2:] == [making, f"{written} {path.with_suffix('.pdf')}"]
+    assert load_answers(path).values["active_clients"] == 170
+    from report_helpers import pdf_text
+
+    text = pdf_text(path.with_suffix(".pdf").read_bytes())
+    assert "170" in text and "160" not in text  # the edited answer, never the pre-edit render

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -93,7 +94,7 @@ def test_checkbox_for_several_choices(tmp_path):
     child.send("\r")
     child.expect("Answers saved to a.yaml")
     child.expect("PDF report now")
-    child.send("n")
+    child.send("n\r")  # a typed answer, as in --plain: the Russian one takes д/н
     child.expect("diagnose report a.yaml")
     child.expect(pexpect.EOF)
     child.close()
@@ -169,3 +170,19 @@ def test_sigkill_at_random_points_never_loses_a_given_answer(tmp_path):
             # process, and the next interview takes the same file)
             assert not [p.name for p in tmp_path.iterdir()
                         if p.name.startswith(f".{path.name}.") and p.name != f".{path.name}.lock"]
+
+
+def test_the_report_question_speaks_russian_and_takes_d_and_n(tmp_path):
+    shutil.copy(FIXTURES / "complete.en.yaml", tmp_path / "a.yaml")
+    child = spawn(tmp_path, "--resume", "a.yaml", "--lang", "ru")
+    child.expect("Enter — завершить")
+    child.send("\r")
+    child.expect(r"Сделать PDF-отчёт сейчас\? \[Д/н\]")
+    child.send("x\r")
+    child.expect("! ответьте д \\(да\\) или н \\(нет\\); Enter — да")
+    child.send("н\r")
+    child.expect("Отчёт можно сделать командой: diagnose report a.yaml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "(Y/n)" not in child.before and not (tmp_path / "a.pdf").exists()

@@ -1,12 +1,15 @@
-"""Getting the PDF ready before the person asks for it (terminal mode only).
+"""Getting the PDF ready before the person asks for it (both front ends).
 
 Two steps hide WeasyPrint's cost behind the interview. While questions are answered, a
-background thread imports WeasyPrint and the report module (about a second). When the
-review is shown, the answers are complete, so a background thread renders the report of
-the file as saved at that moment into a private temporary folder. If the person then
-asks for the PDF and the file has not changed since, that PDF is moved into place at
-once; otherwise the report is rendered again. One render runs at a time. The render is
-the interview's own (`write`: answer file, PDF file), made with the session's method.
+background thread imports WeasyPrint and the report module (about a second). Whenever the
+answers are complete and the saved file changes (the review is shown, or an answer is
+changed in it), a background thread renders the report of the file as saved at that
+moment into a private temporary folder. A render of content that has since changed is
+stale: its result is discarded and the newest content is rendered next (a WeasyPrint
+render cannot be interrupted, so one runs at a time and the latest request wins). If the
+person then asks for the PDF and the file has not changed since, that PDF is moved into
+place at once; otherwise `take` waits for the render of the current content. The render
+is the interview's own (`write`: answer file, PDF file), made with the session's method.
 """
 
 from __future__ import annotations
@@ -63,15 +66,18 @@ def bundled_report(answers_path: Path, pdf: Path) -> object:
 
 
 class Prerender:
-    """A speculative render of the answer file's current content."""
+    """A speculative render of the answer file's current content; the newest content wins."""
 
     def __init__(self, answers_path: Path, write: WriteReport = bundled_report):
         self.answers_path = answers_path
         self.write = write
         self.folder: Path | None = None  # made when the first render starts
         self.thread: threading.Thread | None = None
-        self.digest: str | None = None
-        self.ready: Path | None = None
+        self.lock = threading.Lock()
+        self.wanted: tuple[str, bytes] | None = None  # the newest content asked for
+        self.digest: str | None = None  # the digest of `wanted`
+        self.ready: Path | None = None  # the PDF of `digest`, once rendered
+        self.renders = 0  # renders started (stale ones included)
 
     def start(self) -> None:
         """Render the file as it is now, unless that content is already rendered or rendering."""
@@ -80,34 +86,54 @@ class Prerender:
         except OSError:
             return
         digest = _digest(data)
-        if digest == self.digest:
-            return
-        if self.thread is not None and self.thread.is_alive():
-            return  # one render at a time; `take` renders again if the content moved on
-        self.digest, self.ready = digest, None
-        if self.folder is None:
-            self.folder = Path(tempfile.mkdtemp(prefix="diagnose-report-"))
-        self.thread = threading.Thread(target=self._render, args=(data, digest), name="prerender-report", daemon=True)
-        self.thread.start()
+        with self.lock:
+            if digest == self.digest:
+                return
+            self.wanted, self.digest, self.ready = (digest, data), digest, None
+            if self.folder is None:
+                self.folder = Path(tempfile.mkdtemp(prefix="diagnose-report-"))
+            if self.thread is not None and self.thread.is_alive():
+                return  # the running thread picks the new content up when its render ends
+            self.thread = threading.Thread(target=self._work, name="prerender-report", daemon=True)
+            self.thread.start()
 
-    def _render(self, data: bytes, digest: str) -> None:
+    def _work(self) -> None:
+        """Render the newest wanted content until no newer content is waiting."""
+        while True:
+            with self.lock:
+                if self.wanted is None:
+                    return
+                digest, data = self.wanted
+                self.wanted = None
+                self.renders += 1
+            target = self._render(data, digest)
+            with self.lock:
+                if target is not None and digest == self.digest:
+                    self.ready = target
+                elif target is not None:
+                    target.unlink(missing_ok=True)  # stale: the answers moved on meanwhile
+
+    def _render(self, data: bytes, digest: str) -> Path | None:
         assert self.folder is not None
-        with contextlib.suppress(Exception):
+        try:
             source = self.folder / f"{digest}.yaml"
             source.write_bytes(data)
             target = self.folder / f"{digest}.pdf"
             self.write(source, target)
-            if digest == self.digest:
-                self.ready = target
+        except Exception:  # the report is made again, with its error shown, when asked for
+            return None
+        return target
 
     def take(self, output: Path) -> bool:
         """Move the finished PDF to `output` if it matches the file now; False otherwise."""
-        if self.thread is not None:
-            self.thread.join()
         try:
             current = _digest(self.answers_path.read_bytes())
         except OSError:
             return False
+        if current != self.digest:
+            self.start()  # the file moved on since the last render was asked for
+        if self.thread is not None:
+            self.thread.join()
         if self.ready is None or current != self.digest or not self.ready.exists():
             return False
         from diagnose.outputs import atomic_write_bytes

@@ -173,16 +173,23 @@ class PlainFrontEnd:
 
     def confirm(self, text: str) -> bool:
         while True:
-            reply = self.read(f"{text} {ui('iv_yes_no_suffix', self.lang)}: ").strip().lower()
-            if not reply:
-                return True
-            from diagnose.interview.typed import typed_to_raw
-            from diagnose.questionnaire import Question
+            answer = yes_or_no(self.read(f"{text} {ui('iv_yes_no_suffix', self.lang)}: "))
+            if answer is not None:
+                return answer
+            self.error(ui("iv_hint_confirm", self.lang))
 
-            raw = typed_to_raw(Question("confirm", "yesno", {}, ""), reply)
-            if raw in ("yes", "no"):
-                return raw == "yes"
-            self.error(ui("iv_hint_yesno", self.lang))
+
+def yes_or_no(reply: str) -> bool | None:
+    """A typed reply to a [Y/n] question: Enter is yes; the yes/no shorthand of the
+    questionnaire's yesno type in any language (y, yes, д, да, 1 …); None if it is neither."""
+    reply = reply.strip().lower()
+    if not reply:
+        return True
+    from diagnose.interview.typed import typed_to_raw
+    from diagnose.questionnaire import Question
+
+    raw = typed_to_raw(Question("confirm", "yesno", {}, ""), reply)
+    return raw == "yes" if raw in ("yes", "no") else None
 
 
 def _isatty(stream: Any) -> bool:
@@ -375,7 +382,14 @@ class RichFrontEnd:
         return self.q.text(ui("iv_review_prompt", self.lang), qmark="?", style=self.style).unsafe_ask()
 
     def confirm(self, text: str) -> bool:
-        return bool(self.q.confirm(text, default=True, qmark="?", style=self.style).unsafe_ask())
+        # a text prompt, not questionary's confirm: that one shows "(Y/n)" and "Yes" in English
+        # and takes only y/n, where a Russian interview shows [Д/н] and takes д/н, да/нет
+        prompt = f"{text} {ui('iv_yes_no_suffix', self.lang)}"
+        while True:
+            answer = yes_or_no(self.q.text(prompt, qmark="?", style=self.style).unsafe_ask())
+            if answer is not None:
+                return answer
+            self.error(ui("iv_hint_confirm", self.lang))
 
 
 def _key_choice(title: str, key: str) -> Any:

@@ -159,11 +159,13 @@ def _load_for_resume(path: Path, questionnaire: Questionnaire | None) -> AnswerS
 
 # ── the loop ─────────────────────────────────────────────────────────────────────────
 def interview_loop(
-    session: Session, front: Any, resumed: bool, on_review: Callable[[], None] | None = None
+    session: Session, front: Any, resumed: bool, on_complete: Callable[[], None] | None = None
 ) -> None:
     """Ask until the person finishes the review; every answer is saved as it is given.
 
-    `on_review` runs each time the review is shown (the answers are complete then)."""
+    `on_complete` runs each time the review is shown and after every answer saved while
+    the answers are complete (an edit made from the review), so a background render can
+    follow the file."""
     lang = session.lang
     questionnaire = session.questionnaire
     front.intro(questionnaire.title.get(lang, questionnaire.id), questionnaire.intro.get(lang, ""))
@@ -177,8 +179,8 @@ def interview_loop(
     while True:
         session.checkpoint()
         if session.current is None:
-            if on_review is not None and not session.missing():
-                on_review()
+            if on_complete is not None and not session.missing():
+                on_complete()
             choice = front.review(session.review())
             if choice is None:
                 raise EOFError
@@ -215,6 +217,8 @@ def interview_loop(
             continue
         for notice in session.notices:
             front.error(notice)
+        if on_complete is not None and not session.missing():
+            on_complete()
         if edited and session.editing and session.current is not None:
             pending = [s for s in session.shown_questions() if session.pending(s)]
             front.say(ui("iv_newly_relevant", lang, count=len(pending)))
@@ -239,6 +243,7 @@ def offer_report(session: Session, front: Any, prerender: Prerender | None = Non
         front.say(later)
         return
     pdf = path.with_suffix(".pdf")
+    front.say(ui("iv_report_making", lang))
     try:
         if prerender is None or not prerender.take(pdf):
             # the report's own language default: the one in the file, as `diagnose report` does
@@ -302,12 +307,9 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
     session.critical = guard.critical
     session.checkpoint = guard.checkpoint
     prerender: Prerender | None = None
-    if use_plain(plain):
-        front: Any = PlainFrontEnd(lang)
-    else:
-        front = RichFrontEnd(lang, session.preview)
-        if warm_report_import() is not None:
-            prerender = Prerender(path, lambda answers_path, pdf: report_file(method, answers_path, pdf))
+    front: Any = PlainFrontEnd(lang) if use_plain(plain) else RichFrontEnd(lang, session.preview)
+    if warm_report_import() is not None:
+        prerender = Prerender(path, lambda answers_path, pdf: report_file(method, answers_path, pdf))
     guard.install()
     try:
         try:
