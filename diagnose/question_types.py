@@ -16,16 +16,19 @@ locale/ui.yaml, and tests. The registry's order is the order the loader's
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import textwrap
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from diagnose.errors import one_of
 from diagnose.locale import LANGUAGES, locale
 from diagnose.schema import Checker, describe
-from diagnose.texts import lookup, ui
+from diagnose.texts import catalogue, lookup, ui
 from diagnose.yamlio import is_number, layout_character
 
 if TYPE_CHECKING:
@@ -42,8 +45,36 @@ class Choice:
     text: dict[str, str]
 
 
+# Who reads the checker's messages: a file ("file", choices named by id), a person typing
+# at the plain prompt ("typed": choice numbers, "don't know" spelled out) or ticking a
+# list ("picked": no numbers, the list shows none). checks.yaml's `KEY_typed` and
+# `KEY_picked` entries replace `KEY` for the last two where their wording differs.
+VOICE: ContextVar[str] = ContextVar("VOICE", default="file")
+
+
+@contextlib.contextmanager
+def voice(name: str) -> Iterator[None]:
+    """Give the checker's messages in `name`'s words ("file", "typed" or "picked")."""
+    token = VOICE.set(name)
+    try:
+        yield
+    finally:
+        VOICE.reset(token)
+
+
+def at_prompt() -> bool:
+    return VOICE.get() != "file"
+
+
 def say(key: str, lang: str, **fields: object) -> str:
-    """A message of the answer checker (locale/checks.yaml) in `lang`."""
+    """A message of the answer checker (locale/checks.yaml) in `lang`, in the present voice."""
+    name = VOICE.get()
+    if name != "file":
+        entries = catalogue("checks")
+        for variant in (f"{key}_{name}", f"{key}_typed"):
+            if variant in entries:
+                key = variant
+                break
     return lookup("checks", key, lang, **fields)
 
 
@@ -79,7 +110,7 @@ class CellReading(Protocol):
 
 def wrong(question: Question, raw: Any, lang: str) -> ValueError:
     """"expected …, got …" for an answer of the wrong shape."""
-    got = describe(raw) if lang == "en" or not isinstance(raw, str) else f"«{raw}»"
+    got = describe(raw) if (lang == "en" and not at_prompt()) or not isinstance(raw, str) else say("quoted", lang, text=raw)
     return ValueError(say("expected_got", lang, expected=question.expected(lang), got=got))
 
 
@@ -156,8 +187,8 @@ def _not_a_choice(question: Question, item: Any, lang: str, shown: str) -> Value
     if isinstance(item, str):
         matches = difflib.get_close_matches(item, question.choice_ids, n=1, cutoff=0.6)
         hint = say("did_you_mean", lang, word=matches[0]) if matches else ""
-    if lang != "en" and isinstance(item, str):
-        shown = f"«{item}»"
+    if (lang != "en" or at_prompt()) and isinstance(item, str):
+        shown = say("quoted", lang, text=item)
     return ValueError(say("not_a_choice", lang, shown=shown, hint=hint, expected=question.expected(lang)))
 
 

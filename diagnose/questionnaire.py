@@ -32,6 +32,7 @@ from diagnose.question_types import (
     TYPES,
     Choice,
     QuestionType,
+    at_prompt,
     format_number,
 )
 from diagnose.question_types import say as _say
@@ -104,7 +105,8 @@ class Question:
         special = self.special_answers()
         extra = ""
         if special:
-            names = special if lang == "en" else [f"«{ui(state, lang)}»" for state in special]
+            typed = lang != "en" or at_prompt()
+            names = [_say("quoted", lang, text=ui(state, lang)) for state in special] if typed else special
             extra = _say("or_special", lang, specials=" / ".join(names))
         return self.kind.expected(self, lang, extra)
 

@@ -64,8 +64,6 @@ def test_position_counts_only_questions_that_will_be_asked(tmp_path):
     assert "Account managers' time · 19/38" in result.output
     # the specialists' questions still count until the answer "no" hides them
     assert "Specialist support · 30/38" in result.output
-    assert "  30. Do salespeople need help from specialists" in result.output
-    assert "  31. " not in result.output
 
 
 def test_back_and_help(tmp_path):
@@ -125,7 +123,7 @@ def test_required_question_needs_an_answer(tmp_path):
     out = tmp_path / "a.yaml"
     result = run(["-o", str(out), "--lang", "en"], "\nAcme\n\n\n\n\n\n")
     assert "! expected the company's name, got nothing" in result.output
-    assert "! an answer is needed; expected one of: startup, growth, mature, restructuring" in result.output
+    assert "! an answer is needed; expected the number of a choice from 1 to 4" in result.output
 
 
 def test_end_of_input_keeps_answers_and_says_how_to_resume(tmp_path):
@@ -179,10 +177,10 @@ def complete_copy(tmp_path: Path) -> Path:
 
 def test_complete_file_reopens_at_the_review_and_edits_by_number(tmp_path):
     path = complete_copy(tmp_path)
-    result = run(["--resume", str(path)], "14\n170\n\n")
+    result = run(["--resume", str(path)], "3.8\n170\n\n")
     assert result.exit_code == 0, result.output + result.stderr
     assert "Every question is answered" in result.output
-    assert "  14. How many active clients do you have" in result.output
+    assert "   3.8  How many active clients do you have" in result.output
     assert load_answers(path).values["active_clients"] == 170
 
 
@@ -199,7 +197,7 @@ def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
     # 18 = time study done? no -> yes: six hour questions become relevant and the
     # estimate asked instead of them becomes hidden
     hours = ["4", "3", "5", "1", "2", "na"]
-    result = run(["--resume", str(path)], "\n".join(["18", "y", *hours, ""]) + "\n")
+    result = run(["--resume", str(path)], "\n".join(["4.1", "y", *hours, ""]) + "\n")
     assert result.exit_code == 0, result.output + result.stderr
     assert result.output.count("Questions added by this change: 6.") == 1
     assert "Questions added" not in result.output.split("Questions added by this change: 6.", 1)[1]
@@ -214,7 +212,7 @@ def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
     assert marked == [f"am_operations_share_estimate: 45 {HIDDEN_EN}"]
 
     # changing it back un-hides the estimate and hides the hours instead
-    result = run(["--resume", str(path)], "18\nn\n\n")
+    result = run(["--resume", str(path)], "4.1\nn\n\n")
     assert result.exit_code == 0, result.output + result.stderr
     text = path.read_text(encoding="utf-8")
     assert "am_operations_share_estimate: 45\n" in text
@@ -239,7 +237,7 @@ def test_comments_in_a_resumed_file_survive(tmp_path):
     path = tmp_path / "a.yaml"
     text = (examples_dir() / "engineering-equipment.yaml").read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
-    result = run(["--resume", str(path)], "15\n90\n\n")
+    result = run(["--resume", str(path)], "3.8\n90\n\n")
     assert result.exit_code == 0, result.output + result.stderr
     after = path.read_text(encoding="utf-8")
     assert "active_clients: 90" in after
@@ -394,8 +392,8 @@ def test_a_control_character_typed_is_refused_as_the_file_check_refuses_it(tmp_p
     assert "\x1b" not in result.output  # nor echoed back in the transcript or a message
     assert load_answers(out, load_questionnaire_file()).values["note"] == "short"
     assert file_check(out, "note: short", 'note: "sh\\e[31m"') == refused
-    # the skipped budget is asked first, then the review: 3 = the scale question
-    result = run(["--resume", str(out), "--questionnaire", MINI], "12\n3\n5\x1b\n2\n\n")
+    # the skipped budget is asked first, then the review: 1.3 = the scale question
+    result = run(["--resume", str(out), "--questionnaire", MINI], "12\n1.3\n5\x1b\n2\n\n")
     assert "How satisfied are you?\n  1 = poor, 5 = excellent\n" in result.output.split("Answer: 12")[1]
     assert f"! {refused}" in result.output.split("How satisfied are you?\n  1 = poor")[1]
     assert load_answers(out, load_questionnaire_file()).values["satisfaction"] == 2
@@ -511,7 +509,7 @@ def test_plain_mode_says_the_pdf_is_being_made_and_writes_the_edited_answers(tmp
     if not report_available():
         pytest.skip("the report module is not installed")
     path = complete_copy(tmp_path)
-    result = run(["--resume", str(path), "--lang", lang, "--plain"], "14\n170\n\ny\n")
+    result = run(["--resume", str(path), "--lang", lang, "--plain"], "3.8\n170\n\ny\n")
     assert result.exit_code == 0, result.output + result.stderr
     lines = result.output.splitlines()
     assert lines[-2:] == [making, f"{written} {path.with_suffix('.pdf')}"]

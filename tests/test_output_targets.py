@@ -247,7 +247,7 @@ def test_resumed_answer_file_behind_a_link_is_saved_into_the_file_it_names(tmp_p
     link, target = shared_answers(tmp_path)
     if os.geteuid() == 0:
         os.chown(target, 65534, 65534)  # someone else's file: root keeps its owner too
-    result = invoke("interview", "--resume", str(link), text="14\n170\n\n")
+    result = invoke("interview", "--resume", str(link), text="3.8\n170\n\n")
     assert result.exit_code == 0, result.output + result.stderr
     assert link.is_symlink() and os.readlink(link) == str(Path("shared") / "acme.yaml")
     assert load_answers(target).values["active_clients"] == 170

@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from diagnose.interview.review import Page, page_lines, paginate, wrapped
 from diagnose.interview.session import ReviewSection, View
 from diagnose.questionnaire import format_number
 from diagnose.texts import ui
@@ -77,19 +78,9 @@ def header(view: View) -> str:
     return f"{view.section} · {view.number}/{view.total}"
 
 
-def review_lines(sections: list[ReviewSection], lang: str) -> list[tuple[str, str]]:
-    """(style, line) pairs of the review; style is "title", "item", "hidden" or "missing"."""
-    lines = [("title", ui("iv_review_title", lang))]
-    for section in sections:
-        lines.append(("title", ""))
-        lines.append(("title", section.title))
-        for item in section.items:
-            if item.hidden:
-                lines.append(("hidden", f"   -  {item.text} — {item.answer} ({ui('iv_review_hidden', lang)})"))
-            else:
-                style = "missing" if item.missing else "item"
-                lines.append((style, f"{item.label:>4}. {item.text} — {item.answer}"))
-    return lines
+def screen_width() -> int:
+    """The width lines are wrapped or cut to: the terminal's, within 40 to 120 columns."""
+    return max(40, min(shutil.get_terminal_size((80, 24)).columns, 120) - 1)
 
 
 # ── plain numbered front end ─────────────────────────────────────────────────────────
@@ -164,11 +155,18 @@ class PlainFrontEnd:
         self.say(f"{ui('help', view.lang)}: {help_text(view)}")
         self.brief_for = view.step.key
 
-    def review(self, sections: list[ReviewSection]) -> str:
-        self.say()
-        for style, line in review_lines(sections, self.lang):
-            self.say(("* " + line.strip()) if style == "missing" else line)
-        self.say()
+    def pages(self, sections: list[ReviewSection]) -> list[Page]:
+        rows, width = shutil.get_terminal_size((80, 24)).lines, screen_width()
+        return paginate(sections, rows, lambda item: len(wrapped(item, self.lang, width)))
+
+    def review(self, sections: list[ReviewSection], pages: list[Page], page: int, error: str | None = None) -> str:
+        if error is None:
+            self.say()
+            width = screen_width()
+            for _style, line in page_lines(sections, pages, page, self.lang, width, wrap_at=width):
+                self.say(line)
+        else:  # right above the prompt, not scrolled away by a reprint of the page
+            self.error(error)
         return self.read(f"{ui('iv_review_prompt', self.lang)}: ")
 
     def confirm(self, text: str) -> bool:
@@ -372,13 +370,20 @@ class RichFrontEnd:
     def help(self, view: View) -> None:
         self.wrapped(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
 
-    def review(self, sections: list[ReviewSection]) -> str:
-        styles = {"title": "bold", "item": "", "hidden": "fg:ansibrightblack", "missing": "fg:ansired"}
-        self.say()
-        width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 1)
-        for style, line in review_lines(sections, self.lang):
-            self.say(textwrap.fill(line, width, subsequent_indent=" " * 6) if line else "", styles[style])
-        self.say()
+    def pages(self, sections: list[ReviewSection]) -> list[Page]:
+        return paginate(sections, shutil.get_terminal_size((100, 24)).lines)
+
+    def review(self, sections: list[ReviewSection], pages: list[Page], page: int, error: str | None = None) -> str:
+        """One page on a cleared screen, the error (if any) under it, then the prompt."""
+        from prompt_toolkit.shortcuts import clear
+
+        styles = {"title": "bold", "item": "", "hidden": "fg:ansibrightblack", "missing": "fg:ansired",
+                  "hint": "fg:ansibrightblack"}
+        clear()
+        for style, line in page_lines(sections, pages, page, self.lang, screen_width()):
+            self.say(line, styles[style])
+        if error is not None:
+            self.error(error)
         return self.q.text(ui("iv_review_prompt", self.lang), qmark="?", style=self.style).unsafe_ask()
 
     def confirm(self, text: str) -> bool:

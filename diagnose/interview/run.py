@@ -26,6 +26,7 @@ from diagnose.answers import AnswerSet, answers_from_document
 from diagnose.errors import Location, Problem, ProblemList, UserError
 from diagnose.interview.prerender import Prerender, report_available, warm_report_import
 from diagnose.interview.prompts import PlainFrontEnd, RichFrontEnd, _isatty
+from diagnose.interview.review import PREVIOUS, navigate, normalise, page_of
 from diagnose.interview.session import Session, new_answer_set
 from diagnose.method import Method, load_method, report_file
 from diagnose.questionnaire import Questionnaire
@@ -176,15 +177,24 @@ def interview_loop(
         elif not first.is_meta:
             view = session.view()
             front.say(ui("iv_resuming", lang, number=view.number, total=view.total))
+    page, error = 0, None
     while True:
         session.checkpoint()
         if session.current is None:
             if on_complete is not None and not session.missing():
                 on_complete()
-            choice = front.review(session.review())
+            sections = session.review()
+            pages = front.pages(sections)
+            page = min(page, len(pages) - 1)
+            choice = front.review(sections, pages, page, error)
+            error = None
             if choice is None:
                 raise EOFError
-            if choice.strip() == "<":
+            goto = navigate(choice, pages, sections, page)
+            if goto is not None:
+                page = goto.page
+                continue
+            if normalise(choice) in PREVIOUS:  # on the first page: back to the last question
                 session.back()
                 continue
             target = session.choose(choice)
@@ -197,8 +207,9 @@ def interview_loop(
                 session.edit(item.step)
                 continue
             if isinstance(target, str):
-                front.error(target)
+                error = target
                 continue
+            page = page_of(pages, sections, normalise(choice))
             session.edit(target)
             continue
         view = session.view()

@@ -29,6 +29,7 @@ from diagnose.answers import AnswerSet, save_answers, set_answer
 from diagnose.expressions import UNANSWERED
 from diagnose.interview.marks import set_mark
 from diagnose.interview.typed import typed_to_raw
+from diagnose.question_types import voice
 from diagnose.questionnaire import Choice, Question, Questionnaire, check_characters
 from diagnose.schema import describe
 from diagnose.template import blank_answers
@@ -79,7 +80,7 @@ class View:
 
 @dataclass
 class ReviewItem:
-    label: str  # "3" for a question, "a" for an interview detail, "" for a hidden answer
+    label: str  # "3.2" for a question (section 3, its 2nd question), "a" for an interview detail
     step: Step
     text: str
     answer: str
@@ -91,6 +92,7 @@ class ReviewItem:
 class ReviewSection:
     title: str
     items: list[ReviewItem]
+    number: int = 0  # the section's number in item labels (0: the interview details)
 
 
 def display_value(step: Step, value: Any, lang: str) -> str:
@@ -235,7 +237,12 @@ class Session:
         return self.resolve(reply, typed)[1]
 
     def resolve(self, reply: Any, typed: bool = True) -> tuple[Any, str | None]:
-        """(value, None) for an acceptable reply to the current step, else (None, message)."""
+        """(value, None) for an acceptable reply to the current step, else (None, message),
+        the message naming what to type (`typed`) or to tick in a list."""
+        with voice("typed" if typed else "picked"):
+            return self._resolve(reply, typed)
+
+    def _resolve(self, reply: Any, typed: bool) -> tuple[Any, str | None]:
         step = self.current
         assert step is not None
         question = step.question
@@ -346,7 +353,8 @@ class Session:
 
     # ── review ───────────────────────────────────────────────────────────────────────
     def review(self) -> list[ReviewSection]:
-        """Every answer by section: details lettered, asked questions numbered as asked."""
+        """Every answer by section: details lettered, questions numbered by section and
+        place in it (`3.2`), counted over all questions so that no number ever shifts."""
         lang = self.lang
         sections = [
             ReviewSection(
@@ -359,20 +367,20 @@ class Session:
             )
         ]
         shown = self.answers.visibility()
-        number = 0
-        for section in self.questionnaire.sections:
+        for number, section in enumerate(self.questionnaire.sections, 1):
             items = []
-            for question in section.questions:
+            for place, question in enumerate(section.questions, 1):
                 step = self.steps[question.id]
                 value = self.value(step)
+                label = f"{number}.{place}"
+                text, answer = question.text.get(lang, question.id), display_value(step, value, lang)
                 if shown[question.id]:
-                    number += 1
                     missing = question.required and value is None
-                    items.append(ReviewItem(str(number), step, question.text.get(lang, question.id), display_value(step, value, lang), missing=missing))
+                    items.append(ReviewItem(label, step, text, answer, missing=missing))
                 elif value is not None:
-                    items.append(ReviewItem("", step, question.text.get(lang, question.id), display_value(step, value, lang), hidden=True))
+                    items.append(ReviewItem(label, step, text, answer, hidden=True))
             if items:
-                sections.append(ReviewSection(section.title.get(lang, section.id), items))
+                sections.append(ReviewSection(section.title.get(lang, section.id), items, number))
         return sections
 
     def missing(self) -> list[ReviewItem]:
@@ -380,19 +388,24 @@ class Session:
 
     def choose(self, text: str) -> Step | str | None:
         """The step a review choice names, None for "finish", or an error message."""
-        choice = text.strip().lower()
+        from diagnose.interview.review import normalise
+
+        choice = normalise(text)
         if not choice:
             return None
         try:
             check_characters(choice, self.lang)  # never echoed back below
         except ValueError as exc:
             return str(exc)
-        labels = {item.label: item.step for section in self.review() for item in section.items if item.label}
-        if choice in labels:
-            return labels[choice]
-        numbers = [label for label in labels if label.isdigit()]
+        items = {item.label: item for section in self.review() for item in section.items}
+        item = items.get(choice)
+        if item is not None and item.hidden:
+            return ui("iv_review_hidden_item", self.lang, choice=item.label)
+        if item is not None:
+            return item.step
+        numbers = [label for label in items if "." in label]
         return ui(
-            "iv_review_bad", self.lang, choice=text.strip(), last=len(numbers),
+            "iv_review_bad", self.lang, choice=text.strip(), first=numbers[0] if numbers else "1.1",
             last_letter=_LETTERS[len(self.meta) - 1],
         )
 
