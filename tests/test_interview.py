@@ -166,6 +166,7 @@ def test_existing_output_is_never_overwritten(tmp_path):
     result = run(["-o", str(out), "--lang", "en"], "Acme\n")
     assert result.exit_code == 2
     assert f"{out}: already exists; continue it with: diagnose interview --resume {out}" in result.stderr
+    assert f"{out}: {out}" not in result.stderr  # the file is named once
     assert out.read_text(encoding="utf-8") == "keep me"
 
 
@@ -212,8 +213,11 @@ def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
     assert marked == [f"am_operations_share_estimate: 45 {HIDDEN_EN}"]
 
     # changing it back un-hides the estimate and hides the hours instead
-    result = run(["--resume", str(path)], "4.1\nn\n\n")
+    # the estimate, shown again, is asked with its old answer offered: Enter keeps it
+    result = run(["--resume", str(path)], "4.1\nn\n\n\n")
     assert result.exit_code == 0, result.output + result.stderr
+    assert 'Enter = keep "45 %"' in result.output.split("Answer: n")[1]
+    assert "Questions added by this change: 1." in result.output
     text = path.read_text(encoding="utf-8")
     assert "am_operations_share_estimate: 45\n" in text
     assert f"am_hours_orders: 4 {HIDDEN_EN}" in text
@@ -518,3 +522,120 @@ def test_plain_mode_says_the_pdf_is_being_made_and_writes_the_edited_answers(tmp
 
     text = pdf_text(path.with_suffix(".pdf").read_bytes())
     assert "170" in text and "160" not in text  # the edited answer, never the pre-edit render
+
+
+# ── the review: pages, stable numbers, errors (issue 15) ──────────────────────────────
+def review_pages(output: str) -> list[list[str]]:
+    """The lines of each review page shown, from its title to the prompt."""
+    pages = []
+    for chunk in output.split("Review of the answers · ")[1:]:
+        pages.append(("Review of the answers · " + chunk.split("\nItem: ", 1)[0]).splitlines())
+    return pages
+
+
+@pytest.mark.parametrize(("rows", "columns", "count"), [(24, 80, 10), (40, 120, 8)])
+def test_review_pages_fit_the_screen_and_turn_with_the_keys(tmp_path, rows, columns, count):
+    path = complete_copy(tmp_path)
+    env = {"LINES": str(rows), "COLUMNS": str(columns)}
+    result = run(["--resume", str(path)], ">\n" * (count + 1) + "<\n3\n\n", env=env)
+    assert result.exit_code == 0, result.output + result.stderr
+    pages = review_pages(result.output)
+    titles = [page[0] for page in pages]
+    assert titles[0] == f"Review of the answers · Interview details · 1/{count}"
+    assert titles[count - 1].endswith(f" · {count}/{count}")
+    assert titles[count] == titles[count - 1]  # > on the last page stays there
+    assert titles[count + 1].endswith(f" · {count - 1}/{count}")  # < turns back
+    assert titles[count + 2] == f"Review of the answers · Team and clients · 4/{count}"  # a section's number
+    for page in pages:
+        assert len(page) + 2 <= rows  # with the error line and the prompt
+        assert max(len(line) for line in page) < columns
+
+
+def test_review_numbers_never_shift_when_an_edit_hides_questions(tmp_path):
+    path = complete_copy(tmp_path)
+    hours = ["4", "3", "5", "1", "2", "na"]
+    result = run(["--resume", str(path)], "\n".join(["4", "4.1", "y", *hours, "4.8", ""]) + "\n",
+                 env={"LINES": "40"})
+    assert result.exit_code == 0, result.output + result.stderr
+    before, after = review_pages(result.output)[1:3]
+    assert "   4.8  By your estimate, what share of their working time do account managers" in before
+    assert "   4.8  By your estimate, what share of their working time do account managers" in after
+    assert "   4.2  According to the time study, how many hours a day does a typical" in after
+    assert result.output.count("(not asked given current answers; the report ignores it)") == 1
+    assert "! Item 4.8 is not asked given the current answers: change the answer that hides it first." in result.output
+
+
+def test_a_bad_item_number_stays_above_the_prompt(tmp_path):
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path)], "9.9\nz\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert len(review_pages(result.output)) == 1  # not reprinted over the message
+    assert ('Item: 9.9\n! There is no item "9.9": type an item number (such as 1.1), a letter from a to e, '
+            'or press\n  Enter.\nItem: z\n! There is no item "z"') in result.output
+
+
+def test_review_takes_cyrillic_lookalike_letters_and_a_decimal_comma(tmp_path):
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path)], "с\nRavi Raman\nе\n\n3,8\n170\n\n")  # Cyrillic с and е
+    assert result.exit_code == 0, result.output + result.stderr
+    answers = load_answers(path)
+    assert answers.meta["consultant"] == "Ravi Raman"
+    assert answers.values["active_clients"] == 170
+
+
+def test_an_empty_optional_detail_is_left_out_of_the_review_and_its_letter_still_works(tmp_path):
+    out = tmp_path / "mini.yaml"
+    lines = ["Acme", "", "", "", "", "1", "4", "3", "ok", "c", "Priya", ""]
+    result = run(["-o", str(out), "--lang", "en", "--questionnaire", MINI], "\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    first = review_pages(result.output)[0]
+    assert not any("Consultant" in line for line in first)
+    assert "     c  Consultant — Priya" in review_pages(result.output)[1]
+
+
+def test_resume_hint_keeps_plain(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "en", "--plain"], "Acme\n")
+    assert f"Continue with: diagnose interview --resume {out} --lang en --plain" in result.stderr
+
+
+def test_help_is_offered_only_where_a_question_has_some(tmp_path):
+    out = tmp_path / "a.yaml"
+    result = run(["-o", str(out), "--lang", "en"], "Acme\n\n\n\n\n2\n")
+    stage = result.output.split("Company · 1/47")[1].split("Company · 2/47")[0]
+    industry = result.output.split("Company · 2/47")[1]
+    assert "? = help, < = back" in stage
+    assert "(< = back)" in industry and "? = help" not in industry
+
+
+def test_plain_mode_wraps_at_word_boundaries(tmp_path):
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path)], "3.9\nxx\n\n\n", env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "How many orders from existing clients does the department\nprocess in an average month?\n" in result.output
+    for line in result.output.splitlines():
+        if not line.startswith(("Item: ", "Answer: ")):  # the prompts and what was typed
+            assert len(line) <= 59, line
+
+
+def test_english_prompt_errors_say_what_to_type():
+    """At the prompt the checker names choice numbers and "don't know", as the Russian
+    interview does; a ticked list (no numbers on screen) names ticked choices."""
+    from diagnose.method import load_method
+    from diagnose.question_types import voice
+
+    question = next(q for q in load_method(None).questionnaire.iter_questions() if q.id == "am_internal_stages")
+    with voice("typed"):
+        with pytest.raises(ValueError) as typed:
+            question.parse(["x"], "en")
+    with voice("picked"):
+        expected = question.expected("en")
+    assert str(typed.value) == (
+        f'"x" is not a choice; expected numbers of choices from 1 to {len(question.choices)} separated by commas'
+    ) + (', or "don\'t know"' if "dont_know" in question.special_answers() else "")
+    assert expected.startswith("ticked choices")
+    assert "purchasing" not in str(typed.value) and "purchasing" not in expected
+    # files keep their ids
+    with pytest.raises(ValueError) as in_file:
+        question.parse(["x"], "en")
+    assert "purchasing" in str(in_file.value)

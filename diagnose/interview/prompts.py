@@ -10,6 +10,7 @@ two front ends accept the same answers and show the same messages.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import sys
 import textwrap
@@ -21,6 +22,7 @@ import click
 
 from diagnose.interview.review import Page, page_lines, paginate, wrapped
 from diagnose.interview.session import ReviewSection, View
+from diagnose.question_types import YES_NO, interface_words
 from diagnose.questionnaire import format_number
 from diagnose.texts import ui
 from diagnose.yamlio import BAD_CHARACTER
@@ -70,12 +72,32 @@ def enter_hint(view: View) -> str:
     return ""
 
 
+def has_help(view: View) -> bool:
+    return bool(view.question.help.get(view.lang))
+
+
+def keys_hint(view: View) -> str:
+    """"? = help, < = back", or only "< = back" where the question has no help."""
+    return ui("iv_hint_keys" if has_help(view) else "iv_hint_back", view.lang)
+
+
 def help_text(view: View) -> str:
     return view.question.help.get(view.lang) or ui("iv_no_help", view.lang)
 
 
 def header(view: View) -> str:
     return f"{view.section} · {view.number}/{view.total}"
+
+
+def wrap_line(line: str, width: int) -> str:
+    """One line wrapped at spaces; continuation lines indented under the text after a
+    leading "1.", "!", "*" or "(", so a list stays readable."""
+    if len(line) <= width:
+        return line
+    lead = re.match(r"\s*(?:\d+\.\s|[!*(]\s?)?\s*", line)
+    indent = " " * min(len(lead.group()) if lead else 0, width // 2)
+    return "\n".join(textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False,
+                                   break_long_words=False)) or line
 
 
 def screen_width() -> int:
@@ -98,10 +120,12 @@ class PlainFrontEnd:
         self.brief_for: str | None = None
 
     def say(self, text: str = "") -> None:
-        click.echo(text)
+        """Print text wrapped at word boundaries to the screen's width (a word, a path
+        or a number is never split at the edge)."""
+        click.echo("\n".join(wrap_line(line, screen_width()) for line in text.split("\n")))
 
     def error(self, text: str) -> None:
-        click.echo(f"! {text}")
+        self.say(f"! {text}")
         self.brief_for = self.last_key
 
     last_key: str | None = None
@@ -144,7 +168,7 @@ class PlainFrontEnd:
         if kind.hint_key:
             hints.append(ui(kind.hint_key, lang))
         hints += special_hints(view)
-        hints.append(ui("iv_hint_keys", lang))
+        hints.append(keys_hint(view))
         enter = enter_hint(view)
         if enter:
             hints.append(enter)
@@ -165,9 +189,10 @@ class PlainFrontEnd:
             width = screen_width()
             for _style, line in page_lines(sections, pages, page, self.lang, width, wrap_at=width):
                 self.say(line)
+            self.say(ui("iv_review_prompt", self.lang))
         else:  # right above the prompt, not scrolled away by a reprint of the page
             self.error(error)
-        return self.read(f"{ui('iv_review_prompt', self.lang)}: ")
+        return self.read(f"{ui('iv_review_ask', self.lang)}: ")
 
     def confirm(self, text: str) -> bool:
         while True:
@@ -207,6 +232,8 @@ class RichFrontEnd:
         self.q = questionary
         self.lang = lang
         self.check = check  # session.preview: the message an answer would get, or None
+        self.plain = PlainFrontEnd(lang)  # for a list that does not fit the window
+        self.fell_back = False  # the last question was asked by `plain`
         self.style = questionary.Style([
             ("qmark", "fg:ansicyan bold"),
             ("question", "bold"),
@@ -229,6 +256,8 @@ class RichFrontEnd:
 
     def error(self, text: str) -> None:
         self.wrapped(f"! {text}", "fg:ansired")
+        if self.fell_back:  # asked again under the message, not repeated above it
+            self.plain.brief_for = self.plain.last_key
 
     def intro(self, title: str, text: str) -> None:
         self.say(title, "bold")
@@ -245,27 +274,44 @@ class RichFrontEnd:
 
     def ask(self, view: View) -> Reply:
         widget = view.question.kind.widget
+        if widget != "text" and not self._list_fits(view):
+            # a list taller than the window is redrawn over itself by prompt_toolkit and
+            # garbles; numbered plain input reads the same in any window
+            self.fell_back = True
+            return self.plain.ask(view)
+        self.fell_back = False
         if widget == "select":
             self._header(view, [])
             return self._select(view)
         if widget == "checkbox":
             self._header(view, [])
             return self._checkbox(view)
-        hints = special_hints(view) + [ui("iv_tty_text", view.lang)]
+        hints = special_hints(view) + [keys_hint(view)]
         enter = enter_hint(view) if view.current is None and view.default is None else ""
         self._header(view, hints + ([enter] if enter else []))
         return self._text(view)
+
+    def _list_fits(self, view: View) -> bool:
+        """Whether the question, its list and the answer line fit the window's height."""
+        size = shutil.get_terminal_size((100, 24))
+        width = screen_width()
+        text = view.question.text.get(view.lang, view.question.id)
+        heading = 2 + len(textwrap.wrap(text, width) or [""]) + len(details(view))
+        entries = len(view.question.kind.options(view.question, view.lang)) + len(view.question.special_answers()) + 3
+        return heading + entries + 2 <= size.lines
 
     def _extras(self, view: View) -> list:
         q = self.q
         items: list = [q.Separator(" ")]
         items += [q.Choice(ui(state, view.lang), value=state) for state in view.question.special_answers()]
-        items.append(_key_choice(ui("iv_help_item", view.lang), HELP))
+        if has_help(view):
+            items.append(_key_choice(ui("iv_help_item", view.lang), HELP))
         items.append(_key_choice(ui("iv_back", view.lang), BACK))
         return items
 
-    def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any]) -> None:
-        """`?` and `<` work in lists as they do in text answers."""
+    def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any], letters: dict[str, str] | None = None) -> None:
+        """`?` and `<` work in lists as they do in text answers; each of `letters` (y, д …)
+        picks its value, as typing it does at the plain prompt."""
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
         from questionary.prompts.common import InquirerControl
 
@@ -285,6 +331,9 @@ class RichFrontEnd:
         extra = KeyBindings()
         for key in (HELP, BACK):
             extra.add(key, eager=True)(lambda event, key=key: leave(event, key))
+        for letter, value in (letters or {}).items():
+            for typed in {letter, letter.upper()}:
+                extra.add(typed, eager=True)(lambda event, value=value: leave(event, value))
         app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
 
     def _select(self, view: View) -> Reply:
@@ -293,12 +342,15 @@ class RichFrontEnd:
         choices = [q.Choice(title, value=value) for value, title in options] + self._extras(view)
         preset = view.current if view.current is not None else view.default
         preset = getattr(preset, "state", preset)
-        hint = "; ".join([ui("iv_tty_single", lang), ui("iv_hint_keys", lang)])
+        hint = "; ".join([ui("iv_tty_single", lang), keys_hint(view)])
         prompt = q.select(
             ui("iv_answer_prompt", lang), choices=choices, default=preset if preset is not None else None,
             use_shortcuts=True, use_jk_keys=False, instruction=f"({hint})", qmark="?", style=self.style,
         )
-        self._bind_keys(prompt, lambda key: key)
+        values = {value for value, _title in options}
+        letters = {word: answer for answer in YES_NO if answer in values
+                   for word in interface_words(f"iv_{answer}_keys") if len(word) == 1 and not word.isdigit()}
+        self._bind_keys(prompt, lambda key: key, letters)
         value = prompt.unsafe_ask()
         if value in (HELP, BACK):
             return Reply("help" if value == HELP else "back")
@@ -312,7 +364,7 @@ class RichFrontEnd:
         # help and back are the ? and < keys here: a tickable "Back" would only confuse
         specials = question.special_answers()
         extras = [q.Separator(" ")] + [q.Choice(ui(s, lang), value=s, checked=s in ticked) for s in specials] if specials else []
-        hint = "; ".join([ui("iv_tty_multi", lang), ui("iv_hint_keys", lang)])
+        hint = "; ".join([ui("iv_tty_multi", lang), keys_hint(view)])
 
         def validate(selected: list) -> bool | str:
             reply = self._checkbox_reply(selected)
@@ -325,7 +377,36 @@ class RichFrontEnd:
             instruction=f"({hint})", qmark="?", style=self.style, use_jk_keys=False,
         )
         self._bind_keys(prompt, lambda key: [key])
+        self._localise_answer_line(prompt, choices + extras)
         return self._checkbox_reply(prompt.unsafe_ask())
+
+    def _localise_answer_line(self, prompt: Any, choices: list) -> None:
+        """The line a ticked list leaves on screen, in the interview's language: questionary
+        writes "done (3 selections)" in English whatever the language."""
+        from prompt_toolkit.layout.controls import FormattedTextControl
+        from questionary.prompts.common import InquirerControl
+
+        controls = list(prompt.application.layout.find_all_controls())
+        ic = next((c for c in controls if isinstance(c, InquirerControl)), None)
+        line = next((c for c in controls if isinstance(c, FormattedTextControl) and not isinstance(c, InquirerControl)
+                     and getattr(c.text, "__name__", "") == "get_prompt_tokens"), None)
+        if ic is None or line is None:
+            return
+        original = line.text
+        titles = {getattr(c, "value", None): getattr(c, "title", "") for c in choices}
+
+        def tokens() -> Any:
+            shown = original()
+            if not ic.is_answered:
+                return shown
+            count = len(ic.selected_options)
+            if count == 1:
+                answer = f"[{titles.get(ic.get_selected_values()[0].value, '')}]"
+            else:
+                answer = ui("iv_tty_done", self.lang, count=count) if count else ui("iv_tty_done_none", self.lang)
+            return [token for token in shown if token[0] != "class:answer"] + [("class:answer", answer)]
+
+        line.text = tokens
 
     @staticmethod
     def _inline(message: str | None) -> bool | str:
@@ -334,7 +415,7 @@ class RichFrontEnd:
         if message is None:
             return True
         width = shutil.get_terminal_size((100, 24)).columns
-        return message if len(message) < width - 1 else True
+        return f"! {message}" if len(message) < width - 3 else True
 
     def _checkbox_reply(self, selected: list) -> Reply:
         if HELP in selected:
@@ -369,6 +450,8 @@ class RichFrontEnd:
 
     def help(self, view: View) -> None:
         self.wrapped(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
+        if self.fell_back:
+            self.plain.brief_for = view.step.key
 
     def pages(self, sections: list[ReviewSection]) -> list[Page]:
         return paginate(sections, shutil.get_terminal_size((100, 24)).lines)
@@ -382,9 +465,10 @@ class RichFrontEnd:
         clear()
         for style, line in page_lines(sections, pages, page, self.lang, screen_width()):
             self.say(line, styles[style])
+        self.wrapped(ui("iv_review_prompt", self.lang))
         if error is not None:
             self.error(error)
-        return self.q.text(ui("iv_review_prompt", self.lang), qmark="?", style=self.style).unsafe_ask()
+        return self.q.text(ui("iv_review_ask", self.lang), qmark="?", style=self.style).unsafe_ask()
 
     def confirm(self, text: str) -> bool:
         # a text prompt, not questionary's confirm: that one shows "(Y/n)" and "Yes" in English

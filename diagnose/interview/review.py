@@ -24,8 +24,9 @@ NEXT = (">", "+")
 PREVIOUS = ("<", "-")
 # Cyrillic letters drawn like Latin ones, for the detail letters a … e
 LOOKALIKES = str.maketrans({"а": "a", "с": "c", "е": "e", "в": "b", "д": "d"})
-# lines a page keeps for its title, its hints, an error and the prompt
-CHROME_LINES = 6
+# lines a page keeps for a blank, its title, two lines of keys, two of the prompt's hint,
+# an error and the prompt
+CHROME_LINES = 8
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,7 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
         try:
             interview_loop(session, front, resumed, prerender.start if prerender else None)
         except (KeyboardInterrupt, Interrupted, EOFError) as exc:
-            return _stopped(session, exc)
+            return _stopped(session, exc, plain)
         front.say(ui("iv_saved", lang, path=path))
         offer_report(session, front, prerender, method)
     except (KeyboardInterrupt, Interrupted, EOFError):
@@ -338,22 +338,25 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
     return 0
 
 
-def resume_command(session: Session) -> str:
-    """The command that continues this interview; it names the language until the file does."""
+def resume_command(session: Session, plain: bool = False) -> str:
+    """The command that continues this interview; it names the language until the file
+    does, and keeps `--plain` (a screen reader's user wants it again)."""
     command = f"diagnose interview --resume {session.path}"
     if session.answers.meta.get("language") != session.lang:
         command += f" --lang {session.lang}"
     if session.questionnaire.path != str(questionnaire_path(session.questionnaire.id)):
         command += f" --questionnaire {session.questionnaire.path}"
+    if plain:
+        command += " --plain"
     return command
 
 
-def _stopped(session: Session, exc: BaseException) -> int:
+def _stopped(session: Session, exc: BaseException, plain: bool = False) -> int:
     """Say what is on disk and how to continue; the exit code for how it stopped."""
     lang = session.lang
     lines = [ui("iv_end_of_input" if isinstance(exc, EOFError) else "iv_interrupted", lang)]
     if session.has_answers():
-        lines.append(ui("iv_resume_hint", lang, path=session.path, command=resume_command(session)))
+        lines.append(ui("iv_resume_hint", lang, path=session.path, command=resume_command(session, plain)))
     else:
         lines.append(ui("iv_nothing_saved", lang))
     with contextlib.suppress(OSError, ValueError):  # the terminal may be gone (SIGHUP)

@@ -156,6 +156,7 @@ class Session:
         self.steps.update({q.id: Step(q.id, q) for q in self.questionnaire.iter_questions()})
         self.visited: set[str] = set()
         self.skipped: set[str] = set()
+        self.revived: set[str] = set()  # answered, hidden, and shown again by a changed answer
         self.current: Step | None = None
         self.editing = False
         self.edit_target: str | None = None
@@ -184,7 +185,8 @@ class Session:
         return self.answers.values.get(step.key)
 
     def pending(self, step: Step) -> bool:
-        return self.value(step) is None and step.key not in self.skipped
+        """Not answered yet (or shown again by a changed answer), and not skipped."""
+        return (self.value(step) is None or step.key in self.revived) and step.key not in self.skipped
 
     def first_pending(self, questions_only: bool = False) -> Step | None:
         order = self.shown_questions() if questions_only else self.order()
@@ -228,7 +230,14 @@ class Session:
             self.skipped.add(step.key)
         # warnings are shown and the interview goes on (errors were refused by resolve)
         self.notices = [text for is_error, text in self.consistency(step, value) if not is_error]
+        before = self.answers.visibility()
+        self.revived.discard(step.key)
         self._record(step, value)
+        # a question this answer shows again still holds its old answer: ask it, with that
+        # answer offered (Enter keeps it), rather than reuse it unseen
+        after = self.answers.visibility()
+        self.revived |= {key for key, shown in after.items()
+                         if shown and not before.get(key, True) and self.answers.values.get(key) is not None}
         self._advance(step)
         return None
 
@@ -363,6 +372,8 @@ class Session:
                     ReviewItem(_LETTERS[i], s, s.question.text.get(lang, s.meta_key), display_value(s, self.value(s), lang),
                                missing=s.question.required and not self.value(s))
                     for i, s in enumerate(self.meta)
+                    # an optional detail left empty is not listed ("Consultant — —"); its letter still edits it
+                    if s.question.required or self.value(s)
                 ],
             )
         ]
@@ -398,6 +409,8 @@ class Session:
         except ValueError as exc:
             return str(exc)
         items = {item.label: item for section in self.review() for item in section.items}
+        items.update({_LETTERS[i]: ReviewItem(_LETTERS[i], s, "", "") for i, s in enumerate(self.meta)
+                      if _LETTERS[i] not in items})
         item = items.get(choice)
         if item is not None and item.hidden:
             return ui("iv_review_hidden_item", self.lang, choice=item.label)
