@@ -198,11 +198,11 @@ def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
     # 18 = time study done? no -> yes: six hour questions become relevant and the
     # estimate asked instead of them becomes hidden
     hours = ["4", "3", "5", "1", "2", "na"]
-    result = run(["--resume", str(path)], "\n".join(["4.1", "y", *hours, ""]) + "\n")
+    result = run(["--resume", str(path)], "\n".join(["4.1", "y", *hours, ">", ""]) + "\n")
     assert result.exit_code == 0, result.output + result.stderr
     assert result.output.count("Questions added by this change: 6.") == 1
     assert "Questions added" not in result.output.split("Questions added by this change: 6.", 1)[1]
-    assert "not asked given current answers; the report ignores it" in result.output
+    assert "not asked given current answers; the report ignores it" in flat(result.output)
     answers = load_answers(path)
     assert answers.values["time_study_done"] == "yes"
     assert answers.values["am_hours_travel"] is NOT_APPLICABLE
@@ -525,6 +525,11 @@ def test_plain_mode_says_the_pdf_is_being_made_and_writes_the_edited_answers(tmp
 
 
 # ── the review: pages, stable numbers, errors (issue 15) ──────────────────────────────
+def flat(output: str) -> str:
+    """The output with its line breaks (wrapping) read as spaces."""
+    return " ".join(output.split())
+
+
 def review_pages(output: str) -> list[list[str]]:
     """The lines of each review page shown, from its title to the prompt."""
     pages = []
@@ -533,11 +538,11 @@ def review_pages(output: str) -> list[list[str]]:
     return pages
 
 
-@pytest.mark.parametrize(("rows", "columns", "count"), [(24, 80, 10), (40, 120, 8)])
+@pytest.mark.parametrize(("rows", "columns", "count"), [(24, 80, 9), (40, 120, 8)])
 def test_review_pages_fit_the_screen_and_turn_with_the_keys(tmp_path, rows, columns, count):
     path = complete_copy(tmp_path)
     env = {"LINES": str(rows), "COLUMNS": str(columns)}
-    result = run(["--resume", str(path)], ">\n" * (count + 1) + "<\n3\n\n", env=env)
+    result = run(["--resume", str(path)], ">\n" * count + "<\n3\n\n", env=env)
     assert result.exit_code == 0, result.output + result.stderr
     pages = review_pages(result.output)
     titles = [page[0] for page in pages]
@@ -561,8 +566,9 @@ def test_review_numbers_never_shift_when_an_edit_hides_questions(tmp_path):
     assert "   4.8  By your estimate, what share of their working time do account managers" in before
     assert "   4.8  By your estimate, what share of their working time do account managers" in after
     assert "   4.2  According to the time study, how many hours a day does a typical" in after
-    assert result.output.count("(not asked given current answers; the report ignores it)") == 1
-    assert "! Item 4.8 is not asked given the current answers: change the answer that hides it first." in result.output
+    assert flat(result.output).count("(not asked given current answers; the report ignores it)") == 1
+    assert "! Item 4.8 is not asked given the current answers: change the answer that hides it first." in flat(
+        result.output)
 
 
 def test_a_bad_item_number_stays_above_the_prompt(tmp_path):
@@ -570,8 +576,8 @@ def test_a_bad_item_number_stays_above_the_prompt(tmp_path):
     result = run(["--resume", str(path)], "9.9\nz\n\n")
     assert result.exit_code == 0, result.output + result.stderr
     assert len(review_pages(result.output)) == 1  # not reprinted over the message
-    assert ('Item: 9.9\n! There is no item "9.9": type an item number (such as 1.1), a letter from a to e, '
-            'or press\n  Enter.\nItem: z\n! There is no item "z"') in result.output
+    assert ('Item: 9.9 ! There is no item "9.9": type an item number (such as 1.1), a letter from a to e, '
+            'or press Enter. Item: z ! There is no item "z"') in flat(result.output)
 
 
 def test_review_takes_cyrillic_lookalike_letters_and_a_decimal_comma(tmp_path):
@@ -605,7 +611,7 @@ def test_help_is_offered_only_where_a_question_has_some(tmp_path):
     stage = result.output.split("Company · 1/47")[1].split("Company · 2/47")[0]
     industry = result.output.split("Company · 2/47")[1]
     assert "? = help, < = back" in stage
-    assert "(< = back)" in industry and "? = help" not in industry
+    assert "(the number of a choice; < = back)" in industry and "? = help" not in industry
 
 
 def test_plain_mode_wraps_at_word_boundaries(tmp_path):
@@ -614,7 +620,7 @@ def test_plain_mode_wraps_at_word_boundaries(tmp_path):
     assert result.exit_code == 0, result.output + result.stderr
     assert "How many orders from existing clients does the department\nprocess in an average month?\n" in result.output
     for line in result.output.splitlines():
-        if not line.startswith(("Item: ", "Answer: ")):  # the prompts and what was typed
+        if not line.startswith(("Item: ", "Answer: ")) and " " in line:  # a path is never split
             assert len(line) <= 59, line
 
 
@@ -630,9 +636,8 @@ def test_english_prompt_errors_say_what_to_type():
             question.parse(["x"], "en")
     with voice("picked"):
         expected = question.expected("en")
-    assert str(typed.value) == (
-        f'"x" is not a choice; expected numbers of choices from 1 to {len(question.choices)} separated by commas'
-    ) + (', or "don\'t know"' if "dont_know" in question.special_answers() else "")
+    assert str(typed.value).startswith(
+        f'"x" is not a choice; expected numbers of choices from 1 to {len(question.choices)} separated by commas')
     assert expected.startswith("ticked choices")
     assert "purchasing" not in str(typed.value) and "purchasing" not in expected
     # files keep their ids
