@@ -23,13 +23,13 @@ DOWN = "\x1b[B"
 TIMEOUT = 15
 
 
-def spawn(tmp_path: Path, *args: str, env: dict | None = None):
+def spawn(tmp_path: Path, *args: str, env: dict | None = None, dimensions: tuple[int, int] = (40, 120)):
     # pexpect does not answer cursor-position requests; without this prompt_toolkit waits for them
     environment = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", **(env or {})}
     environment.pop("ACCESSIBLE", None)
     child = pexpect.spawn(
         sys.executable, ["-m", "diagnose", "interview", *args], cwd=str(tmp_path), env=environment,
-        encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 120), echo=False,
+        encoding="utf-8", timeout=TIMEOUT, dimensions=dimensions, echo=False,
     )
     child.delaybeforesend = None  # the default 50 ms per send would dominate the run
     return child
@@ -186,3 +186,78 @@ def test_the_report_question_speaks_russian_and_takes_d_and_n(tmp_path):
     child.close()
     assert child.exitstatus == 0
     assert "(Y/n)" not in child.before and not (tmp_path / "a.pdf").exists()
+
+
+def example_without(tmp_path: Path, *keys: str) -> Path:
+    """small-distributor.yaml with the answers to `keys` blanked, as a.yaml."""
+    text = (examples_dir() / "small-distributor.yaml").read_text(encoding="utf-8")
+    lines = [f"  {line.split(':')[0].strip()}:" if line.strip().split(":")[0] in keys and line.startswith("  ")
+             else line for line in text.splitlines()]
+    path = tmp_path / "a.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_review_pages_in_an_80x24_window_keep_the_error_on_screen(tmp_path):
+    shutil.copy(FIXTURES / "complete.en.yaml", tmp_path / "a.yaml")
+    child = spawn(tmp_path, "--resume", "a.yaml", dimensions=(24, 80))
+    child.expect("Review of the answers · Interview details · 1/9")
+    child.expect("Item")
+    child.send(">\r")
+    child.expect("Review of the answers · Company · 2/9")
+    child.expect("Item")
+    child.send("9.9\r")
+    # the page is drawn again on a cleared screen, the message under it, then the prompt
+    child.expect("Review of the answers · Company · 2/9")
+    child.expect('! There is no item "9.9"')
+    child.expect("Item")
+    child.send("с\r")  # a Cyrillic с: the consultant
+    child.expect("Consultant")
+    child.expect("Answer")
+    child.send("\r")
+    child.expect("Review of the answers · Interview details · 1/9")
+    child.expect("Item")
+    child.send("\r")
+    child.expect("PDF report now")
+    child.send("n\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_russian_lists_take_d_and_n_and_say_how_many_were_ticked(tmp_path):
+    path = example_without(tmp_path, "time_study_done", "am_internal_stages")
+    child = spawn(tmp_path, "--resume", "a.yaml", "--lang", "ru")
+    child.expect("Делали ли вы фотографию рабочего дня КМ")
+    child.expect("Назад")
+    child.send("н")  # picks "нет" as typing it does in --plain
+    child.expect("Ответ нет")
+    child.expect("Закупка сырья или товара")
+    child.expect("Ни через какие")
+    child.send(" " + DOWN + DOWN + " \r")
+    child.expect("выбрано: 2")
+    child.expect("Проверка ответов")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "done (" not in child.before
+    answers = load_answers(path, require_complete=False)
+    assert answers.values["time_study_done"] == "no"
+    assert answers.values["am_internal_stages"] == ["purchasing", "production_scheduling"]
+
+
+def test_a_list_taller_than_the_window_is_asked_as_numbered_text(tmp_path):
+    path = example_without(tmp_path, "industry_type")
+    child = spawn(tmp_path, "--resume", "a.yaml", dimensions=(9, 60))
+    child.expect("Which industry is the company's main business in")
+    child.expect("  7. Other")
+    child.expect("Answer: ")
+    child.send("9\r")
+    child.expect("! ")
+    child.expect("Answer: ")
+    child.send("4\r")
+    child.expect("Review of the answers")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert load_answers(path).values["industry_type"] == "engineering_construction"

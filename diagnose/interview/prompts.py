@@ -464,7 +464,10 @@ class RichFrontEnd:
                   "hint": "fg:ansibrightblack"}
         clear()
         for style, line in page_lines(sections, pages, page, self.lang, screen_width()):
-            self.say(line, styles[style])
+            if style == "hint":
+                self.wrapped(line, styles[style])
+            else:
+                self.say(line, styles[style])
         self.wrapped(ui("iv_review_prompt", self.lang))
         if error is not None:
             self.error(error)

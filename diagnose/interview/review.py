@@ -133,6 +133,7 @@ def page_lines(sections: list[ReviewSection], pages: list[Page], page: int, lang
             lines.append((style, item_line(item, lang, width)))
         else:  # plain text: whole texts, wrapped at word boundaries for a screen reader
             lines += [(style, part) for part in wrapped(item, lang, wrap_at)]
-    numbers = ", ".join(str(s.number) for s in sections if s.number)
+    numbered = [s.number for s in sections if s.number]
+    numbers = f"{numbered[0]}–{numbered[-1]}" if len(numbered) > 1 else ", ".join(map(str, numbered))
     lines.append(("hint", ui("iv_review_keys", lang, numbers=numbers)))
     return lines
