@@ -384,15 +384,24 @@ class RichFrontEnd:
         """The line a ticked list leaves on screen, in the interview's language: questionary
         writes "done (3 selections)" in English whatever the language."""
         from prompt_toolkit.layout.controls import FormattedTextControl
+        from prompt_toolkit.shortcuts import PromptSession
         from questionary.prompts.common import InquirerControl
 
         controls = list(prompt.application.layout.find_all_controls())
         ic = next((c for c in controls if isinstance(c, InquirerControl)), None)
-        line = next((c for c in controls if isinstance(c, FormattedTextControl) and not isinstance(c, InquirerControl)
-                     and getattr(c.text, "__name__", "") == "get_prompt_tokens"), None)
-        if ic is None or line is None:
+        # the answer line is the message of the PromptSession inside questionary's layout,
+        # reachable through the closure of the control that draws the prompt
+        session = None
+        for control in controls:
+            text = getattr(control, "text", None) if isinstance(control, FormattedTextControl) else None
+            for cell in getattr(text, "__closure__", None) or ():
+                owner = getattr(cell.cell_contents, "__self__", None)
+                # the question's session, not the one of the error toolbar
+                if isinstance(owner, PromptSession) and getattr(owner.message, "__name__", "") == "get_prompt_tokens":
+                    session = owner
+        if ic is None or session is None:
             return
-        original = line.text
+        original = session.message
         titles = {getattr(c, "value", None): getattr(c, "title", "") for c in choices}
 
         def tokens() -> Any:
@@ -406,7 +415,7 @@ class RichFrontEnd:
                 answer = ui("iv_tty_done", self.lang, count=count) if count else ui("iv_tty_done_none", self.lang)
             return [token for token in shown if token[0] != "class:answer"] + [("class:answer", answer)]
 
-        line.text = tokens
+        session.message = tokens
 
     @staticmethod
     def _inline(message: str | None) -> bool | str:
