@@ -91,8 +91,9 @@ def header(view: View) -> str:
 
 def wrap_line(line: str, width: int) -> str:
     """One line wrapped at spaces; continuation lines indented under the text after a
-    leading "1.", "!", "*" or "(", so a list stays readable."""
-    if len(line) <= width:
+    leading "1.", "!", "*" or "(", so a list stays readable. A line holding a word wider
+    than half the screen (a path, so a command naming it) is left whole, to be copied."""
+    if len(line) <= width or any(len(word) > width // 2 for word in line.split()):
         return line
     lead = re.match(r"\s*(?:\d+\.\s|[!*(]\s?)?\s*", line)
     indent = " " * min(len(lead.group()) if lead else 0, width // 2)

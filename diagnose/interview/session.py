@@ -29,7 +29,7 @@ from diagnose.answers import AnswerSet, save_answers, set_answer
 from diagnose.expressions import UNANSWERED
 from diagnose.interview.marks import set_mark
 from diagnose.interview.typed import typed_to_raw
-from diagnose.question_types import voice
+from diagnose.question_types import say, voice
 from diagnose.questionnaire import Choice, Question, Questionnaire, check_characters
 from diagnose.schema import describe
 from diagnose.template import blank_answers
@@ -290,7 +290,7 @@ class Session:
                       for q in broken.check.involves if q != step.key]
             text = broken.message(self.questionnaire, env, self.lang)
             if others:
-                text += "\n" + ui("iv_check_with", self.lang, answers="; ".join(f"«{o}»" for o in others))
+                text += "\n" + ui("iv_check_with", self.lang, answers="; ".join(say("quoted", self.lang, text=o) for o in others))
             found.append((broken.is_error, text))
         return found
 
