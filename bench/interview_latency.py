@@ -66,10 +66,11 @@ def interview(folder: Path, edit: bool, review_seconds: float) -> float:
             child.sendline(line)
         child.expect(REVIEW_PROMPT)
         if edit:
-            review = child.before
-            number = re.search(r"(\d+)\. How many active clients", review)
-            assert number is not None, "the review lists the active clients"
             time.sleep(review_seconds / 2)  # the consultant finds the answer to change
+            child.sendline("3")  # the page of the section "Team and clients"
+            child.expect(REVIEW_PROMPT)
+            number = re.search(r"(\d+\.\d+)  How many active clients", child.before)
+            assert number is not None, "the review lists the active clients"
             child.sendline(number.group(1))
             child.expect("active clients")
             child.sendline("170")
