@@ -1,0 +1,65 @@
+"""Two answer files → two diagnoses, for `diagnose compare`.
+
+Each file is read and checked like any answer file (against the questionnaire it names,
+among those given with --questionnaire and the bundled ones), so a first audit made with
+an earlier version of the questionnaire reads against that version. Both are then
+diagnosed by the same rulebook parameters; the pipeline's own `diagnose` runs the rules.
+Two files of different questionnaires cannot be compared: that is a located problem at
+the later file's `questionnaire` key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from diagnose.answers import AnswerSet, answers_from_document
+from diagnose.diagnosis import Diagnosis
+from diagnose.errors import Location, Problem, ProblemList, UserError
+from diagnose.method import diagnose, load_method
+from diagnose.questionnaire import Questionnaire
+from diagnose.yamlio import load_document, value_position
+
+
+def read_audit(path: str | Path, offered: Sequence[Questionnaire] = ()) -> AnswerSet:
+    """One finished answer file, checked against the questionnaire it names."""
+    document = load_document(path)
+    problems = ProblemList()
+    answers = answers_from_document(document, problems, None, True, offered)
+    problems.raise_if_any()
+    assert answers is not None
+    return answers
+
+
+def same_questionnaire(before: AnswerSet, after: AnswerSet) -> None:
+    """A located problem unless both files answer one questionnaire (versions may differ)."""
+    if before.questionnaire.id == after.questionnaire.id:
+        return
+    data = after.document.data if after.document is not None else {}
+    line, column = value_position(data, "questionnaire")
+    raise UserError(Problem(
+        Location(after.path, line, column, "questionnaire"),
+        f"this file answers the questionnaire '{after.questionnaire.id}', but {before.path} answers "
+        f"'{before.questionnaire.id}'; compare needs two audits of the same questionnaire"))
+
+
+def diagnose_pair(before_path: str | Path, after_path: str | Path, offered: Sequence[Questionnaire] = (),
+                  rules_file: str | Path | None = None, sets: Sequence[str] = (),
+                  params_file: str | Path | None = None) -> tuple[Diagnosis, Diagnosis]:
+    """The diagnoses of the first audit and the follow-up, made with the same parameters."""
+    problems: list[Problem] = []
+    audits: list[AnswerSet] = []
+    for path in (before_path, after_path):  # both files' problems at once
+        try:
+            audits.append(read_audit(path, offered))
+        except UserError as exc:
+            problems += exc.problems
+    if problems:
+        raise UserError(problems)
+    before, after = audits
+    same_questionnaire(before, after)
+    diagnoses = []
+    for answers in audits:
+        method = load_method(answers.questionnaire, rules_file, tuple(sets), params_file)
+        diagnoses.append(diagnose(method, answers, whatif=False))
+    return diagnoses[0], diagnoses[1]
