@@ -117,6 +117,7 @@ class Comparison:
     tasks: list[TaskChange] = field(default_factory=list)
     findings: list[FindingChange] = field(default_factory=list)
     headline: Text = field(default_factory=dict)  # chosen by diagnose.compare.headline
+    role_titles: dict[str, Text] = field(default_factory=dict)  # every role id either audit names
 
     def count(self, movement: str) -> int:
         return sum(1 for change in self.findings if change.movement == movement)
@@ -135,6 +136,9 @@ def compare(before: Diagnosis, after: Diagnosis) -> Comparison:
     _compare_answers(before, after, result)
     result.indicators = _indicators(before.indicators, after.indicators)
     result.roles = _roles(before, after)
+    for diagnosis in (before, after):  # the later audit's title wins
+        result.role_titles.update({role.id: role.title
+                                   for role in [*diagnosis.current_structure, *diagnosis.proposed_structure]})
     result.headcount = _totals(before, after)
     result.tasks = _tasks(before, after)
     result.findings = _findings(before, after)
