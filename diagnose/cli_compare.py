@@ -30,7 +30,9 @@ _FORMATS = ("text", "json", "html", "pdf")
 @click.option("--questionnaire", "questionnaire_files", type=_INPUT, multiple=True,
               help="A questionnaire (another version, say) an answer file may name, besides the bundled ones "
                    "(repeatable).")
-@click.option("--rules", "rules_file", type=_INPUT, help="A rulebook YAML file instead of the bundled one.")
+@click.option("--rules", "rules_files", type=_INPUT, multiple=True,
+              help="A rulebook instead of the bundled one (repeatable: each audit is diagnosed by the one "
+                   "written for its questionnaire's version).")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Override a rulebook parameter for both audits (repeatable).")
 @click.option("--params", "params_file", type=_INPUT, help="A YAML file of parameter overrides for both audits.")
@@ -42,7 +44,7 @@ _FORMATS = ("text", "json", "html", "pdf")
 @click.option("--pdf-variant", "pdf_variant", type=click.Choice(PDF_VARIANTS), default=None,
               help="A tagged PDF/UA-1 or PDF/A-3b file (default: a plain PDF).")
 def compare(before: Path, after: Path, fmt: str, output: str | None, lang: str | None,
-            questionnaire_files: tuple[Path, ...], rules_file: Path | None, sets: tuple[str, ...],
+            questionnaire_files: tuple[Path, ...], rules_files: tuple[Path, ...], sets: tuple[str, ...],
             params_file: Path | None, brand: Path | None, templates: Path | None, audience: str,
             pdf_variant: str | None) -> None:
     """Compare a follow-up audit (AFTER) with the first one (BEFORE).
@@ -62,12 +64,12 @@ def compare(before: Path, after: Path, fmt: str, output: str | None, lang: str |
     target = output or "-"
     if target == "-" and fmt == "pdf" and sys.stdout.isatty():
         raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
-    method = load_method(None, rules_file, sets, params_file, brand, templates, pdf_variant=pdf_variant,
+    method = load_method(None, None, (), None, brand, templates, pdf_variant=pdf_variant,
                          audience=audience)
     if brand is not None:
         method.brand  # noqa: B018 - a bad brand file is reported at once, not after the diagnoses
     offered = [load_method(path).questionnaire for path in questionnaire_files]
-    first, follow_up = diagnose_pair(before, after, offered, rules_file, sets, params_file)
+    first, follow_up = diagnose_pair(before, after, offered, rules_files, sets, params_file)
     comparison = compare_diagnoses(first, follow_up)
     comparison.headline = choose_headline(comparison)
     data = render_comparison(comparison, fmt, lang or comparison.language or "ru", method)

@@ -2,8 +2,10 @@
 
 Each file is read and checked like any answer file (against the questionnaire it names,
 among those given with --questionnaire and the bundled ones), so a first audit made with
-an earlier version of the questionnaire reads against that version. Both are then
-diagnosed by the same rulebook parameters; the pipeline's own `diagnose` runs the rules.
+an earlier version of the questionnaire reads against that version. Each is then
+diagnosed by the rulebook written for its questionnaire's version (among those given
+with --rules, else the bundled one), both with the same parameter overrides; the
+pipeline's own `diagnose` runs the rules.
 Two files of different questionnaires cannot be compared: that is a located problem at
 the later file's `questionnaire` key.
 """
@@ -43,10 +45,25 @@ def same_questionnaire(before: AnswerSet, after: AnswerSet) -> None:
         f"'{before.questionnaire.id}'; compare needs two audits of the same questionnaire"))
 
 
+def rulebook_for(questionnaire: Questionnaire, rules_files: Sequence[str | Path]) -> str | Path | None:
+    """The given rulebook written for this questionnaire and version (a rulebook that
+    names no version fits any); None: the bundled one."""
+    if len(rules_files) == 1:
+        return rules_files[0]  # one rulebook for both: a mismatch is its loader's located error
+    for path in rules_files:
+        data = load_document(path).data
+        if not isinstance(data, dict) or data.get("questionnaire") != questionnaire.id:
+            continue
+        if data.get("questionnaire_version") in (None, questionnaire.version):
+            return path
+    return None
+
+
 def diagnose_pair(before_path: str | Path, after_path: str | Path, offered: Sequence[Questionnaire] = (),
-                  rules_file: str | Path | None = None, sets: Sequence[str] = (),
+                  rules_files: Sequence[str | Path] = (), sets: Sequence[str] = (),
                   params_file: str | Path | None = None) -> tuple[Diagnosis, Diagnosis]:
-    """The diagnoses of the first audit and the follow-up, made with the same parameters."""
+    """The diagnoses of the first audit and the follow-up, each by the rulebook for its
+    questionnaire's version, with the same parameters."""
     problems: list[Problem] = []
     audits: list[AnswerSet] = []
     for path in (before_path, after_path):  # both files' problems at once
@@ -60,6 +77,7 @@ def diagnose_pair(before_path: str | Path, after_path: str | Path, offered: Sequ
     same_questionnaire(before, after)
     diagnoses = []
     for answers in audits:
-        method = load_method(answers.questionnaire, rules_file, tuple(sets), params_file)
+        method = load_method(answers.questionnaire, rulebook_for(answers.questionnaire, rules_files), tuple(sets),
+                             params_file)
         diagnoses.append(diagnose(method, answers, whatif=False))
     return diagnoses[0], diagnoses[1]
