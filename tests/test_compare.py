@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from diagnose.cli import cli
 from diagnose.compare.headline import choose_headline, holds
-from diagnose.compare.model import ABSENT, Comparison, movement
+from diagnose.compare.model import ABSENT, Comparison, Movement, movement
 from diagnose.resources import questionnaire_path, rulebook_path
 from tests.report_helpers import page_count, pdf_text
 
@@ -265,3 +265,18 @@ def test_headline_conditions() -> None:
     assert holds({"carried_out": False, "answers_changed": False}, empty)
     assert not holds({"carried_out": True}, empty)
     assert choose_headline(empty)["en"] == "The conclusions about the sales structure are the same in both audits."
+
+
+def test_every_word_in_every_language_and_every_outcome_worded() -> None:
+    from typing import get_args
+
+    from diagnose.compare.words import headlines
+    from diagnose.diagnosis import Status
+    from diagnose.locale import LANGUAGES
+    from diagnose.texts import catalogue
+
+    words = catalogue("compare")["words"]
+    assert all(set(entry) == set(LANGUAGES) and all(entry.values()) for entry in words.values())
+    needed = [f"movement_{name}" for name in get_args(Movement)] + [f"status_{name}" for name in (*get_args(Status), ABSENT)]
+    assert [key for key in needed if key not in words] == []
+    assert headlines()[-1][0] == {}  # the last headline always holds

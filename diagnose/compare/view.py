@@ -62,15 +62,14 @@ def indicator_change(change: IndicatorChange, lang: str) -> str:
     return word(f"direction_{change.direction}", lang, size=size)
 
 
-def _headcount(value: float | None, lang: str, present: bool = True) -> str:
-    if value is None:
-        return word("no_role" if not present else "headcount_unknown", lang)
-    return locale(lang).grouped(value)
+def _headcount(value: float | None, lang: str) -> str:
+    """A headcount, or a dash for a role absent from that structure (or of unknown size)."""
+    return word("no_role", lang) if value is None else locale(lang).grouped(value)
 
 
 def _role_cells(before: Headcounts, after: Headcounts, lang: str) -> list[str]:
-    return [_arrow(_headcount(before.today, lang, False), _headcount(after.today, lang, False)),
-            _arrow(_headcount(before.proposed, lang, False), _headcount(after.proposed, lang, False))]
+    return [_arrow(_headcount(before.today, lang), _headcount(after.today, lang)),
+            _arrow(_headcount(before.proposed, lang), _headcount(after.proposed, lang))]
 
 
 def view(comparison: Comparison, lang: str) -> View:
