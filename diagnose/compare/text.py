@@ -12,7 +12,7 @@ WIDTH = 100
 GAP = "  "
 INDENT = "  "
 _CAPS = {"findings": [18, 46, 30], "answers": [44, 26, 26], "indicators": [34, 16, 16, 26],
-         "roles": [34, 24, 24], "tasks": [36, 28, 28]}  # the widest each column may get
+         "roles": [30, 32, 32], "tasks": [30, 32, 32]}  # the widest each column may get
 
 
 def _widths(section: Section, rows: list[list[str]]) -> list[int]:

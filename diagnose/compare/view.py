@@ -68,8 +68,10 @@ def _headcount(value: float | None, lang: str) -> str:
 
 
 def _role_cells(before: Headcounts, after: Headcounts, lang: str) -> list[str]:
-    return [_arrow(_headcount(before.today, lang), _headcount(after.today, lang)),
-            _arrow(_headcount(before.proposed, lang), _headcount(after.proposed, lang))]
+    """Each audit's "today → proposed": what the first audit found and proposed, and
+    what the follow-up finds (the proposal carried out, or not) and proposes now."""
+    return [_arrow(_headcount(before.today, lang), _headcount(before.proposed, lang)),
+            _arrow(_headcount(after.today, lang), _headcount(after.proposed, lang))]
 
 
 def view(comparison: Comparison, lang: str) -> View:
@@ -99,11 +101,11 @@ def view(comparison: Comparison, lang: str) -> View:
     role_rows = [[role(r.id), *_role_cells(r.before, r.after, lang)] for r in comparison.roles]
     if comparison.roles and comparison.headcount is not None:
         role_rows.append([word("department", lang), *_role_cells(*comparison.headcount, lang)])
-    sections.append(Section("roles", word("roles", lang), [word("role", lang), word("today", lang), word("proposed", lang)],
-                            role_rows, word("no_roles", lang)))
-    sections.append(Section("tasks", word("tasks", lang), [word("task", lang), word("today", lang), word("proposed", lang)],
-                            [[t.title.get(lang, t.task), _arrow(role(t.today_before), role(t.today_after)),
-                              _arrow(role(t.proposed_before), role(t.proposed_after))] for t in comparison.tasks],
+    plans = [word("plan_before", lang), word("plan_after", lang)]
+    sections.append(Section("roles", word("roles", lang), [word("role", lang), *plans], role_rows, word("no_roles", lang)))
+    sections.append(Section("tasks", word("tasks", lang), [word("task", lang), *plans],
+                            [[t.title.get(lang, t.task), _arrow(role(t.today_before), role(t.proposed_before)),
+                              _arrow(role(t.today_after), role(t.proposed_after))] for t in comparison.tasks],
                             word("no_tasks", lang)))
     for key, changes, side in (("only_before", comparison.only_before, "before"),
                                ("only_after", comparison.only_after, "after")):
