@@ -10,21 +10,21 @@ from pathlib import Path
 
 import click
 
+from diagnose.compare import FORMATS
 from diagnose.errors import Location, Problem, UserError
 from diagnose.locale import LANGUAGES
 from diagnose.report import AUDIENCES, DEFAULT_AUDIENCE, PDF_VARIANTS
 
 _INPUT = click.Path(path_type=Path, dir_okay=False, readable=False)  # the loaders say when one cannot be read
-_FORMATS = ("text", "json", "html", "pdf")
 
 
 @click.command()
 @click.argument("before", type=_INPUT)
 @click.argument("after", type=_INPUT)
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Terminal text, or the comparison as JSON, a self-contained HTML page or a PDF.")
 @click.option("-o", "--output", default=None,
-              help="Where to write it ('-' for stdout; the default for text and JSON). Needed for a PDF.")
+              help="Where to write it (default '-': standard output; a PDF only when redirected).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
               help="Language of the comparison (default: the follow-up answer file's).")
 @click.option("--questionnaire", "questionnaire_files", type=_INPUT, multiple=True,

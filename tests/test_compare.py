@@ -281,3 +281,20 @@ def test_every_word_in_every_language_and_every_outcome_worded() -> None:
     needed = [f"movement_{name}" for name in get_args(Movement)] + [f"status_{name}" for name in (*get_args(Status), ABSENT)]
     assert [key for key in needed if key not in words] == []
     assert headlines()[-1][0] == {}  # the last headline always holds
+
+
+def test_a_headline_with_an_unknown_condition_is_an_error_of_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import diagnose.compare.words as words
+    from diagnose.errors import UserError
+
+    texts = {"words": {}, "headlines": [{"when": {"carried_ot": True}, "text": {"ru": "а", "en": "a"}},
+                                        {"text": {"ru": "б", "en": "b"}}]}
+    monkeypatch.setattr(words, "catalogue", lambda name: texts)
+    words.headlines.cache_clear()
+    try:
+        with pytest.raises(UserError) as caught:
+            words.headlines()
+    finally:
+        words.headlines.cache_clear()
+    assert str(caught.value).startswith("diagnose/locale/compare.yaml: headlines[0]: unknown condition 'carried_ot' "
+                                        "(did you mean 'carried_out'?); expected one of: carried_out, resolved,")

@@ -5,3 +5,5 @@ sets the two `Diagnosis` objects side by side as a `Comparison`; `headline` choo
 headline from the conditions in `locale/compare.yaml`; `text` and `render` make the
 terminal text, the JSON and the HTML/PDF page from it.
 """
+
+FORMATS = ("text", "json", "html", "pdf")  # what `diagnose compare --format` writes

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from diagnose.compare import FORMATS
 from diagnose.compare.model import Comparison
 from diagnose.compare.text import comparison_text
 from diagnose.compare.view import Section, view
@@ -22,7 +23,6 @@ from diagnose.compare.words import word
 from diagnose.diagnosis import to_json
 from diagnose.method import Method
 
-FORMATS = ("text", "json", "html", "pdf")
 TEMPLATE = "compare.html"
 STYLESHEET = "compare.css"
 JSON_KIND = "diagnose-comparison"
@@ -63,6 +63,7 @@ def _page_css(lang: str) -> str:
 
 def render_comparison(comparison: Comparison, fmt: str, lang: str, method: Method) -> bytes:
     """The comparison in `fmt` (FORMATS) and `lang`, in the method's brand and templates."""
+    assert fmt in FORMATS, fmt  # the command's choice list is FORMATS
     if fmt == "text":
         return comparison_text(comparison, lang).encode("utf-8")
     if fmt == "json":
