@@ -55,7 +55,7 @@ def compare(before: Path, after: Path, fmt: str, output: str | None, lang: str |
     recommendations were carried out, are no longer needed, are new or still open.
     """
     from diagnose.compare.headline import choose_headline
-    from diagnose.compare.load import diagnose_pair
+    from diagnose.compare.load import diagnose_pair, swapped_warning
     from diagnose.compare.model import compare as compare_diagnoses
     from diagnose.compare.render import render_comparison
     from diagnose.method import load_method
@@ -70,6 +70,9 @@ def compare(before: Path, after: Path, fmt: str, output: str | None, lang: str |
         method.brand  # noqa: B018 - a bad brand file is reported at once, not after the diagnoses
     offered = [load_method(path).questionnaire for path in questionnaire_files]
     first, follow_up = diagnose_pair(before, after, offered, rules_files, sets, params_file)
+    warning = swapped_warning(first, follow_up, before, after)
+    if warning:
+        click.echo(warning, err=True)
     comparison = compare_diagnoses(first, follow_up)
     comparison.headline = choose_headline(comparison)
     data = render_comparison(comparison, fmt, lang or comparison.language or "ru", method)

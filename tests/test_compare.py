@@ -298,3 +298,12 @@ def test_a_headline_with_an_unknown_condition_is_an_error_of_the_texts(monkeypat
         words.headlines.cache_clear()
     assert str(caught.value).startswith("diagnose/locale/compare.yaml: headlines[0]: unknown condition 'carried_ot' "
                                         "(did you mean 'carried_out'?); expected one of: carried_out, resolved,")
+
+
+def test_files_given_the_wrong_way_round_are_compared_with_a_warning() -> None:
+    result = CliRunner().invoke(cli, ["compare", CHEM_AFTER, CHEM_BEFORE, "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr == (f"warning: {CHEM_BEFORE} (AFTER) is dated 2026-10-28, before {CHEM_AFTER} (BEFORE, "
+                             "2027-04-28); give the first audit first\n")
+    moves = {f["rule_id"]: f["movement"] for f in json.loads(result.stdout)["findings"]}
+    assert moves["R3-separate-operations"] == "regressed"  # read backwards: in place, then needed again

@@ -45,6 +45,21 @@ def same_questionnaire(before: AnswerSet, after: AnswerSet) -> None:
         f"'{before.questionnaire.id}'; compare needs two audits of the same questionnaire"))
 
 
+def swapped_warning(before: Diagnosis, after: Diagnosis, before_path: str | Path, after_path: str | Path) -> str | None:
+    """A warning when the follow-up is dated before the first audit (the files swapped?)."""
+    import datetime as dt
+
+    try:
+        first = dt.date.fromisoformat(str(before.company.get("date")))
+        follow_up = dt.date.fromisoformat(str(after.company.get("date")))
+    except ValueError:
+        return None  # a date not given, or not a calendar date: nothing to say
+    if follow_up >= first:
+        return None
+    return (f"warning: {after_path} (AFTER) is dated {follow_up.isoformat()}, before {before_path} (BEFORE, "
+            f"{first.isoformat()}); give the first audit first")
+
+
 def rulebook_for(questionnaire: Questionnaire, rules_files: Sequence[str | Path]) -> str | Path | None:
     """The given rulebook written for this questionnaire and version (a rulebook that
     names no version fits any); None: the bundled one."""
