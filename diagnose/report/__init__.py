@@ -1,7 +1,8 @@
 """The report: Diagnosis -> template context -> HTML -> PDF.
 
-`render.write_report` is the entry point; WeasyPrint is imported only in `pdf.py`, so the
-rest of the package (and `diagnose --help`) never pays for it.
+`render.write_report` is the entry point; WeasyPrint is imported only in `pdf.py` (and in
+`raster.py`, which draws a DOCX's charts), so the rest of the package (and
+`diagnose --help`) never pays for it.
 """
 
 # The report formats, listed once: `diagnose report --format`, `diagnose batch --format`

@@ -21,20 +21,21 @@ DPI = 200  # print quality for A4 at the drawings' sizes; a chart's PNG stays un
 _SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"', re.S)
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.S)
 LOGO_HEIGHT_MM = 12.0  # the cover's logo height (report.css `.cover-brand .logo`)
-_FALLBACK_SIZE = (760.0, 400.0)  # CSS px, for an SVG without width and height attributes
+_FALLBACK_SIZE = (760.0, 400.0)  # points, for an SVG without width and height attributes
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A drawing as PNG, with its size in CSS pixels (1/96 in) as the report lays it out."""
+    """A drawing as PNG, with its size in points: one unit of our SVGs prints as one point
+    (`charts.WIDTH`, `context.CHART_WIDTH`)."""
 
     png: bytes
-    width_px: float
-    height_px: float
+    width_pt: float
+    height_pt: float
 
 
 def svg_size(svg: str) -> tuple[float, float]:
-    """The width and height (CSS px) an SVG of ours declares on its root element."""
+    """The width and height (points) an SVG of ours declares on its root element."""
     found = _SIZE.search(svg)
     return (float(found[1]), float(found[2])) if found else _FALLBACK_SIZE
 
@@ -57,8 +58,9 @@ def rasterise(svgs: list[str], logo: Path | None, folders: list[Path], styleshee
     pages, css = [], [font_faces(stylesheet), "body { margin: 0; } svg { display: block; }"]
     sizes = [svg_size(svg) for svg in svgs]
     for index, (svg, (width, height)) in enumerate(zip(svgs, sizes, strict=True)):
-        css.append(f"@page p{index} {{ size: {width:.2f}px {height:.2f}px; margin: 0; }}"
-                   f" .p{index} {{ page: p{index}; break-before: page; }}")
+        css.append(f"@page p{index} {{ size: {width:.2f}pt {height:.2f}pt; margin: 0; }}"
+                   f" .p{index} {{ page: p{index}; break-before: page; }}"
+                   f" .p{index} svg {{ width: {width:.2f}pt; height: {height:.2f}pt; }}")
         pages.append(f'<div class="p{index}">{svg}</div>')
     if logo is not None:
         # wide enough for any sensible logo at the cover's height; cropped below
@@ -80,7 +82,7 @@ def rasterise(svgs: list[str], logo: Path | None, folders: list[Path], styleshee
     logo_picture = None
     if logo is not None and len(images) > len(svgs):
         png, px_width, px_height = _cropped(images[len(svgs)])
-        scale = 96 / DPI  # rendered pixels -> CSS px
+        scale = 72 / DPI  # rendered pixels -> points
         logo_picture = Picture(png, px_width * scale, px_height * scale)
     return pictures, logo_picture
 

@@ -36,7 +36,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -388,8 +388,8 @@ class _Writer:
         if height is not None:
             paragraph.add_run().add_picture(io.BytesIO(picture.png), height=height)
             return
-        # CSS px are 1/96 in; a drawing wider than the text fits the text's width
-        width = min(Emu(int(picture.width_px / 96 * 914400)), self.text_width(container))
+        # a drawing wider than the text fits the text's width, as in the PDF
+        width = min(Pt(picture.width_pt), self.text_width(container))
         paragraph.add_run().add_picture(io.BytesIO(picture.png), width=width)
 
     def table(self, node: Node, container: object) -> None:
@@ -473,7 +473,7 @@ class _Writer:
             return
         if tag == "x-svg":
             picture = self.pictures[int(node.attrs["n"])]
-            paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Emu(int(picture.width_px / 96 * 914400)))
+            paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Pt(picture.width_pt))
             return
         own_line = bool(classes & _OWN_LINE) and paragraph.runs and tag == "span"
         own_line = own_line or (self.in_matrix and bool(classes & _MATRIX_OWN_LINE) and bool(paragraph.runs))
