@@ -218,3 +218,21 @@ def test_batch_writes_docx_in_the_brand_and_templates_of_the_run(tmp_path: Path)
     assert (1, "The short version") in headings(doc)  # the folder's texts.yaml before the bundled one
     assert str(doc.styles["Heading 1"].font.color.rgb) == "0B5D4B"  # the brand's primary colour
     assert "Northern Lights Consulting" in doc.core_properties.author
+
+
+def test_markup_in_the_answers_is_text_in_the_document() -> None:
+    answers = Path(__file__).parent / "fixtures" / "report" / "markup-answers.yaml"
+    data = rendered("docx", "ru", answers=answers)
+    doc = Document(io.BytesIO(data.data))
+    text = text_of(doc)
+    assert 'ООО <img src="file:///etc/hostname"> «Тест»' in text
+    assert "<script>alert(1)</script>" in doc.core_properties.author
+    # only the drawings and the bundled logo are pictures; nothing the answers named was fetched
+    assert len(doc.inline_shapes) == data.html.count("<svg") + 1
+    assert not [r for r in doc.part.rels.values() if r.is_external]
+
+
+def test_a_control_character_never_breaks_the_word_file() -> None:
+    from diagnose.report.word import _NOT_XML
+
+    assert _NOT_XML.sub("", "a\x01b\x0bc\ufffe") == "abc" and _NOT_XML.sub("", "a\tb\nc") == "a\tb\nc"

@@ -45,6 +45,8 @@ from diagnose.report.raster import Picture, rasterise
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S | re.I)
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+# characters XML 1.0 cannot hold (a Word file is XML): dropped, never an exception
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _VOID = {"br", "img", "meta", "link", "hr", "input", "col", "source", "wbr"}
 BODY_FONT, HEADING_FONT, CODE_FONT = "PT Sans", "PT Serif", "Courier New"  # report.css's families
 A4 = (Mm(210), Mm(297))
@@ -223,9 +225,8 @@ class _Writer:
     def _properties(self) -> None:
         props = self.doc.core_properties
         now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-        props.title = self.context.title
-        props.author = self.context.author
-        props.last_modified_by = self.context.author
+        props.title = _NOT_XML.sub("", self.context.title)
+        props.author = props.last_modified_by = _NOT_XML.sub("", self.context.author)
         props.subject = self.context.t["report_title"]
         props.language = _language_tag(self.context.lang)
         props.keywords = props.comments = props.category = ""
@@ -235,7 +236,7 @@ class _Writer:
     def _page_frame(self, section: object) -> None:
         """The company's name at the top of each page, the page number at the foot (the PDF's)."""
         header = section.header.paragraphs[0]  # type: ignore[attr-defined]
-        header.text = self.context.company.name
+        header.text = _NOT_XML.sub("", self.context.company.name)
         header.style = self.doc.styles["Note"]
         footer = section.footer.paragraphs[0]  # type: ignore[attr-defined]
         footer.style = self.doc.styles["Note"]
@@ -449,7 +450,7 @@ class _Writer:
     def _runs(self, node: Node, paragraph: Paragraph, bold: bool, italic: bool, code: bool, small: bool,
               color: str | None) -> None:
         if not node.tag:
-            text = _SPACE.sub(" ", node.text)
+            text = _SPACE.sub(" ", _NOT_XML.sub("", node.text))
             if not text:
                 return
             previous = paragraph.runs[-1].text if paragraph.runs else ""
