@@ -158,6 +158,7 @@ class _Writer:
         self.break_before = False  # the next paragraph starts a page (a chapter)
         self.fresh_page = False  # a section break has just started a page: no page break needed
         self.in_matrix = False
+        self.styles: dict[str, object] = {}
         self._setup()
 
     # --- the document's frame -----------------------------------------------------------
@@ -262,9 +263,15 @@ class _Writer:
         char("end")
 
     # --- blocks --------------------------------------------------------------------------
+    def style(self, name: str) -> object:
+        """A style object by name, looked up once (python-docx searches all styles per name)."""
+        if name not in self.styles:
+            self.styles[name] = self.doc.styles[name]
+        return self.styles[name]
+
     def paragraph(self, style: str | None = None, container: object = None) -> Paragraph:
         target = container or self.doc
-        paragraph = target.add_paragraph(style=style)  # type: ignore[attr-defined]
+        paragraph = target.add_paragraph(style=self.style(style) if style else None)  # type: ignore[attr-defined]
         if self.break_before and container is None:
             paragraph.paragraph_format.page_break_before = not self.fresh_page
             self.break_before = False
@@ -366,7 +373,7 @@ class _Writer:
         table = self.doc.add_table(rows=1, cols=len(figures))
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, figure in zip(table.rows[0].cells, figures, strict=True):
-            cell.paragraphs[0].style = self.doc.styles["Caption"]
+            cell.paragraphs[0].style = self.style("Caption")
             caption = next((c for c in figure.children if c.tag == "figcaption"), None)
             if caption is not None:
                 self.inline(caption, cell.paragraphs[0])
@@ -408,7 +415,7 @@ class _Writer:
         if self.break_before and container is None:
             self.paragraph()  # a chapter never opens with a table; keep the page break on a paragraph
         table = target.add_table(rows=len(rows), cols=columns)  # type: ignore[attr-defined]
-        table.style = self.doc.styles["Table Grid"]
+        table.style = self.style("Table Grid")
         self.in_matrix = "matrix" in node.classes
         for (group, _), cells, row in zip(rows, cells_of, table.rows, strict=True):
             if group == "thead":
@@ -487,13 +494,15 @@ class _Writer:
             small, color = True, color or self.colors["muted"]
             if paragraph.runs and not paragraph.runs[-1].text.endswith(" "):
                 paragraph.add_run(" ")
+        if "badge" in classes and "".join(r.text for r in paragraph.runs).strip():
+            # the PDF draws each badge in a frame; in running text they are set apart by a dot
+            paragraph.runs[-1].text = paragraph.runs[-1].text.rstrip(" ")
+            paragraph.add_run(" · ")
         bold = bold or tag in ("strong", "b") or "badge" in classes
         italic = italic or tag in ("em", "i")
         code = code or tag == "code"
         for child in node.children:
             self._runs(child, paragraph, bold, italic, code, small, color)
-        if "badge" in classes and paragraph.runs and not paragraph.runs[-1].text.endswith(" "):
-            paragraph.add_run(" ")
 
 
 def _iter(node: Node, tag: str):  # type: ignore[no-untyped-def]
