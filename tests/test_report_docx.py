@@ -236,3 +236,23 @@ def test_a_control_character_never_breaks_the_word_file() -> None:
     from diagnose.report.word import _NOT_XML
 
     assert _NOT_XML.sub("", "a\x01b\x0bc\ufffe") == "abc" and _NOT_XML.sub("", "a\tb\nc") == "a\tb\nc"
+
+
+def test_a_templates_folder_of_ones_own_shapes_the_document(tmp_path: Path) -> None:
+    # a consultancy's part with markup the bundled templates never use: still a document
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "methodology.html").write_text(
+        '<section class="chapter" id="methodology"><h1>How we work</h1>'
+        '<p class="lead">Our <em>own</em> words.</p><table></table><table><tr></tr></table>'
+        '<x-svg n="99"></x-svg><x-svg n="²"></x-svg><img src="nowhere.png">'
+        '<table><thead><tr><th colspan="2">Wide</th></tr></thead>'
+        '<tbody><tr><td><p>One</p><ul><li>two</li></ul></td><td>three<br>four</td></tr></tbody></table>'
+        "<h4>A fourth level</h4></section>", encoding="utf-8")
+    data = report_bytes(diagnosis_for(DEMO), "docx", "en", templates=tmp_path).data
+    doc = Document(io.BytesIO(data))
+    assert headings(doc)[-2:] == [(1, "How we work"), (3, "A fourth level")]
+    lead = next(p for p in doc.paragraphs if p.text == "Our own words.")
+    assert lead.style.name == "Lead" and [r.italic for r in lead.runs] == [None, True, None]
+    table = doc.tables[-1]
+    assert header_row(table) == ["Wide", "Wide"] and table.rows[1].cells[1].text == "three\nfour"
+    assert [p.text for p in table.rows[1].cells[0].paragraphs] == ["", "One", "two"]

@@ -313,7 +313,9 @@ class _Writer:
         if tag == "table":
             return self.table(node, container)
         if tag == "x-svg":
-            return self.picture(self.pictures[int(node.attrs["n"])], container)
+            if (picture := self.drawing(node)) is not None:
+                self.picture(picture, container)
+            return
         if tag == "figure":
             caption = next((c for c in node.children if c.tag == "figcaption"), None)
             if caption is not None:
@@ -326,6 +328,11 @@ class _Writer:
             return self.side_by_side(node)
         for child in node.children:  # section, article, div, body and the like: their content
             self.block(child, container)
+
+    def drawing(self, node: Node) -> Picture | None:
+        """The picture an `<x-svg>` stands for (None for one a template wrote itself)."""
+        number = node.attrs.get("n", "")
+        return self.pictures[int(number)] if number.isascii() and number.isdigit() and int(number) < len(self.pictures) else None
 
     def cover(self, node: Node) -> None:
         if self.logo is not None:
@@ -410,7 +417,9 @@ class _Writer:
         if not rows:
             return
         cells_of = [[c for c in tr.children if c.tag in ("td", "th")] for _, tr in rows]
-        columns = max(len(cells) for cells in cells_of)
+        columns = max(sum(_span(c) for c in cells) for cells in cells_of)
+        if not columns:
+            return
         target = container or self.doc
         if self.break_before and container is None:
             self.paragraph()  # a chapter never opens with a table; keep the page break on a paragraph
@@ -422,7 +431,13 @@ class _Writer:
                 header = OxmlElement("w:tblHeader")  # repeated on every page the table spans
                 header.set(qn("w:val"), "true")
                 row._tr.get_or_add_trPr().append(header)
-            for source, cell in zip(cells, row.cells, strict=False):
+            column = 0
+            for source in cells:
+                span = min(_span(source), columns - column)
+                cell = row.cells[column]
+                if span > 1:  # a header across columns
+                    cell = cell.merge(row.cells[column + span - 1])
+                column += span
                 paragraph = cell.paragraphs[0]
                 if "num" in source.classes:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -480,8 +495,8 @@ class _Writer:
             (paragraph.runs[-1] if paragraph.runs else paragraph.add_run()).add_break(WD_BREAK.LINE)
             return
         if tag == "x-svg":
-            picture = self.pictures[int(node.attrs["n"])]
-            paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Pt(picture.width_pt))
+            if (picture := self.drawing(node)) is not None:
+                paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Pt(picture.width_pt))
             return
         own_line = bool(classes & _OWN_LINE) and paragraph.runs and tag == "span"
         own_line = own_line or (self.in_matrix and bool(classes & _MATRIX_OWN_LINE) and bool(paragraph.runs))
@@ -510,6 +525,12 @@ def _iter(node: Node, tag: str):  # type: ignore[no-untyped-def]
         if child.tag == tag:
             yield child
         yield from _iter(child, tag)
+
+
+def _span(cell: Node) -> int:
+    """A cell's colspan (1 unless it says a small number)."""
+    value = cell.attrs.get("colspan", "")
+    return min(int(value), 50) if value.isascii() and value.isdigit() and int(value) > 0 else 1
 
 
 def _trim(paragraph: Paragraph) -> None:
