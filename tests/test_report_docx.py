@@ -256,3 +256,10 @@ def test_a_templates_folder_of_ones_own_shapes_the_document(tmp_path: Path) -> N
     table = doc.tables[-1]
     assert header_row(table) == ["Wide", "Wide"] and table.rows[1].cells[1].text == "three\nfour"
     assert [p.text for p in table.rows[1].cells[0].paragraphs] == ["", "One", "two"]
+
+
+def test_the_word_settings_keep_their_schema_order() -> None:
+    # Word refuses a settings part whose elements are out of WordprocessingML's order
+    settings = document("ru").settings.element
+    names = [child.tag.split("}")[1] for child in settings]
+    assert "updateFields" in names and names.index("updateFields") < names.index("compat")

@@ -63,6 +63,14 @@ _PARAGRAPH_STYLES = {  # a <p>'s class -> the paragraph style made for it in `_s
 }
 
 
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+
+
 @dataclass
 class Node:
     """An element of the report's HTML (or a text run: `tag` "" and `text`)."""
@@ -171,7 +179,8 @@ class _Writer:
         settings = self.doc.settings.element
         update = OxmlElement("w:updateFields")  # Word fills the contents' page numbers on opening
         update.set(qn("w:val"), "true")
-        settings.append(update)
+        # WordprocessingML's settings are a sequence: updateFields comes before these
+        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
 
     def _orient(self, section: object, orientation: str) -> None:
         width, height = A4
