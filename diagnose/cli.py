@@ -199,13 +199,13 @@ def _rules_options(command):  # type: ignore[no-untyped-def]
 def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand: Path | None,
            templates: Path | None, pdf_variant: str | None, audience: str, sets: tuple[str, ...],
            params_file: Path | None, questionnaire_file: Path | None, rules_file: Path | None) -> None:
-    """Write the report for an answer file: PDF (default), HTML or the diagnosis as JSON."""
+    """Write the report for an answer file: PDF (default), HTML, an editable DOCX or the diagnosis as JSON."""
     from diagnose.method import diagnose, load_method, read_answers, write
     from diagnose.report.render import default_output
 
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
-    if target == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
+    if target == "-" and fmt in ("pdf", "docx") and sys.stdout.isatty():
+        raise UserError(Problem(Location("-o -"), f"refusing to write a {fmt.upper()} to the terminal; redirect it or pass -o FILE"))
     method = load_method(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant=pdf_variant,
                          audience=audience)
     if brand is not None:
@@ -253,7 +253,7 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @click.option("-j", "--jobs", type=int, default=None,
               help="Processes to run in parallel (default: all cores; 1 runs in this process).")
 @click.option("--format", "formats", default="pdf", show_default=True, metavar="FORMATS",
-              help="Comma-separated formats to write for every input: pdf, html, json.")
+              help=f"Comma-separated formats to write for every input: {', '.join(FORMATS)}.")
 @click.option("--lang", type=LANGS, default=None, help="Language of the reports (default: each answer file's).")
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Base name of the summary table: FILE.csv and FILE.json (default: OUT_DIR/summary).")

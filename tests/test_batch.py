@@ -149,8 +149,8 @@ def test_existing_outputs_are_not_overwritten_unless_force(tmp_path: Path, monke
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.yaml"], "missing.yaml: no such file or folder"),
     (["*.nothing"], "*.nothing: the pattern matches no answer file or table"),
-    ([str(FOLDER / "alder.yaml"), "--format", "pdf,docx"],
-     "--format: 'pdf,docx' is not a list of formats; expected some of: pdf, html, json, separated by commas"),
+    ([str(FOLDER / "alder.yaml"), "--format", "pdf,odt"],
+     "--format: 'pdf,odt' is not a list of formats; expected some of: pdf, html, json, docx, separated by commas"),
     ([str(FOLDER / "alder.yaml"), "--jobs", "0"], "--jobs: 0 is not a number of processes; expected 1 or more"),
     ([str(FOLDER / "alder.yaml"), "--set", "small_team_mx=3"], "did you mean 'small_team_max'?"),
     ([str(FOLDER / "alder.yaml"), "--summary", "no-such-folder/run"],

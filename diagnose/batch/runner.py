@@ -362,7 +362,8 @@ def execute(tasks: Iterator[tuple[int, Task]], options: BatchOptions, jobs: int,
     else:
         from diagnose.batch.pool import Pool
 
-        per_worker = TASKS_PER_WORKER if "pdf" in options.formats else TASKS_PER_WORKER_WITHOUT_PDF
+        # a DOCX's drawings are WeasyPrint's too, so its workers are recycled as a PDF's
+        per_worker = TASKS_PER_WORKER if {"pdf", "docx"} & set(options.formats) else TASKS_PER_WORKER_WITHOUT_PDF
         pool = Pool(options, min(jobs, total), per_worker, collector.put, say, lambda: signals.count,
                     signals.read_end, on_stopping)
         interrupted = pool.run(tasks)
