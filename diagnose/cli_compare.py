@@ -22,7 +22,8 @@ _INPUT = click.Path(path_type=Path, dir_okay=False, readable=False)  # the loade
 @click.argument("before", type=_INPUT)
 @click.argument("after", type=_INPUT)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Terminal text, or the comparison as JSON, a self-contained HTML page or a PDF.")
+              help="Terminal text, or the comparison as JSON, a self-contained HTML page, a PDF or an editable "
+                   "Word document (DOCX).")
 @click.option("-o", "--output", default=None,
               help="Where to write it (default '-': standard output; a PDF only when redirected).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -36,7 +37,7 @@ _INPUT = click.Path(path_type=Path, dir_okay=False, readable=False)  # the loade
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="Override a rulebook parameter for both audits (repeatable).")
 @click.option("--params", "params_file", type=_INPUT, help="A YAML file of parameter overrides for both audits.")
-@click.option("--brand", type=_INPUT, help="A brand file (kind: brand) for the HTML and PDF.")
+@click.option("--brand", type=_INPUT, help="A brand file (kind: brand) for the HTML, PDF and DOCX.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="A folder of report templates searched before the bundled ones.")
 @click.option("--audience", type=click.Choice(AUDIENCES), default=DEFAULT_AUDIENCE, show_default=True,
@@ -62,8 +63,9 @@ def compare(before: Path, after: Path, fmt: str, output: str | None, lang: str |
     from diagnose.report.render import write_output
 
     target = output or "-"
-    if target == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
+    if target == "-" and fmt in ("pdf", "docx") and sys.stdout.isatty():
+        raise UserError(Problem(Location("-o -"), f"refusing to write a {fmt.upper()} to the terminal; redirect it or "
+                                                  "pass -o FILE"))
     method = load_method(None, None, (), None, brand, templates, pdf_variant=pdf_variant,
                          audience=audience)
     if brand is not None:

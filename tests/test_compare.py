@@ -168,6 +168,26 @@ def test_pdf_in_russian_with_the_brand(tmp_path: Path) -> None:
     assert "рекомендуется → уже на месте" in text
 
 
+def test_docx_is_an_editable_word_document_with_the_same_sections(tmp_path: Path) -> None:
+    import docx
+
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("kind: brand\nname: Смирнова и партнёры\ncolors: {primary: '#204060'}\n", encoding="utf-8")
+    target = tmp_path / "compare.docx"
+    _ok(CHEM_BEFORE, CHEM_AFTER, "--format", "docx", "-o", str(target), "--brand", str(brand))
+    document = docx.Document(str(target))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == ("Heading 1", "Повторный аудит: что изменилось")
+    assert ("Heading 2", "Рекомендации") in headings and ("Heading 2", "Изменившиеся ответы") in headings
+    first = document.tables[0]
+    assert [cell.text for cell in first.rows[0].cells] == ["Итог", "Правило", "Изменение"]
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    assert "рекомендуется → уже на месте" in cells
+    assert document.core_properties.language == "ru-RU"
+    assert document.core_properties.title == "Повторный аудит: что изменилось"
+    assert "Смирнова и партнёры" in document.core_properties.author
+
+
 def test_refuses_a_pdf_to_the_terminal_only_when_it_is_one() -> None:
     code, out, _ = _run(DIST_BEFORE, DIST_AFTER, "--format", "pdf")  # CliRunner's stdout is no terminal
     assert code == 0 and out.startswith("%PDF-")

@@ -6,4 +6,4 @@ headline from the conditions in `locale/compare.yaml`; `text` and `render` make 
 terminal text, the JSON and the HTML/PDF page from it.
 """
 
-FORMATS = ("text", "json", "html", "pdf")  # what `diagnose compare --format` writes
+FORMATS = ("text", "json", "html", "pdf", "docx")  # what `diagnose compare --format` writes

@@ -1,11 +1,12 @@
-"""A `Comparison` as terminal text, JSON, HTML or PDF (bytes; the CLI writes them
+"""A `Comparison` as terminal text, JSON, HTML, PDF or DOCX (bytes; the CLI writes them
 through `diagnose.outputs`).
 
 The page is `report_templates/compare.html`, laid out by the report's own stylesheet
 (report.css) with `compare.css` after it and the brand's colours, name and logo; the
 HTML has stylesheet, fonts and logo inline like the report's, and the PDF goes through
 the report's WeasyPrint path (`report.pdf.html_to_pdf`, whose fetcher serves only
-template and brand files).
+template and brand files); the DOCX is that same HTML written as a Word document by the
+report's converter (`report.word.html_to_docx`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,11 @@ def render_comparison(comparison: Comparison, fmt: str, lang: str, method: Metho
     html = render_template(folders, TEMPLATE, fields, "the CompareContext fields in diagnose/compare/render.py")
     if inline:
         return html.encode("utf-8")
+    if fmt == "docx":
+        from diagnose.report.word import DocumentInfo, html_to_docx
+
+        info = DocumentInfo(shown.lang, shown.title, context.author, shown.title, shown.company, brand.colors)
+        return html_to_docx(html, info, folders, report_css, brand.logo)
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
     fetcher = ReportFetcher(folders, [brand.logo] if brand.logo else [])

@@ -154,14 +154,32 @@ def _language_tag(lang: str) -> str:
     return f"{lang}-{territory}" if territory else lang
 
 
-class _Writer:
-    """Writes one report's tree into a python-docx Document."""
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the document's frame shows besides the HTML: language, core properties, the
+    running header and the brand's colours (a report and a comparison both give these)."""
 
-    def __init__(self, context: ReportContext, pictures: list[Picture], logo: Picture | None):
-        self.context = context
+    lang: str
+    title: str
+    author: str
+    subject: str
+    company: str
+    colors: dict[str, str]
+
+    @classmethod
+    def of_report(cls, context: ReportContext) -> DocumentInfo:
+        return cls(context.lang, context.title, context.author, context.t["report_title"], context.company.name,
+                   context.brand.colors)
+
+
+class _Writer:
+    """Writes one document's tree into a python-docx Document."""
+
+    def __init__(self, info: DocumentInfo, pictures: list[Picture], logo: Picture | None):
+        self.info = info
         self.pictures = pictures
         self.logo = logo
-        self.colors = context.brand.colors
+        self.colors = info.colors
         self.doc: DocumentObject = Document()
         self.break_before = False  # the next paragraph starts a page (a chapter)
         self.fresh_page = False  # a section break has just started a page: no page break needed
@@ -228,17 +246,17 @@ class _Writer:
         if language is None:
             language = OxmlElement("w:lang")
             run_defaults.append(language)
-        tag = _language_tag(self.context.lang)
+        tag = _language_tag(self.info.lang)
         for key in ("w:val", "w:eastAsia", "w:bidi"):
             language.set(qn(key), tag)
 
     def _properties(self) -> None:
         props = self.doc.core_properties
         now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-        props.title = _NOT_XML.sub("", self.context.title)
-        props.author = props.last_modified_by = _NOT_XML.sub("", self.context.author)
-        props.subject = self.context.t["report_title"]
-        props.language = _language_tag(self.context.lang)
+        props.title = _NOT_XML.sub("", self.info.title)
+        props.author = props.last_modified_by = _NOT_XML.sub("", self.info.author)
+        props.subject = _NOT_XML.sub("", self.info.subject)
+        props.language = _language_tag(self.info.lang)
         props.keywords = props.comments = props.category = ""
         props.created = props.modified = now
         props.revision = 1
@@ -246,7 +264,7 @@ class _Writer:
     def _page_frame(self, section: object) -> None:
         """The company's name at the top of each page, the page number at the foot (the PDF's)."""
         header = section.header.paragraphs[0]  # type: ignore[attr-defined]
-        header.text = _NOT_XML.sub("", self.context.company.name)
+        header.text = _NOT_XML.sub("", self.info.company)
         header.style = self.doc.styles["Note"]
         footer = section.footer.paragraphs[0]  # type: ignore[attr-defined]
         footer.style = self.doc.styles["Note"]
@@ -560,15 +578,17 @@ def _shade(cell: _Cell, color: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def html_to_docx(html: str, context: ReportContext, folders: list[Path], stylesheet: Path,
+def html_to_docx(html: str, context: ReportContext | DocumentInfo, folders: list[Path], stylesheet: Path,
                  logo: Path | None) -> bytes:
-    """The report's HTML (made without inline CSS, as for the PDF) as DOCX bytes."""
+    """The report's (or a comparison's) HTML, made without inline CSS as for the PDF, as
+    DOCX bytes."""
+    info = context if isinstance(context, DocumentInfo) else DocumentInfo.of_report(context)
     root, svgs = parse(html)
     svg_logo = logo if logo is not None and logo.suffix.lower() == ".svg" else None
     pictures, logo_picture = rasterise(svgs, svg_logo, folders, stylesheet)
     if logo is not None and svg_logo is None:  # PNG / JPEG: Word shows them as they are
         logo_picture = Picture(logo.read_bytes(), 0, 0)
-    writer = _Writer(context, pictures, logo_picture)
+    writer = _Writer(info, pictures, logo_picture)
     body = _find(root, "body") or root
     for child in body.children:
         writer.block(child)
