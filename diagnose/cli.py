@@ -287,6 +287,11 @@ def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str
                        shard=shard, only_changed=only_changed))
 
 
+from diagnose.cli_batchx import batch_merge  # noqa: E402 - it uses the options defined above
+
+cli.add_command(batch_merge)
+
+
 def main() -> None:
     try:
         cli(prog_name="diagnose")

@@ -17,7 +17,7 @@ from diagnose.batch.naming import name_key
 from diagnose.errors import Location, Problem, UserError
 
 MAX_SHARDS = 100_000
-_SHAPE = re.compile(r"(\d{1,6})/(\d{1,6})")
+SHAPE = re.compile(r"(\d{1,6})/(\d{1,6})")
 
 Shard = tuple[int, int]  # (K, N), 1 <= K <= N
 
@@ -25,7 +25,7 @@ Shard = tuple[int, int]  # (K, N), 1 <= K <= N
 def parse_shard(text: str) -> Shard:
     """'2/4' -> (2, 4); anything else is a usage error saying what was expected."""
     where = Location("--shard")
-    shape = _SHAPE.fullmatch(text.strip())
+    shape = SHAPE.fullmatch(text.strip())
     if shape is None:
         raise UserError(Problem(where, f"'{text}' is not K/N; expected two whole numbers such as 2/4 "
                                        "(the second of four shards)"))
