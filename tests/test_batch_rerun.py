@@ -135,3 +135,19 @@ def test_a_summary_naming_files_elsewhere_keeps_nothing(two: Path) -> None:
         "failed: out/acme--acme.json: already exists (the output of in/acme.yaml); pass --force to overwrite it",
         "failed: out/birch--birch.json: already exists (the output of in/birch.yaml); pass --force to overwrite it"]
     assert (two / "victim--acme.json").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_table_is_compared_company_by_company(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table re-exported with one row edited: only that row is re-rendered (the hash
+    is of each row's cells and the column plan, not of the file)."""
+    monkeypatch.chdir(tmp_path)
+    table = (FIXTURES / "responses-en.csv").read_text(encoding="utf-8").splitlines()
+    header, northwind, harbour = table[0], table[1], table[2]
+    Path("in").mkdir()
+    Path("in/export.csv").write_text("\n".join([header, northwind, harbour]) + "\n", encoding="utf-8")
+    assert _batch().exit_code == 0
+    edited = harbour.replace(",11,3,8,", ",12,3,9,")
+    Path("in/export.csv").write_text("\n".join([header, northwind, edited]) + "\n", encoding="utf-8")
+    result = _batch("--only-changed")
+    assert result.exit_code == 0, result.stderr
+    assert [(r["row"], r["status"]) for r in _results()] == [(1, "kept"), (2, "ok")]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
 import signal
 import sys
@@ -376,6 +377,13 @@ def execute(tasks: Iterator[tuple[int, Task]], options: BatchOptions, jobs: int,
     (`on_stopping` is told how many), the rest are `not_run`. A second stops the workers
     at once; each deletes the outputs of the input it was in the middle of. In-process
     (`jobs` 1) the first signal stops at once."""
+    # the first task to render, before any worker is warmed: a re-run that keeps every
+    # report (recorded while the tasks are made) starts none
+    first = next(tasks, None)
+    if first is None:
+        collector.flush()
+        return BatchRun(dict(collector.counts), bool(signals.count))
+    tasks = itertools.chain([first], tasks)
     if jobs <= 1 or total <= 1:
         interrupted = _in_process(tasks, options, collector, signals)
     else:
