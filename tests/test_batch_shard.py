@@ -171,3 +171,31 @@ def test_a_shard_run_again_keeps_its_reports(inputs: Path) -> None:
     again = _run("batch", "in", "--out-dir", "s1", "--format", "json", "-j", "1", "--shard", "1/2")
     statuses = {r["status"] for r in json.loads(Path("s1/summary.json").read_text(encoding="utf-8"))["results"]}
     assert statuses <= {"kept", "failed"} and "kept" in statuses, again.stderr
+
+
+def test_summaries_of_whole_batches_are_joined_one_after_another(inputs: Path) -> None:
+    for folder, names in (("a", ["acme", "birch"]), ("b", ["cedar"])):
+        result = _run("batch", *[f"in/{n}.yaml" for n in names], "--out-dir", folder, "--format", "json", "-j", "1")
+        assert result.exit_code == 0, result.stderr
+    assert _run("batch-merge", "b", "a", "-o", "merged").exit_code == 0
+    rows = json.loads(Path("merged/summary.json").read_text(encoding="utf-8"))["results"]
+    assert [(r["index"], r["input"], r["outputs"]) for r in rows] == [
+        (0, "in/cedar.yaml", ["b/cedar--cedar.json"]), (1, "in/acme.yaml", ["a/acme--acme.json"]),
+        (2, "in/birch.yaml", ["a/birch--birch.json"])]
+    # a whole batch beside a shard is refused
+    _one_shard(1)
+    result = _run("batch-merge", "a", "s1", "-o", "mixed")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == ("a/summary.json: shard: missing, but s1/summary.json is shard 1/2; "
+                                             "expected the shards of one batch, or only summaries of whole batches")
+
+
+def test_a_summary_past_its_size_limit_is_refused_where_it_is_read(tmp_path: Path) -> None:
+    from diagnose.batch.rerun import read_summary
+
+    path = tmp_path / "summary.json"
+    path.write_text('{"results": []}' + " " * 100, encoding="utf-8")
+    with pytest.raises(UserError) as raised:
+        read_summary(path, limit=100)
+    assert str(raised.value.problems[0]) == f"{path}: is 115 bytes, more than the 100 a batch summary may have"
+    assert read_summary(path) == {"results": []}
