@@ -257,7 +257,7 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @click.option("--lang", type=LANGS, default=None, help="Language of the reports (default: each answer file's).")
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Base name of the summary table: FILE.csv and FILE.json (default: OUT_DIR/summary).")
-@click.option("--force", is_flag=True, help="Overwrite reports that already exist.")
+@click.option("--force", is_flag=True, help="Re-render every input, overwriting reports that already exist.")
 @click.option("--brand", type=INPUT_FILE,
               help="A brand file (kind: brand) for every report and the portfolio.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
@@ -265,21 +265,31 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @PDF_VARIANT_OPTION
 @AUDIENCE_OPTION
 @_rules_options
+@click.option("--only-changed", "only_changed", is_flag=True,
+              help="Re-render the inputs whose content changed since their report (others are kept).")
+@click.option("--shard", default=None, metavar="K/N", help="Process only the K-th of N shards of the inputs.")
 def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str, lang: str | None,
           summary: Path | None, force: bool, brand: Path | None, templates: Path | None, pdf_variant: str | None,
           audience: str, sets: tuple[str, ...], params_file: Path | None, questionnaire_file: Path | None,
-          rules_file: Path | None) -> None:
+          rules_file: Path | None, only_changed: bool, shard: str | None) -> None:
     """Write reports for many answer files and response tables at once.
 
     INPUTS are answer files, folders (searched recursively), globs and CSV tables
     exported from online forms (one row per company). A bad input never stops the
-    others: each failure is printed with its located problem. Exit 0 when every input
-    succeeded, 1 when some failed, 2 for a usage error, 130 when interrupted.
+    others: each failure is printed with its located problem. Run again into the same
+    --out-dir, it keeps the reports an earlier run made (status `kept`). Exit 0 when every
+    input succeeded or was kept, 1 when some failed, 2 for a usage error, 130 when interrupted.
     """
     from diagnose.batch.runner import Settings, run_batch
 
     settings = Settings(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant, audience)
-    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings))
+    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings,
+                       shard=shard, only_changed=only_changed))
+
+
+from diagnose.cli_batchx import batch_merge  # noqa: E402 - it uses the options defined above
+
+cli.add_command(batch_merge)
 
 
 from diagnose.cli_compare import compare  # noqa: E402 - its own module, registered here

@@ -69,6 +69,7 @@ class Task:
     header: Any = None  # tables.Header of a table's row
     cells: Any = None  # tables.Row
     problems: tuple = ()  # a table the planner could not read: its located problems
+    replace: tuple[str, ...] = ()  # its own reports of an earlier run, which it may replace (batch.rerun)
 
     @property
     def label(self) -> str:
@@ -81,7 +82,7 @@ class ItemResult:
 
     input: str
     row: int | None  # 1-based data row of a table, None for an answer file
-    status: str  # "ok", "failed" or "not_run"
+    status: str  # "ok", "kept" (an earlier run's reports, batch.rerun), "failed" or "not_run"
     company: str = ""
     language: str = ""
     errors: list[str] = field(default_factory=list)
@@ -94,6 +95,8 @@ class ItemResult:
     findings: list[str] = field(default_factory=list)  # fired rule ids
     rule_titles: dict[str, Text] = field(default_factory=dict)  # every rule's title, in order
     outputs: list[str] = field(default_factory=list)
+    number: int = 0  # position among all the inputs of the batch (of every shard), set by the runner
+    sha256: str = ""  # of the input's content (batch.rerun.digest), set by the runner
 
 
 # ------------------------------------------------------------------ per-process state
@@ -357,7 +360,7 @@ def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path]
     targets = output_paths(task, options, answers.company)
     if not options.force:
         for target in targets:
-            if target.exists():
+            if target.exists() and str(target) not in task.replace:
                 raise UserError(Problem(Location(str(target)),
                                         f"already exists (the output of {task.label}); pass --force to overwrite it"))
     diagnosis = diagnose(method, answers)
@@ -371,8 +374,10 @@ def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path]
     try:
         announce(targets)
         for target, data in zip(targets, rendered, strict=True):
-            write_output(target, data, options.force, task.label)
+            write_output(target, data, options.force or str(target) in task.replace, task.label)
             written.append(target)
+        # an earlier report of this input under another name (the company was renamed) is stale
+        _remove([Path(p) for p in task.replace if p not in {str(t) for t in targets}])
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     result.outputs = [str(t) for t in targets]
