@@ -282,6 +282,11 @@ def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str
     sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings))
 
 
+from diagnose.cli_schemas import schema  # noqa: E402 - its own module, registered here
+
+cli.add_command(schema)
+
+
 def main() -> None:
     try:
         cli(prog_name="diagnose")
