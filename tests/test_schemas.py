@@ -187,3 +187,15 @@ def test_schema_command_reports_a_broken_questionnaire(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["schema", "answers", "--questionnaire", str(broken)])
     assert result.exit_code == 2
     assert f"{broken}:3:10: version: expected a whole number, got 'one'\n" in result.stderr
+
+
+def test_the_schema_line_of_an_answer_file_survives_validate_and_a_save(tmp_path: Path) -> None:
+    from diagnose.answers import load_answers, save_answers
+
+    line = "# yaml-language-server: $schema=answers.schema.json\n"
+    path = tmp_path / "acme.yaml"
+    path.write_text(line + (examples_dir() / "small-distributor.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert (result.exit_code, result.stdout) == (0, f"{path}: valid answers\n")
+    save_answers(load_answers(path), path)
+    assert path.read_text(encoding="utf-8").startswith(line)

@@ -15,13 +15,14 @@ from typing import Any
 from diagnose.answers import META_KEYS, TOP_KEYS
 from diagnose.questionnaire import SPECIAL_ANSWERS, Question, Questionnaire
 from diagnose.schemas.diagnosis_schema import DRAFT
+from diagnose.yamlio import MAX_SHORT_TEXT
 
 
 def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
     """The schema an answer file to `questionnaire` (this id and version) must satisfy."""
     questions = list(questionnaire.iter_questions())
     title = questionnaire.title.get("en") or next(iter(questionnaire.title.values()), questionnaire.id)
-    meta = {key: {"type": "string"} for key in META_KEYS}
+    meta = {key: {"type": ["string", "number"], "maxLength": MAX_SHORT_TEXT} for key in META_KEYS}
     meta["date"] = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
     meta["language"] = {"enum": list(questionnaire.languages)}
     return {
