@@ -242,7 +242,9 @@ def _read_private(file: Path) -> bytes | None:
     try:
         with open(file, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
+            # Windows has no owners or mode bits here: its cache folder is the user's own
+            # (%LOCALAPPDATA%, closed to other users by its access list)
+            if hasattr(os, "getuid") and (stat.st_uid != os.getuid() or stat.st_mode & 0o022):
                 return None
             return handle.read()
     except Exception:  # noqa: BLE001 - no cache yet, or unreadable: do without

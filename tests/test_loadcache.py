@@ -312,3 +312,13 @@ def test_no_cache_where_windows_will_not_say_where(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(platformdirs.windows, "get_win_folder", refuse)
     assert loadcache.os_cache_dir("win32") is None
+
+
+def test_without_owners_the_cache_is_still_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows has no os.getuid: the cache under the user's own folder is read as it is
+    file = tmp_path / "x.pickle"
+    file.write_bytes(b"data")
+    file.chmod(0o666)
+    assert loadcache._read_private(file) is None  # here: writable by others, refused
+    monkeypatch.delattr(os, "getuid")
+    assert loadcache._read_private(file) == b"data"

@@ -167,6 +167,7 @@ class Worker:
 
 
 HELD_BACK = {*STOP_SIGNALS, *([STOP_AT_ONCE] if STOP_AT_ONCE else [])}  # while outputs are written
+STOPPED = 128 + int(STOP_AT_ONCE or signal.SIGTERM)  # a worker's exit code when told to stop at once
 PR_SET_PDEATHSIG = 1
 
 
@@ -202,10 +203,10 @@ def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
         try:
             result = process(task, worker, lambda paths, i=index: conn.send(("writing", i, [str(p) for p in paths])))
         except Interrupted:
-            os._exit(128 + signal.SIGUSR1)
+            os._exit(STOPPED)
         if _TERMINATING:  # told to stop while finishing: the parent will not record this input
             _remove([Path(p) for p in result.outputs])
-            os._exit(128 + signal.SIGUSR1)
+            os._exit(STOPPED)
         conn.send(("done", index, result))
         done += 1
         if done >= limit:
