@@ -199,3 +199,24 @@ def test_the_schema_line_of_an_answer_file_survives_validate_and_a_save(tmp_path
     assert (result.exit_code, result.stdout) == (0, f"{path}: valid answers\n")
     save_answers(load_answers(path), path)
     assert path.read_text(encoding="utf-8").startswith(line)
+
+
+CASES = sorted(p for p in (Path(__file__).parent / "fixtures" / "cases").glob("*.yaml")
+               if not p.name.endswith(".expect.yaml"))
+
+
+def test_diagnosis_json_of_every_case_company_fits_the_schema() -> None:
+    # the 50 companies reach statuses, nulls and costs the four examples do not
+    from diagnose.method import diagnose, load_method, read_answers, render
+
+    method = load_method()
+    check = validator("diagnosis")
+    answers = validator("answers")
+    misfits = {}
+    for path in CASES:
+        data = json.loads(render(method, diagnose(method, read_answers(method, path)), "json").data)
+        found = problems(check, data) + problems(answers, yaml_as_json(path))
+        if found:
+            misfits[path.name] = found[:3]
+    assert len(CASES) == 50
+    assert misfits == {}
