@@ -220,3 +220,15 @@ def test_diagnosis_json_of_every_case_company_fits_the_schema() -> None:
             misfits[path.name] = found[:3]
     assert len(CASES) == 50
     assert misfits == {}
+
+
+def test_regenerating_outside_a_checkout_says_why_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import diagnose.schemas as schemas
+
+    missing = tmp_path / "docs" / "diagnosis-schema.md"
+    monkeypatch.setattr(schemas, "DIAGNOSIS_DOC", missing)
+    with pytest.raises(schemas.UserError) as raised:
+        schemas.write_all()
+    assert [str(p) for p in raised.value.problems] == [
+        f"{missing}: not found: the schemas are made in a checkout of diagnose, whose docs/ folder describes the "
+        "diagnosis"]

@@ -19,6 +19,7 @@ from diagnose.errors import Location, Problem, UserError
 SCHEMAS = ("answers", "rulebook", "diagnosis")
 SCHEMA_DIR = Path(__file__).resolve().parent
 REGENERATE = "python -m diagnose.schemas"  # the command that writes the shipped schemas again
+DIAGNOSIS_DOC = SCHEMA_DIR.parent.parent / "docs" / "diagnosis-schema.md"  # in a checkout, not in a wheel
 
 
 def shipped_path(name: str) -> Path:
@@ -49,7 +50,7 @@ def generate(name: str, questionnaire_file: Path | None = None) -> dict[str, Any
     if name == "diagnosis":
         from diagnose.schemas.diagnosis_schema import diagnosis_schema
 
-        return diagnosis_schema(SCHEMA_DIR.parent.parent / "docs" / "diagnosis-schema.md")
+        return diagnosis_schema(DIAGNOSIS_DOC)
     raise ValueError(f"unknown schema {name!r}")
 
 
@@ -61,6 +62,10 @@ def schema_text(schema: dict[str, Any]) -> str:
 def write_all() -> list[Path]:
     """Write every shipped schema again from the code (run in a checkout)."""
     from diagnose.outputs import atomic_write_text
+
+    if not DIAGNOSIS_DOC.is_file():
+        raise UserError(Problem(Location(str(DIAGNOSIS_DOC)), "not found: the schemas are made in a checkout of "
+                                                              "diagnose, whose docs/ folder describes the diagnosis"))
 
     written = []
     for name in SCHEMAS:
