@@ -113,6 +113,7 @@ def test_answers_schema_describes_each_question() -> None:
     answers = schema["properties"]["answers"]
     assert schema["properties"]["questionnaire"] == {"const": "sales-structure"}
     complexity = answers["properties"]["product_complexity"]
+    assert complexity["title"] == "product_complexity (single)"  # the hover's heading
     assert complexity["description"].splitlines()[1] == "How complex is your main product or service for the client?"
     questionnaire = load_questionnaire(questionnaires_dir() / "sales-structure.yaml")
     hidden = [q.id for q in questionnaire.iter_questions() if q.show_if is not None]

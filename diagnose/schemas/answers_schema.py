@@ -58,4 +58,6 @@ def _answer(question: Question, languages: list[str]) -> dict[str, Any]:
     described += [question.help.get(lang, "") for lang in languages]
     if question.show_if is not None:
         described.append(f"asked when: {question.show_if.source}")
-    return {"description": "\n".join(line for line in described if line), **schema}
+    # the editor's hover shows the title as its heading, then the description
+    return {"title": f"{question.id} ({question.type})", "description": "\n".join(line for line in described if line),
+            **schema}
