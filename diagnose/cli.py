@@ -297,6 +297,11 @@ from diagnose.cli_compare import compare  # noqa: E402 - its own module, registe
 cli.add_command(compare)
 
 
+from diagnose.cli_schemas import schema  # noqa: E402 - its own module, registered here
+
+cli.add_command(schema)
+
+
 def main() -> None:
     try:
         cli(prog_name="diagnose")

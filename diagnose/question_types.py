@@ -6,7 +6,8 @@ how a raw answer is checked (`parse`), how a value reads to a person (`display`)
 interview's widget (`widget`, `options`, `hint_key`, `details`) and the shorthand
 typed at its prompt (`typed`), its lines in the blank template (`template_lines`) and
 in the printable questionnaire (`paper_lines`), the reading of a CSV cell (`cell`) and
-the XLSForm row type (`xlsform_type`).
+the XLSForm row type (`xlsform_type`), and the JSON Schema of an answer in an answer file
+(`json_schema`, for editors: diagnose/schemas/answers_schema.py).
 
 The rest of the code asks `question.kind` and never branches on a type's name, so a
 new type is one class here with `@register`, its words in locale/checks.yaml and
@@ -140,6 +141,11 @@ class QuestionType:
         """The `type` column of the question's row in an XLSForm survey sheet."""
         return self.xlsform
 
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        """A JSON Schema for what `parse` accepts in an answer file (the special answers
+        and a blank are the question's, added by the caller)."""
+        raise NotImplementedError
+
 
 TYPES: dict[str, QuestionType] = {}
 
@@ -244,6 +250,9 @@ class Single(_ChoiceType):
     def xlsform_type(self, question: Question) -> str:
         return f"select_one {question.id}"
 
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        return {"enum": list(question.choice_ids)}
+
 
 @register
 class Multi(_ChoiceType):
@@ -316,6 +325,16 @@ class Multi(_ChoiceType):
     def xlsform_type(self, question: Question) -> str:
         return f"select_multiple {question.id}"
 
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        listed: dict[str, Any] = {"type": "array", "items": {"enum": list(question.choice_ids)}, "uniqueItems": True}
+        if question.min_selected is not None:
+            listed["minItems"] = question.min_selected
+        if question.max_selected is not None:
+            listed["maxItems"] = question.max_selected
+        if question.min_selected is not None and question.min_selected > 1:
+            return listed
+        return {"anyOf": [listed, {"enum": list(question.choice_ids)}]}  # one id alone reads as a list of one
+
 
 # ── numbers ──────────────────────────────────────────────────────────────────────────
 class _NumberType(QuestionType):
@@ -355,6 +374,17 @@ class _NumberType(QuestionType):
         if high is not None and value > high:
             raise ValueError(say("above_maximum", lang, value=num(value, lang), high=num(high, lang), scale=note))
         return int(value) if whole else value
+
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        # an answer file holds the number itself; a number written as text ("12,5") is
+        # read too, but an editor should suggest the plain form
+        schema: dict[str, Any] = {"type": "integer" if self.whole(question) else "number"}
+        low, high = self.bounds(question)
+        if low is not None:
+            schema["minimum"] = low
+        if high is not None:
+            schema["maximum"] = high
+        return schema
 
     def details(self, question: Question, lang: str) -> list[str]:
         low, high = self.bounds(question)
@@ -522,6 +552,9 @@ class YesNo(QuestionType):
     def cell(self, question: Question, text: str, special: str | None, cells: CellReading) -> Any:
         return special or text
 
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(YES_NO)}, {"type": "boolean"}]}
+
 
 @register
 class Text(QuestionType):
@@ -545,6 +578,9 @@ class Text(QuestionType):
         if held:
             raise ValueError(say("layout_character", lang, character=held))
         return str(raw)
+
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "maxLength": question.max_length}, {"type": "number"}]}
 
 
 QUESTION_TYPES = tuple(TYPES)

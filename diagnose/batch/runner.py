@@ -33,6 +33,8 @@ from typing import Any, TextIO
 
 from diagnose.batch.inputs import expand_inputs, is_table
 from diagnose.batch.naming import row_part, unique_parts
+from diagnose.batch.portable import STOP_SIGNALS, start_method, wakeup_pipe
+from diagnose.batch.portable import held_back as _held
 from diagnose.batch.rerun import History, decide, digest, load_history
 from diagnose.batch.shard import Shard, in_shard, parse_shard, shard_text
 from diagnose.batch.worker import BatchOptions, ItemResult, Task, Worker, process
@@ -49,7 +51,6 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 # and re-warming would cost more than the inputs themselves.
 TASKS_PER_WORKER = 20
 TASKS_PER_WORKER_WITHOUT_PDF = 1000
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 LOCK_NAME = ".diagnose-batch.lock"
 FINISHED_LISTED = 1000  # inputs named one by one when a run is interrupted
 
@@ -301,8 +302,10 @@ class Signals:
 
         if threading.current_thread() is not threading.main_thread():
             return self
-        self.read_end, self._write_end = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        self._previous_wakeup = signal.set_wakeup_fd(self._write_end, warn_on_full_buffer=False)
+        pipe = wakeup_pipe()
+        if pipe is not None:
+            self.read_end, self._write_end = pipe
+            self._previous_wakeup = signal.set_wakeup_fd(self._write_end, warn_on_full_buffer=False)
         for signum in STOP_SIGNALS:
             self.previous[signum] = signal.signal(signum, self._handle)
         return self
@@ -324,11 +327,8 @@ class Signals:
 @contextlib.contextmanager
 def held_back() -> Iterator[None]:
     """Signals wait while a result is recorded, so the summary files never hold half a row."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
-    try:
+    with _held(STOP_SIGNALS):
         yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 class Collector:
@@ -536,6 +536,7 @@ def run_batch(
     if jobs is not None and jobs < 1:
         raise UserError(Problem(Location("--jobs"), f"{jobs} is not a number of processes; expected 1 or more"))
     method = check_settings(settings)
+    start_method()  # a DIAGNOSE_START_METHOD this system has no such way for is refused before any work
     qfile = _text(settings.questionnaire_file)
     csv_path, json_path = summary_paths(summary, out_dir)
     work = plan(inputs, method, out_dir)

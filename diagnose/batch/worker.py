@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diagnose.batch.portable import STOP_AT_ONCE, STOP_SIGNALS, held_back
 from diagnose.errors import Location, Problem, ProblemList, UserError
 from diagnose.method import Method, diagnose, load_method, render
 from diagnose.questionnaire import Questionnaire, load_questionnaire
@@ -168,23 +169,28 @@ class Worker:
         self.rss_after_collect = _rss_mb()
 
 
-HELD_BACK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1}  # while outputs are written
+HELD_BACK = {*STOP_SIGNALS, *([STOP_AT_ONCE] if STOP_AT_ONCE else [])}  # while outputs are written
+STOPPED = 128 + int(STOP_AT_ONCE or signal.SIGTERM)  # a worker's exit code when told to stop at once
 PR_SET_PDEATHSIG = 1
 
 
 def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
     """A worker process: warm, then process the inputs the parent sends, one at a time,
-    until told to stop or `limit` inputs are done (see diagnose.batch.pool)."""
+    until told to stop or `limit` inputs are done (see diagnose.batch.pool). `parent` is
+    the batch's process id, or 0 when that is not this process's parent (a forkserver
+    started it): then only the pipe's end tells that the batch has gone."""
     # the parent decides what Ctrl-C, SIGTERM and a closed terminal do to the batch
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
-    signal.signal(signal.SIGUSR1, _on_stop)
-    try:  # stop at once, too, if the parent dies (Linux)
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # it died before prctl
-        os._exit(0)
+    if STOP_AT_ONCE is not None:  # Windows has none: the parent terminates the worker instead
+        signal.signal(STOP_AT_ONCE, _on_stop)
+    if parent:
+        try:  # stop at once, too, if the parent dies (Linux)
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:  # it died before prctl
+            os._exit(0)
     worker = Worker(options)
     worker.warm()
     conn.send(("ready",))
@@ -200,10 +206,10 @@ def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
         try:
             result = process(task, worker, lambda paths, i=index: conn.send(("writing", i, [str(p) for p in paths])))
         except Interrupted:
-            os._exit(128 + signal.SIGUSR1)
+            os._exit(STOPPED)
         if _TERMINATING:  # told to stop while finishing: the parent will not record this input
             _remove([Path(p) for p in result.outputs])
-            os._exit(128 + signal.SIGUSR1)
+            os._exit(STOPPED)
         conn.send(("done", index, result))
         done += 1
         if done >= limit:
@@ -370,16 +376,13 @@ def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path]
     # the writes are quick: hold Ctrl-C, SIGTERM, SIGHUP and the parent's stop back until
     # all formats are in place, so an interruption finds an input with all its outputs or
     # (after `_remove`) none
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_BACK)
-    try:
+    with held_back(HELD_BACK):
         announce(targets)
         for target, data in zip(targets, rendered, strict=True):
             write_output(target, data, options.force or str(target) in task.replace, task.label)
             written.append(target)
         # an earlier report of this input under another name (the company was renamed) is stale
         _remove([Path(p) for p in task.replace if p not in {str(t) for t in targets}])
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     result.outputs = [str(t) for t in targets]
 
 
