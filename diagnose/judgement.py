@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from diagnose.errors import Location, ProblemList, UserError, unknown
+from diagnose.errors import Location, ProblemList, UserError, one_of, unknown
 from diagnose.schema import Checker, describe
 from diagnose.yamlio import Document, layout_problem, load_document, position
 
@@ -132,14 +132,16 @@ def check_ids(judgement: Judgement, rule_ids: list[str], sections: list[str], do
         document = load_document(path, document.path if document is not None else None)
     data = document.data
     problems = ProblemList()
+    rules = f"the id of one of the rulebook's {len(rule_ids)} rules (diagnose explain shows them)"
     for key in bad_notes:
         line, column = position(data.get("notes"), key)
         problems.add(Location(document.path, line, column, f"notes.{key}"),
-                     unknown("rule or section id", key, [*rule_ids, *sections], limit=30))
+                     unknown("rule or section id", key, [*rule_ids, *sections], listed=False)
+                     + f"; expected {rules} or a section: {one_of(sections, limit=len(sections))}")
     for key in bad_decisions:
         line, column = position(data.get("decisions"), key)
         problems.add(Location(document.path, line, column, f"decisions.{key}"),
-                     unknown("rule id", key, rule_ids, limit=30))
+                     unknown("rule id", key, rule_ids, listed=False) + f"; expected {rules}")
     raise UserError(problems.items)
 
 
