@@ -78,3 +78,45 @@ def test_a_noted_interview_resumes_and_makes_its_report(tmp_path: Path) -> None:
     report = CliRunner().invoke(cli, ["report", str(out), "--format", "json", "-o", "-"])
     assert report.exit_code == 0, report.output
     assert "Clients counted from the CRM." in report.stdout
+
+
+def test_note_in_the_arrow_key_interview(tmp_path: Path) -> None:
+    import pytest
+
+    pexpect = pytest.importorskip("pexpect")
+    from test_interview_terminal import answer_details, spawn
+
+    child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
+    child.expect("Interview details · 1/5")
+    child.expect("Answer")
+    child.send("!Met the owner and the head of sales\r")  # at a text prompt: typed as in --plain
+    child.expect('Note saved for the section "Company".')
+    child.expect("Interview details · 1/5")  # the same question again
+    child.expect("Answer")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    # nothing is saved before the company's name (a file without one cannot be resumed)
+    assert not (tmp_path / "a.yaml").exists()
+    child = spawn(tmp_path, "-o", "b.yaml", "--lang", "en")
+    child.expect("Interview details · 1/5")
+    child.expect("Answer")
+    child.send("!Met the owner\r")
+    child.expect('Note saved for the section "Company".')
+    answer_details(child)
+    child.expect("Company · 1/47")
+    child.expect(r"!\) Consultant's note")  # the list offers it, and the ! key opens it
+    child.send("!")
+    child.expect('Note on the section "Company"')
+    child.send("Stage given by the finance director\r")
+    child.expect('Note saved for the section "Company".')
+    child.expect("Company · 1/47")
+    child.expect("Restructuring")
+    child.send("2\r")
+    child.expect("Company · 2/47")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    answers = load_answers(tmp_path / "b.yaml", require_complete=False)
+    assert answers.judgement.notes == {"company": "Met the owner\n\nStage given by the finance director"}
+    assert answers.values == {"company_stage": "growth"}

@@ -240,7 +240,10 @@ class Session:
         # the details asked before the questions (company, date...) belong to the first section
         section = self.questionnaire.sections[0] if step.is_meta else self.questionnaire.section_of(step.question)
         add_note(self.answers, section.id, text, self.lang)
-        self.save()
+        if self.answers.meta.get("company"):
+            self.save()
+        # else the file would be one without a company, which --resume refuses: the note is
+        # written with the first answer (the company's name), as nothing is saved before it
         return ui("iv_note_saved", self.lang, section=section.title.get(self.lang, section.id))
 
     def preview(self, reply: Any, typed: bool = True) -> str | None:
