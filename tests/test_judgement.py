@@ -197,3 +197,20 @@ def test_judgement_and_its_comments_survive_a_save(tmp_path: Path) -> None:
     saved = target.read_text(encoding="utf-8")
     assert saved == JUDGED.read_text(encoding="utf-8").replace("company_stage: mature", "company_stage: growth")
     assert load_answers(target).judgement == load_answers(JUDGED).judgement
+
+
+def test_a_note_and_decision_on_a_rule_that_does_not_apply_are_shown_too(tmp_path: Path) -> None:
+    text = JUDGED.read_text(encoding="utf-8").replace(
+        "  board: Headcount", "  R8-support-controls: Checked with the owner.\n  board: Headcount").replace(
+        "decisions:\n", "decisions:\n  C5-am-sizing: {status: deferred, reason: Sizing waits for the CRM export.}\n")
+    path = tmp_path / "j.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("report", str(path), "--format", "html", "--lang", "en", "-o", "-")
+    assert result.exit_code == 0, result.output
+    html = result.stdout.replace("&#39;", "'")
+    statuses = {f["rule_id"]: f["status"] for f in json.loads(
+        invoke("report", str(path), "--format", "json", "-o", "-").stdout)["findings"]}
+    assert statuses["R8-support-controls"] == "not_fired" and statuses["C5-am-sizing"] == "not_fired"
+    assert "Consultant's note: Checked with the owner." in html
+    assert "The company's decision: deferred" in html
+    assert "Reason: Sizing waits for the CRM export." in html
