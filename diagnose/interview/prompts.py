@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from diagnose.interview.notes import NOTE, is_note, note_text
 from diagnose.interview.session import ReviewSection, View
 from diagnose.questionnaire import format_number
 from diagnose.texts import ui
@@ -32,7 +33,7 @@ HELP = "?"
 class Reply:
     """What the person did: answered (`value`), asked for help, or went back."""
 
-    kind: str  # "answer" | "help" | "back"
+    kind: str  # "answer" | "help" | "back" | "note" (the consultant's note: `value` is its text)
     value: Any = None
     typed: bool = True
 
@@ -43,6 +44,8 @@ def classify(text: str) -> Reply:
         return Reply("back")
     if stripped == HELP:
         return Reply("help")
+    if is_note(stripped):
+        return Reply("note", note_text(stripped))
     return Reply("answer", text)
 
 
@@ -164,6 +167,11 @@ class PlainFrontEnd:
         self.say(f"{ui('help', view.lang)}: {help_text(view)}")
         self.brief_for = view.step.key
 
+    def noted(self, view: View, text: str) -> None:
+        """The note was saved: say so, and ask the same question again briefly."""
+        self.say(text)
+        self.brief_for = view.step.key
+
     def review(self, sections: list[ReviewSection]) -> str:
         self.say()
         for style, line in review_lines(sections, self.lang):
@@ -264,10 +272,11 @@ class RichFrontEnd:
         items += [q.Choice(ui(state, view.lang), value=state) for state in view.question.special_answers()]
         items.append(_key_choice(ui("iv_help_item", view.lang), HELP))
         items.append(_key_choice(ui("iv_back", view.lang), BACK))
+        items.append(_key_choice(ui("iv_note_item", view.lang), NOTE))
         return items
 
     def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any]) -> None:
-        """`?` and `<` work in lists as they do in text answers."""
+        """`?`, `<` and `!` work in lists as they do in text answers."""
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
         from questionary.prompts.common import InquirerControl
 
@@ -285,7 +294,7 @@ class RichFrontEnd:
             event.app.exit(result=exit_with(key))
 
         extra = KeyBindings()
-        for key in (HELP, BACK):
+        for key in (HELP, BACK, NOTE):
             extra.add(key, eager=True)(lambda event, key=key: leave(event, key))
         app.key_bindings = merge_key_bindings([app.key_bindings, extra]) if app.key_bindings else extra
 
@@ -302,9 +311,17 @@ class RichFrontEnd:
         )
         self._bind_keys(prompt, lambda key: key)
         value = prompt.unsafe_ask()
+        if value == NOTE:
+            return self._note(view)
         if value in (HELP, BACK):
             return Reply("help" if value == HELP else "back")
         return Reply("answer", value, typed=False)
+
+    def _note(self, view: View) -> Reply:
+        """`!` in a list: the note is typed on a line of its own."""
+        section = view.section
+        text = self.q.text(ui("iv_note_prompt", view.lang, section=section), qmark=NOTE, style=self.style).unsafe_ask()
+        return Reply("note", (text or "").strip())
 
     def _checkbox(self, view: View) -> Reply:
         q, question, lang = self.q, view.question, view.lang
@@ -327,7 +344,10 @@ class RichFrontEnd:
             instruction=f"({hint})", qmark="?", style=self.style, use_jk_keys=False,
         )
         self._bind_keys(prompt, lambda key: [key])
-        return self._checkbox_reply(prompt.unsafe_ask())
+        selected = prompt.unsafe_ask()
+        if NOTE in selected:
+            return self._note(view)
+        return self._checkbox_reply(selected)
 
     @staticmethod
     def _inline(message: str | None) -> bool | str:
@@ -371,6 +391,9 @@ class RichFrontEnd:
 
     def help(self, view: View) -> None:
         self.wrapped(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
+
+    def noted(self, view: View, text: str) -> None:
+        self.wrapped(text, "fg:ansigreen")
 
     def review(self, sections: list[ReviewSection]) -> str:
         styles = {"title": "bold", "item": "", "hidden": "fg:ansibrightblack", "missing": "fg:ansired"}
