@@ -72,7 +72,9 @@ def test_diagnosis_json_of_every_example_fits_the_schema(path: Path) -> None:
 
 def test_diagnosis_schema_names_every_json_field_with_its_meaning() -> None:
     schema = json.loads(shipped_path("diagnosis").read_text(encoding="utf-8"))
-    assert schema["properties"]["schema_version"]["const"] == "1.1"
+    assert schema["properties"]["schema_version"]["const"] == "1.2"
+    assert schema["$defs"]["ClientDecision"]["properties"]["status"] == {
+        "enum": ["accepted", "rejected", "deferred"], "description": "`accepted`, `rejected` or `deferred`"}
     assert schema["$defs"]["Role"]["properties"]["delta"] == {
         "type": ["number", "null"],
         "description": "in the proposal: proposed minus today's headcount (a new role counts 0 today); null "
@@ -94,6 +96,17 @@ def test_an_undocumented_field_stops_the_generation(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_every_example_answer_file_fits_the_answers_schema(path: Path) -> None:
     assert problems(validator("answers"), yaml_as_json(path)) == []
+
+
+def test_notes_and_decisions_are_optional_and_checked_for_shape() -> None:
+    judged = yaml_as_json(Path(__file__).parent / "fixtures" / "judgement" / "logistics-judged.yaml")
+    assert judged["notes"] and judged["decisions"]
+    assert problems(validator("answers"), judged) == []
+    rule = next(iter(judged["decisions"]))
+    judged["decisions"][rule] = {"status": "maybe", "reason": ""}
+    judged["notes"]["summary"] = 7
+    found = {path for path, _ in problems(validator("answers"), judged)}
+    assert found == {f"decisions.{rule}.status", f"decisions.{rule}.reason", "notes.summary"}
 
 
 def test_answers_schema_catches_what_validate_catches(tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from diagnose.answers import META_KEYS, TOP_KEYS
+from diagnose.judgement import MAX_NOTE, REPORT_SECTIONS, STATUSES
+from diagnose.judgement import TOP_KEYS as JUDGEMENT_KEYS
 from diagnose.questionnaire import SPECIAL_ANSWERS, Question, Questionnaire
 from diagnose.schemas.diagnosis_schema import DRAFT
 from diagnose.yamlio import MAX_SHORT_TEXT
@@ -29,7 +31,7 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
         "$schema": DRAFT,
         "title": f"diagnose: answers to '{questionnaire.id}' version {questionnaire.version} ({title})",
         "type": "object",
-        "required": list(TOP_KEYS),
+        "required": [key for key in TOP_KEYS if key not in JUDGEMENT_KEYS],  # notes and decisions are optional
         "additionalProperties": False,
         "properties": {
             "questionnaire": {"const": questionnaire.id},
@@ -40,6 +42,31 @@ def answers_schema(questionnaire: Questionnaire) -> dict[str, Any]:
                 "required": [q.id for q in questions if q.required and q.show_if is None],
                 "additionalProperties": False,
                 "properties": {q.id: _answer(q, questionnaire.languages) for q in questions},
+            },
+            **_judgement(questionnaire),
+        },
+    }
+
+
+def _judgement(questionnaire: Questionnaire) -> dict[str, Any]:
+    """`notes:` and `decisions:`. Which rule ids exist depends on the rulebook, which
+    `diagnose validate` checks; the schema gives the shapes and names the section ids."""
+    text = {"type": "string", "minLength": 1, "maxLength": MAX_NOTE}
+    sections = list(REPORT_SECTIONS) + [section.id for section in questionnaire.sections]
+    return {
+        "notes": {
+            "type": "object",
+            "description": "The consultant's notes: a rule id or a section id (" + ", ".join(sections) + ") → text",
+            "additionalProperties": text,
+        },
+        "decisions": {
+            "type": "object",
+            "description": "The client's decisions: a rule id → its status and the reason",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["status", "reason"],
+                "additionalProperties": False,
+                "properties": {"status": {"enum": list(STATUSES)}, "reason": text},
             },
         },
     }
