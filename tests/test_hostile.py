@@ -499,7 +499,7 @@ def test_batch_csv_that_is_a_folder_holding_nothing(tmp_path: Path) -> None:
     folder.mkdir()
     run = run_diagnose(["batch", str(folder), "--out-dir", str(tmp_path / "out"), "--jobs", "1"], tmp_path)
     assert run.code == 2 and "Traceback" not in run.output
-    assert run.stderr.splitlines() == [f"{folder}: no answer files (*.yaml, *.yml) or tables (*.csv) found"]
+    assert run.stderr.splitlines() == [f"{folder}: no answer files (*.yaml, *.yml) or tables (*.csv, *.xlsx) found"]
     assert not (tmp_path / "out").exists()
 
 
