@@ -72,7 +72,9 @@ class _Untranslatable(Exception):
 
 
 _OPERATORS = {"eq": "=", "ne": "!=", "gt": ">", "gteq": ">=", "lt": "<", "lteq": "<="}
-_ARITHMETIC = {"Add": "+", "Sub": "-", "Mul": "*", "Div": "div"}
+_ARITHMETIC = {"Add": "+", "Sub": "-", "Mul": "*", "Div": "div", "Mod": "mod"}
+_CONSTRUCTS = {"CondExpr": "'… if … else …'", "List": "a list", "FloorDiv": "'//'", "Pow": "'**'"}
+_FUNCTIONS = ("min", "max", "abs", "round")  # ODK's XPath has these under the same names
 
 
 def show_if_to_xpath(tree: nodes.Node, questions: dict[str, Question]) -> str:
@@ -88,12 +90,13 @@ class _XPath:
     def expr(self, node: nodes.Node) -> str:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
-            raise _Untranslatable(f"'{type(node).__name__}' has no XLSForm form")
+            kind = type(node).__name__
+            raise _Untranslatable(f"{_CONSTRUCTS.get(kind, repr(kind))} has no XLSForm form")
         return method(node)
 
     def _question(self, name: str) -> Question:
         if name not in self.questions:
-            raise _Untranslatable(f"'{name}' is not a question (a computed value has no XLSForm row)")
+            raise _Untranslatable(f"'{name}' is not a question")
         return self.questions[name]
 
     def _Name(self, node: nodes.Name) -> str:
@@ -128,7 +131,7 @@ class _XPath:
     def _binary(self, node: Any) -> str:
         return f"({self.expr(node.left)} {_ARITHMETIC[type(node).__name__]} {self.expr(node.right)})"
 
-    _Add = _Sub = _Mul = _Div = _binary
+    _Add = _Sub = _Mul = _Div = _Mod = _binary
 
     def _Compare(self, node: nodes.Compare) -> str:
         parts = []
@@ -151,6 +154,8 @@ class _XPath:
         name = node.node.name if isinstance(node.node, nodes.Name) else ""
         if name == "count" and len(node.args) == 1 and isinstance(node.args[0], nodes.Name):
             return f"count-selected(${{{self._question(node.args[0].name).id}}})"
+        if name in _FUNCTIONS and node.args:
+            return f"{name}({', '.join(self.expr(arg) for arg in node.args)})"
         raise _Untranslatable(f"the function '{name}' has no XLSForm form")
 
     def _Test(self, node: nodes.Test) -> str:
@@ -198,7 +203,7 @@ def _constraint(question: Question, languages: list[str]) -> tuple[str, dict[str
         parts.append(f". >= {format_number(low, 'en')}")
     if high is not None:
         parts.append(f". <= {format_number(high, 'en')}")
-    words = {lang: ui("xf_range", lang, range=question.range_text(lang)) for lang in languages} if parts else {}
+    words = {lang: ui("xf_range", lang, range=question.range_text(lang).strip()) for lang in languages} if parts else {}
     return " and ".join(parts), words
 
 

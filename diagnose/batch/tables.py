@@ -12,7 +12,8 @@ Form tools' own conventions are understood: KoboToolbox / ODK column names as
 meta columns (`_uuid`, `start`, `meta/instanceID`, …) left out; Google Forms' checkbox
 answers joined with ", " even where a choice's text holds a comma (known texts are
 matched longest first). A CSV is UTF-8; one that is not, whose first megabyte decodes
-as Windows-1251 and reads as Cyrillic text, is read as Windows-1251 (`_decode`).
+as Windows-1251, reads as Cyrillic words and is not mostly UTF-8 Cyrillic with a stray
+byte, is read as Windows-1251 (`_decode`).
 An .xlsx workbook is read by `xlsx_table.py`; its rows meet the same plan and checks.
 
 A table is read as a stream, a megabyte at a time, so that a table of any number of
@@ -274,9 +275,17 @@ def _decode(piece: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     try:
         return decode_bytes(piece, name), "utf-8"
     except UserError:
-        if encoding is None and b"\x00" not in piece and looks_cp1251(piece):
+        if encoding is None and b"\x00" not in piece and looks_cp1251(piece) and not _mostly_utf8(piece):
             return piece.decode("cp1251"), "cp1251"
         raise
+
+
+def _mostly_utf8(piece: bytes) -> bool:
+    """UTF-8 Cyrillic text with a stray byte (a line pasted from elsewhere): not Windows-1251,
+    whose letters seldom pair into UTF-8 sequences ("Всё" does, once in a while)."""
+    as_utf8 = sum(1 for c in piece.decode("utf-8", "replace") if "\u0400" <= c <= "\u04ff")
+    as_cp1251 = sum(1 for c in piece.decode("cp1251", "replace") if "\u0400" <= c <= "\u04ff")
+    return as_utf8 * 10 > as_cp1251
 
 
 class _Lines:
