@@ -70,5 +70,7 @@ def write_kobo_export(path: Path, form: Path, answer_sets: list[AnswerSet],
         sheet.append(["2026-11-30T09:00:00", "2026-11-30T09:40:00", "2026-11-30", "ee.kobo"] + values + meta)
     columns = [cell.value for cell in sheet[1]]
     for (row, column), value in (changes or {}).items():
-        sheet.cell(row=row, column=columns.index(column) + 1, value=value)
+        cell = sheet.cell(row=row, column=columns.index(column) + 1, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # a text cell, as a form tool writes it, even if it starts with '='
     book.save(path)

@@ -264,3 +264,51 @@ def test_kobo_space_separated_choices_and_split_columns(tmp_path: Path, question
     assert [(kind, key) for _, kind, key in header.plan] == [("meta", "company"), ("answer", "am_internal_stages")]
     document = row_document(header, next(rows), questionnaire)
     assert list(document.data["answers"]["am_internal_stages"]) == ["customs", "invoicing_payments"]
+
+
+def test_a_label_export_names_the_state_row_and_the_figure_alike(tmp_path: Path, questionnaire) -> None:  # noqa: ANN001
+    # Kobo's "Labels" export: headers and values are the form's Russian labels
+    text = questionnaire.questions["sales_cycle_months"].text["ru"]
+    book = Workbook()
+    book.active.append(["Название компании клиента", text, text])
+    book.active.append(["Acme", "не знаю", None])
+    book.active.append(["Beta", "Укажу значение", 7])
+    book.save(tmp_path / "labels.xlsx")
+    header, rows = open_table(tmp_path / "labels.xlsx", questionnaire)
+    assert [(kind, key) for _, kind, key in header.plan] == [
+        ("meta", "company"), ("state", "sales_cycle_months"), ("answer", "sales_cycle_months")]
+    values = [row_document(header, row, questionnaire).data["answers"]["sales_cycle_months"] for row in rows]
+    assert values == ["dont_know", "7"]
+
+
+def test_formula_looking_names_from_a_workbook_are_text_in_the_summary(tmp_path: Path, form: Path,  # noqa: ANN001
+                                                                     questionnaire) -> None:  # noqa: ANN001
+    original = load_answers(EXAMPLES / "small-distributor.yaml", questionnaire)
+    export = tmp_path / "kobo.xlsx"
+    write_kobo_export(export, form, [original], {(2, "interview/company"): '=HYPERLINK("http://x")'})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["batch", str(export), "--out-dir", str(out), "--format", "json", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    summary = (out / "summary.csv").read_bytes().decode("utf-8-sig")
+    assert "'=HYPERLINK" in summary and ',=HYPERLINK' not in summary
+    report = json.loads(next(out.glob("*row-1.json")).read_text(encoding="utf-8"))
+    assert report["company"]["company"] == '=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize(("show_if", "relevant"), [
+    ("'customs' in am_internal_stages", "selected(${am_internal_stages}, 'customs')"),
+    ("'customs' not in am_internal_stages", "not(selected(${am_internal_stages}, 'customs'))"),
+    ("count(am_internal_stages) >= 2", "count-selected(${am_internal_stages}) >= 2"),
+    ("sales_cycle_months is dont_know", "${sales_cycle_months__state} = 'dont_know'"),
+    ("key_client_revenue_growth is dont_know", "${key_client_revenue_growth} = 'dont_know'"),
+    ("not (headcount_hunters + headcount_account_managers > 3)",
+     "not((${headcount_hunters} + ${headcount_account_managers}) > 3)"),
+    ("max(headcount_hunters, 1) > 0.5", "max(${headcount_hunters}, 1) > 0.5"),
+])
+def test_conditions_in_xpath(show_if: str, relevant: str, questionnaire) -> None:  # noqa: ANN001
+    from diagnose.expressions import compile_expression
+    from diagnose.xlsform import show_if_to_xpath
+
+    tree = compile_expression(show_if, questionnaire.name_infos()).tree
+    questions = {q.id: q for q in questionnaire.iter_questions()}
+    assert show_if_to_xpath(tree, questions) == relevant

@@ -39,7 +39,7 @@ from ruamel.yaml.comments import CommentedMap
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.texts import catalogue, ui
-from diagnose.xlsform import META_ROWS, STATE_SUFFIX, STATE_VALUE
+from diagnose.xlsform import META_ROWS, STATE_SUFFIX, STATE_VALUE, has_state_row
 from diagnose.yamlio import BAD_CHARACTER, Document, decode_bytes
 from diagnose.yamlio import _looks_cp1251 as looks_cp1251
 
@@ -122,6 +122,11 @@ def _column_of(title: str, columns: dict[str, tuple[str, str]],
         if owner[0] == "answer" and parts[-1] in questionnaire.questions[owner[1]].choice_ids:
             return ("ignore", "")
     return ("unknown", "")
+
+
+def _state_values(questionnaire: Questionnaire) -> set[str]:
+    """How a form export spells "I will give the figure" in a `__state` column."""
+    return {_norm(STATE_VALUE), *(_norm(ui("xf_state_value", lang)) for lang in questionnaire.languages)}
 
 
 def special_words(questionnaire: Questionnaire) -> dict[str, str]:
@@ -409,6 +414,12 @@ def _plan(titles: list[str], columns: dict[str, tuple[str, str]], questionnaire:
             continue
         if kind == "state":
             key = key + "#state"
+        if kind == "answer" and key in seen and key + "#state" not in seen and plan[-1] == (seen[key], "answer", key) \
+                and has_state_row(questionnaire.questions[key]):
+            # a label export names the "don't know" row and the figure alike: the first is the state
+            plan[-1] = (seen[key], "state", key)
+            seen[key + "#state"] = seen[key]
+            del seen[key]
         if key in seen:
             problems.add(
                 Location(name, 1, index + 1, f"columns[{column_name(index, letters)}]"),
@@ -461,7 +472,7 @@ def row_document(header: Header, row: Row, questionnaire: Questionnaire,
         target = meta if kind == "meta" else answers
         if kind == "state":  # "don't know" chosen in a form's companion row (diagnose/xlsform.py)
             state = specials.get(_norm(cell)) or cell.strip()
-            if state and _norm(state) != _norm(STATE_VALUE):
+            if state and _norm(state) not in _state_values(questionnaire):
                 states[key] = (state, index)
             continue
         if kind == "meta":
