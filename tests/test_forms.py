@@ -202,7 +202,8 @@ def test_a_bad_cell_in_a_kobo_workbook_is_located(monkeypatch: pytest.MonkeyPatc
                                       "-j", "1"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "failed: kobo-bad-cell.xlsx:3:16: answers.headcount_hunters: -3 is below the minimum 0")
+        "failed: kobo-bad-cell.xlsx:3:16: answers.headcount_hunters: cell P3 (team_clients/headcount_hunters): "
+        "-3 is below the minimum 0")
     assert [p.name for p in tmp_path.glob("*--*")] == ["ооо-нордтерммаш--kobo-bad-cell-row-1.json"]
 
 

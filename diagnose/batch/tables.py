@@ -56,9 +56,26 @@ class Header:
     """A table's header, read once: how its rows are split and which column answers what."""
 
     name: str  # the table as the user named it (messages)
-    delimiter: str
+    delimiter: str  # "" for a workbook
     width: int  # cells in the header
-    plan: tuple[tuple[int, str, str], ...]  # (column index, "answer" or "meta", key)
+    plan: tuple[tuple[int, str, str], ...]  # (column index, "answer", "state" or "meta", key)
+    titles: tuple[str, ...] = ()  # a workbook's column titles, which its messages name
+
+
+def in_cells(header: Header | None, problems: list[Problem]) -> list[Problem]:
+    """A workbook row's problems naming the cell and its column's title as a spreadsheet
+    shows them ("cell P3 (team_clients/headcount_hunters): …"); a CSV's are left as they are."""
+    if header is None or header.delimiter or not header.titles:
+        return problems
+    named = []
+    for problem in problems:
+        where = problem.location
+        if where.file == header.name and where.line and where.column and where.column <= len(header.titles):
+            title = header.titles[where.column - 1].strip()
+            cell = f"cell {column_name(where.column - 1, True)}{where.line}" + (f" ({title})" if title else "")
+            problem = Problem(where, f"{cell}: {problem.message}")
+        named.append(problem)
+    return named
 
 
 @dataclass(frozen=True)
@@ -353,7 +370,7 @@ def open_table(path: str | Path, questionnaire: Questionnaire, name: str | None 
             raise UserError(Problem(Location(name, 1, 1), "the first sheet's first row is empty; expected a header "
                                                           "row and one row per company"))
         plan = _plan(list(first.cells), _column_map(questionnaire), questionnaire, name, letters=True)
-        return Header(name, "", len(first.cells), plan), (row for row in rows if any(c.strip() for c in row.cells))
+        return Header(name, "", len(first.cells), plan, first.cells), (row for row in rows if any(c.strip() for c in row.cells))
     lines = _Lines(_chunks(path, name), name)
     head = list(itertools.islice(lines, _HEADER_LINES))
     if not "".join(head).strip():
