@@ -313,3 +313,20 @@ def test_conditions_in_xpath(show_if: str, relevant: str, questionnaire) -> None
     tree = compile_expression(show_if, questionnaire.name_infos()).tree
     questions = {q.id: q for q in questionnaire.iter_questions()}
     assert show_if_to_xpath(tree, questions) == relevant
+
+
+def test_pyxform_converts_the_form_without_warnings(form: Path, tmp_path: Path) -> None:
+    """pyxform is what KoboToolbox and ODK Central turn an uploaded XLSForm into a form with."""
+    from pyxform.xls2xform import xls2xform_convert
+
+    xform = tmp_path / "form.xml"
+    warnings = xls2xform_convert(xlsform_path=str(form), xform_path=str(xform), validate=False)
+    assert warnings == []
+    text = xform.read_text(encoding="utf-8")
+    assert '<h:title>Структура отдела продаж</h:title>' in text
+    assert ('<bind nodeset="/data/product/managers_trainable" type="string" required="true()" '
+            "relevant=\" /data/product/product_complexity  != 'simple'\"/>") in text
+    assert ('<bind nodeset="/data/team_clients/top20_revenue_share" type="decimal" required="true()" '
+            "relevant=\" /data/team_clients/top20_revenue_share__state  = 'value'\" "
+            'constraint=". &gt;= 0 and . &lt;= 100"') in text
+    assert 'lang="English (en)"' in text and 'lang="Русский (ru)"' in text
