@@ -330,3 +330,9 @@ def test_pyxform_converts_the_form_without_warnings(form: Path, tmp_path: Path) 
             "relevant=\" /data/team_clients/top20_revenue_share__state  = 'value'\" "
             'constraint=". &gt;= 0 and . &lt;= 100"') in text
     assert 'lang="English (en)"' in text and 'lang="Русский (ru)"' in text
+
+
+def test_questions_as_text_to_a_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["questions", "--lang", "en", "-o", str(tmp_path / "q.txt")])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert (tmp_path / "q.txt").read_text(encoding="utf-8").startswith("Sales department structure\n")
