@@ -137,10 +137,23 @@ def template(lang: str, output: Path, force: bool, questionnaire_file: Path | No
 @cli.command()
 @click.option("--lang", type=LANGS, default="ru", show_default=True)
 @QUESTIONNAIRE_OPTION
-def questions(lang: str, questionnaire_file: Path | None) -> None:
-    """Print the questionnaire as readable text (for a call or for paper)."""
+@click.option("--format", "fmt", type=click.Choice(["text", "xlsform"]), default="text", show_default=True,
+              help="text: readable; xlsform: a workbook for KoboToolbox / ODK (needs -o FILE.xlsx).")
+@click.option("-o", "--output", default=None, help="The file to write (text: default stdout; xlsform: required).")
+def questions(lang: str, questionnaire_file: Path | None, fmt: str, output: str | None) -> None:
+    """Print the questionnaire as readable text (for a call or for paper), or write it as an XLSForm."""
     from diagnose.paper import questionnaire_as_text
 
+    if fmt == "xlsform":
+        from diagnose.xlsform import write_xlsform
+
+        write_xlsform(_questionnaire(questionnaire_file), output or "-")
+        return click.echo(f"Wrote {output}", err=True)
+    if output not in (None, "-"):
+        from diagnose.outputs import atomic_write_text
+
+        atomic_write_text(output, questionnaire_as_text(_questionnaire(questionnaire_file), lang))
+        return click.echo(f"Wrote {output}", err=True)
     click.echo(questionnaire_as_text(_questionnaire(questionnaire_file), lang), nl=False)
 
 

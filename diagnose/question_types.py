@@ -77,6 +77,10 @@ class CellReading(Protocol):
         """'12 h/day' -> '12' when the suffix is one of `units`, else the text."""
         ...  # pragma: no cover
 
+    def known(self, question: Question, text: str) -> str | None:
+        """The choice a text names by id or by text in any language, or None."""
+        ...  # pragma: no cover
+
 
 def wrong(question: Question, raw: Any, lang: str) -> ValueError:
     """"expected …, got …" for an answer of the wrong shape."""
@@ -312,15 +316,25 @@ class Multi(_ChoiceType):
         return [self.pick(question, part) for part in re.split(r"[,;\s]+", text) if part]
 
     def cell(self, question: Question, text: str, special: str | None, cells: CellReading) -> Any:
-        # "a; b" splits at ';' even where a choice's text holds a comma; ',' is the last resort
-        last = self.cell_separators[-1]
-        for separator in self.cell_separators:
+        # "a; b" splits at ';' even where a choice's text holds a comma; then Google Forms'
+        # ", " (known texts matched longest first, so a text holding a comma stays whole);
+        # then Kobo's space-separated choice ids; else ',' (unknown parts left to the check)
+        whole = cells.known(question, text)
+        if whole is not None:
+            return [whole]
+        for separator in self.cell_separators[:-1]:
             parts = [p for p in (x.strip() for x in text.split(separator)) if p]
-            ids = [cells.choice_id(question, p) for p in parts]
-            if all(i in question.choice_ids for i in ids) or separator == last:
-                if len(parts) > 1 or separator == last:
-                    return ids
-        return [cells.choice_id(question, text)]
+            ids = [cells.known(question, p) for p in parts]
+            if len(parts) > 1 and all(ids):
+                return ids
+        joined = _longest_first(question, text.split(","), cells)
+        if joined is not None:
+            return joined
+        words = text.split()
+        if len(words) > 1 and all(word in question.choice_ids for word in words):
+            return words
+        separator = ";" if ";" in text else self.cell_separators[-1]
+        return [cells.choice_id(question, p) for p in (x.strip() for x in text.split(separator)) if p]
 
     def xlsform_type(self, question: Question) -> str:
         return f"select_multiple {question.id}"
@@ -334,6 +348,23 @@ class Multi(_ChoiceType):
         if question.min_selected is not None and question.min_selected > 1:
             return listed
         return {"anyOf": [listed, {"enum": list(question.choice_ids)}]}  # one id alone reads as a list of one
+
+
+def _longest_first(question: Question, pieces: list[str], cells: CellReading) -> list[str] | None:
+    """Choices for comma-separated pieces, each taking the most pieces that still name a
+    choice ("Shipping, and delivery, Customs" -> two choices); None if a piece names none."""
+    ids: list[str] = []
+    start = 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):
+            found = cells.known(question, ",".join(pieces[start:end]))
+            if found is not None:
+                ids.append(found)
+                start = end
+                break
+        else:
+            return None
+    return ids
 
 
 # ── numbers ──────────────────────────────────────────────────────────────────────────

@@ -285,6 +285,10 @@ def read_answers(task: Task, worker: Worker):  # -> tuple[AnswerSet, Method]
         document = load_document(task.path)
         method = _named_method(document, worker)
     answers = answers_from_document(document, problems, method.questionnaire if method is not None else None)
+    if problems and task.header is not None:
+        from diagnose.batch.tables import in_cells
+
+        raise UserError(in_cells(task.header, problems.items))
     problems.raise_if_any()
     assert answers is not None
     return answers, method or worker.base.for_questionnaire(answers.questionnaire)
