@@ -131,6 +131,21 @@ def test_the_board_table_has_its_header_and_totals() -> None:
     assert all(run.bold for run in table.rows[-1].cells[0].paragraphs[0].runs)
 
 
+def test_columns_are_as_wide_as_their_text_asks() -> None:
+    # Word and LibreOffice give every column the same width unless told: the board's role
+    # names need the room, its one-figure columns do not, and no header word is split
+    doc = document("ru")
+    t = rendered("docx", "ru").context.t
+    (table,) = find_table(doc, t["role"])[:1]
+    widths = [column.width for column in table.columns]
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert abs(sum(widths) - text_width) < len(widths)  # the text's full width, to rounding
+    assert widths[0] > 1.5 * widths[3]  # role names against the change in headcount
+    assert all(cell.width == widths[i] for row in table.rows for i, cell in enumerate(row.cells))  # Word reads cells
+    assert table.autofit is False
+
+
 def test_the_matrix_and_the_headcount_are_word_tables() -> None:
     doc = document("en")
     context = rendered("docx", "en").context

@@ -475,6 +475,21 @@ class _Writer:
                     color = "#ffffff"
                 self.cell(source, cell, bold, color)
         self.in_matrix = False
+        self._size_columns(table, cells_of, [group for group, _ in rows], columns, self.text_width(container))
+
+    def _size_columns(self, table: object, cells_of: list[list[Node]], groups: list[str], columns: int,
+                      total: int) -> None:
+        """Columns as wide as their text asks, as a browser's automatic table layout does:
+        a column of numbers stays narrow, a column of sentences takes the room (Word and
+        LibreOffice would otherwise give every column the same width)."""
+        weights = _column_weights(cells_of, groups, columns)
+        table.autofit = False  # type: ignore[attr-defined]
+        widths = [int(total * weight / sum(weights)) for weight in weights]
+        for index, column in enumerate(table.columns):  # type: ignore[attr-defined]
+            column.width = widths[index]  # the grid (LibreOffice reads it)
+        for row in table.rows:  # type: ignore[attr-defined]
+            for index, cell in enumerate(row.cells):
+                cell.width = widths[index]  # each cell (Word reads it)
 
     def cell(self, source: Node, cell: _Cell, bold: bool, color: str | None) -> None:
         blocks = [c for c in source.children if c.tag in ("p", "ul", "ol", "table")]
@@ -552,6 +567,23 @@ def _iter(node: Node, tag: str):  # type: ignore[no-untyped-def]
         if child.tag == tag:
             yield child
         yield from _iter(child, tag)
+
+
+def _column_weights(cells_of: list[list[Node]], groups: list[str], columns: int) -> list[float]:
+    """Each column's share of the width: its longest unbreakable word, and its longest text
+    up to a sentence's length, so that long texts share the room but no word is split."""
+    longest_word = [3.0] * columns
+    longest_text = [3.0] * columns
+    for cells, group in zip(cells_of, groups, strict=True):
+        letter = 1.8 if group == "thead" else 1.25  # a bold header letter is wider
+        if sum(_span(c) for c in cells) != columns or any(_span(c) > 1 for c in cells):
+            continue  # a row with merged cells says nothing about one column
+        for index, cell in enumerate(cells):
+            text = _SPACE.sub(" ", _text(cell)).strip()
+            longest_text[index] = max(longest_text[index], min(len(text), 40))
+            longest_word[index] = max([longest_word[index], *(min(len(w), 20) * letter for w in text.split())])
+    # about 4 characters are the cell's padding on both sides
+    return [max(word, text) + 4 for word, text in zip(longest_word, longest_text, strict=True)]
 
 
 def _span(cell: Node) -> int:
