@@ -21,6 +21,8 @@ from ruamel.yaml.tokens import CommentToken
 
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean, one_of
 from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing, Undetermined, is_true
+from diagnose.judgement import TOP_KEYS as JUDGEMENT_KEYS
+from diagnose.judgement import Judgement, read_judgement
 from diagnose.questionnaire import (
     Computed,
     Question,
@@ -41,7 +43,7 @@ from diagnose.yamlio import (
 )
 
 META_KEYS = ("company", "industry", "respondent", "consultant", "consultancy", "date", "language")
-TOP_KEYS = ("questionnaire", "version", "meta", "answers")
+TOP_KEYS = ("questionnaire", "version", "meta", "answers", *JUDGEMENT_KEYS)
 
 
 @dataclass
@@ -55,6 +57,7 @@ class AnswerSet:
     document: Document | None = None
     # broken warning checks (diagnose.checks), located at the later answer they involve
     warnings: list[Problem] = field(default_factory=list)
+    judgement: Judgement = field(default_factory=Judgement)  # the consultant's notes and the client's decisions
 
     @property
     def company(self) -> str:
@@ -205,6 +208,7 @@ def answers_from_document(
         require_complete = False
     values = _values(check, raw_answers, questionnaire, unsettled)
     answer_set = AnswerSet(questionnaire, meta, values, document.path, document)
+    answer_set.judgement = read_judgement(check, data)
     if require_complete:
         _report_missing(check, answer_set, raw_answers, unsettled)
     _report_checks(check, answer_set, raw_answers, unsettled)

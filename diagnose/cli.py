@@ -137,10 +137,23 @@ def template(lang: str, output: Path, force: bool, questionnaire_file: Path | No
 @cli.command()
 @click.option("--lang", type=LANGS, default="ru", show_default=True)
 @QUESTIONNAIRE_OPTION
-def questions(lang: str, questionnaire_file: Path | None) -> None:
-    """Print the questionnaire as readable text (for a call or for paper)."""
+@click.option("--format", "fmt", type=click.Choice(["text", "xlsform"]), default="text", show_default=True,
+              help="text: readable; xlsform: a workbook for KoboToolbox / ODK (needs -o FILE.xlsx).")
+@click.option("-o", "--output", default=None, help="The file to write (text: default stdout; xlsform: required).")
+def questions(lang: str, questionnaire_file: Path | None, fmt: str, output: str | None) -> None:
+    """Print the questionnaire as readable text (for a call or for paper), or write it as an XLSForm."""
     from diagnose.paper import questionnaire_as_text
 
+    if fmt == "xlsform":
+        from diagnose.xlsform import write_xlsform
+
+        write_xlsform(_questionnaire(questionnaire_file), output or "-")
+        return click.echo(f"Wrote {output}", err=True)
+    if output not in (None, "-"):
+        from diagnose.outputs import atomic_write_text
+
+        atomic_write_text(output, questionnaire_as_text(_questionnaire(questionnaire_file), lang))
+        return click.echo(f"Wrote {output}", err=True)
     click.echo(questionnaire_as_text(_questionnaire(questionnaire_file), lang), nl=False)
 
 
@@ -199,13 +212,13 @@ def _rules_options(command):  # type: ignore[no-untyped-def]
 def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand: Path | None,
            templates: Path | None, pdf_variant: str | None, audience: str, sets: tuple[str, ...],
            params_file: Path | None, questionnaire_file: Path | None, rules_file: Path | None) -> None:
-    """Write the report for an answer file: PDF (default), HTML or the diagnosis as JSON."""
+    """Write the report for an answer file: PDF (default), HTML, an editable DOCX or the diagnosis as JSON."""
     from diagnose.method import diagnose, load_method, read_answers, write
     from diagnose.report.render import default_output
 
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
-    if target == "-" and fmt == "pdf" and sys.stdout.isatty():
-        raise UserError(Problem(Location("-o -"), "refusing to write a PDF to the terminal; redirect it or pass -o FILE"))
+    if target == "-" and fmt in ("pdf", "docx") and sys.stdout.isatty():
+        raise UserError(Problem(Location("-o -"), f"refusing to write a {fmt.upper()} to the terminal; redirect it or pass -o FILE"))
     method = load_method(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant=pdf_variant,
                          audience=audience)
     if brand is not None:
@@ -253,11 +266,11 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @click.option("-j", "--jobs", type=int, default=None,
               help="Processes to run in parallel (default: all cores; 1 runs in this process).")
 @click.option("--format", "formats", default="pdf", show_default=True, metavar="FORMATS",
-              help="Comma-separated formats to write for every input: pdf, html, json.")
+              help=f"Comma-separated formats to write for every input: {', '.join(FORMATS)}.")
 @click.option("--lang", type=LANGS, default=None, help="Language of the reports (default: each answer file's).")
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Base name of the summary table: FILE.csv and FILE.json (default: OUT_DIR/summary).")
-@click.option("--force", is_flag=True, help="Overwrite reports that already exist.")
+@click.option("--force", is_flag=True, help="Re-render every input, overwriting reports that already exist.")
 @click.option("--brand", type=INPUT_FILE,
               help="A brand file (kind: brand) for every report and the portfolio.")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
@@ -265,21 +278,41 @@ def explain(answers: Path, lang: str | None, sets: tuple[str, ...], params_file:
 @PDF_VARIANT_OPTION
 @AUDIENCE_OPTION
 @_rules_options
+@click.option("--only-changed", "only_changed", is_flag=True,
+              help="Re-render the inputs whose content changed since their report (others are kept).")
+@click.option("--shard", default=None, metavar="K/N", help="Process only the K-th of N shards of the inputs.")
 def batch(inputs: tuple[str, ...], out_dir: Path, jobs: int | None, formats: str, lang: str | None,
           summary: Path | None, force: bool, brand: Path | None, templates: Path | None, pdf_variant: str | None,
           audience: str, sets: tuple[str, ...], params_file: Path | None, questionnaire_file: Path | None,
-          rules_file: Path | None) -> None:
+          rules_file: Path | None, only_changed: bool, shard: str | None) -> None:
     """Write reports for many answer files and response tables at once.
 
     INPUTS are answer files, folders (searched recursively), globs and CSV tables
     exported from online forms (one row per company). A bad input never stops the
-    others: each failure is printed with its located problem. Exit 0 when every input
-    succeeded, 1 when some failed, 2 for a usage error, 130 when interrupted.
+    others: each failure is printed with its located problem. Run again into the same
+    --out-dir, it keeps the reports an earlier run made (status `kept`). Exit 0 when every
+    input succeeded or was kept, 1 when some failed, 2 for a usage error, 130 when interrupted.
     """
     from diagnose.batch.runner import Settings, run_batch
 
     settings = Settings(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant, audience)
-    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings))
+    sys.exit(run_batch(list(inputs), out_dir, formats, jobs, lang, summary, force, settings,
+                       shard=shard, only_changed=only_changed))
+
+
+from diagnose.cli_batchx import batch_merge  # noqa: E402 - it uses the options defined above
+
+cli.add_command(batch_merge)
+
+
+from diagnose.cli_compare import compare  # noqa: E402 - its own module, registered here
+
+cli.add_command(compare)
+
+
+from diagnose.cli_schemas import schema  # noqa: E402 - its own module, registered here
+
+cli.add_command(schema)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Text = dict[str, str]  # {"ru": ..., "en": ...}
 # Marks a field that the reports and the terminal read but the JSON leaves out: the JSON
@@ -69,6 +69,14 @@ class ConditionTrace:
 
 
 @dataclass
+class ClientDecision:
+    """The client's decision about a recommendation; the recommendation itself stays the book's."""
+
+    status: Literal["accepted", "rejected", "deferred"]
+    reason: str
+
+
+@dataclass
 class Finding:
     """The outcome of one rule for this company."""
 
@@ -86,6 +94,8 @@ class Finding:
     to_find_out: list[Text] = field(default_factory=list)  # for undetermined rules
     overridden_by: str | None = None  # rule id that won a conflict
     priority: int = 0
+    note: str | None = None  # the consultant's note on this recommendation (answer file `notes:`)
+    decision: ClientDecision | None = None  # the client's decision about it (answer file `decisions:`)
     # for a reader, not the JSON: the summary and actions with unknown values in words
     # (the JSON keeps "?"), and the citation in each language
     worded_summary: Text = field(default_factory=dict, metadata=NOT_IN_JSON)
@@ -208,6 +218,7 @@ class AnswerLine:
     text: Text
     display: Text
     state: Literal["answered", "dont_know", "not_applicable", "unanswered", "hidden"]
+    section_id: str = field(default="", metadata=NOT_IN_JSON)  # the questionnaire section's id (its note)
 
 
 @dataclass
@@ -293,6 +304,7 @@ class Diagnosis:
     headcount_total: HeadcountTotal | None = None
     monthly_cost: CostChange | None = None  # None: no cost given for any role that changes
     roadmap_steps: list[RoadmapStep] = field(default_factory=list)  # `roadmap` with horizon, owner, order
+    section_notes: dict[str, str] = field(default_factory=dict)  # report or questionnaire section id -> note
 
     @property
     def reader_roadmap(self) -> list[Text]:

@@ -4,7 +4,8 @@
 
 1. an object already built from the same text in this process is reused;
 2. for a bundled file, an object built earlier is read back from a disk cache — a
-   pickle under `$XDG_CACHE_HOME/diagnose` (or `~/.cache/diagnose`) keyed by the file's
+   pickle under `$XDG_CACHE_HOME/diagnose` (or `~/.cache/diagnose`; on macOS and Windows
+   where those systems keep caches, `cache_dir`) keyed by the file's
    path and the SHA-256 of its text, the package version and the installed code (size
    and modification time of every module of the package), Python's, Jinja2's and
    ruamel.yaml's versions. Only files that passed every check are stored. Any trouble
@@ -154,11 +155,28 @@ def _disk_cacheable(path: str | Path) -> bool:
 
 def cache_dir() -> Path | None:
     """$XDG_CACHE_HOME/diagnose or ~/.cache/diagnose; None without an absolute place for it
-    (a relative XDG_CACHE_HOME is to be ignored, and with no home folder "~" stays "~")."""
+    (a relative XDG_CACHE_HOME is to be ignored, and with no home folder "~" stays "~").
+    On macOS and Windows, the system's own place for caches (platformdirs):
+    ~/Library/Caches/diagnose, %LOCALAPPDATA%\\diagnose\\Cache."""
+    if sys.platform in ("darwin", "win32"):
+        return os_cache_dir(sys.platform)
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "diagnose" if os.path.isabs(base) else None
+
+
+def os_cache_dir(platform: str) -> Path | None:
+    """Where macOS ("darwin") or Windows ("win32") keeps an application's caches."""
+    if platform == "darwin":
+        from platformdirs.macos import MacOS as Dirs
+    else:
+        from platformdirs.windows import Windows as Dirs
+    try:
+        base = Dirs(appname="diagnose", appauthor=False).user_cache_dir
+    except (OSError, NotImplementedError, ValueError):  # the system would not say: run without a cache
+        return None
+    return Path(base) if os.path.isabs(base) else None
 
 
 def _cache_file(path: str | Path, name: str, kind: str) -> Path | None:
@@ -224,7 +242,9 @@ def _read_private(file: Path) -> bytes | None:
     try:
         with open(file, "rb") as handle:
             stat = os.fstat(handle.fileno())
-            if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
+            # Windows has no owners or mode bits here: its cache folder is the user's own
+            # (%LOCALAPPDATA%, closed to other users by its access list)
+            if hasattr(os, "getuid") and (stat.st_uid != os.getuid() or stat.st_mode & 0o022):
                 return None
             return handle.read()
     except Exception:  # noqa: BLE001 - no cache yet, or unreadable: do without

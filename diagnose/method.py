@@ -216,6 +216,11 @@ def diagnose(method: Method, answers: AnswerSet, whatif: bool = True) -> Diagnos
 
     bound = method.for_questionnaire(answers.questionnaire)
     rulebook, overrides = bound.rulebook, bound.overrides
+    if answers.judgement:  # notes and decisions name rules and sections: known only now
+        from diagnose.judgement import check_ids, section_ids
+
+        check_ids(answers.judgement, [rule.id for rule in rulebook.rules], section_ids(answers.questionnaire),
+                  answers.document, answers.path)
     search = bound.whatif_search if whatif else None
     return evaluate(answers, rulebook, overrides, whatif=whatif, search=search)
 

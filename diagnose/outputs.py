@@ -125,7 +125,7 @@ def _write_into(name: str, found: os.stat_result, data: bytes) -> bool:
 
 
 def _open_for_writing(name: str, is_pipe: bool) -> int:
-    flags = os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)  # POSIX only
     if is_pipe:
         try:
             # a pipe without a reader refuses a non-blocking open (ENXIO) instead of waiting

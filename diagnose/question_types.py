@@ -6,7 +6,8 @@ how a raw answer is checked (`parse`), how a value reads to a person (`display`)
 interview's widget (`widget`, `options`, `hint_key`, `details`) and the shorthand
 typed at its prompt (`typed`), its lines in the blank template (`template_lines`) and
 in the printable questionnaire (`paper_lines`), the reading of a CSV cell (`cell`) and
-the XLSForm row type (`xlsform_type`).
+the XLSForm row type (`xlsform_type`), and the JSON Schema of an answer in an answer file
+(`json_schema`, for editors: diagnose/schemas/answers_schema.py).
 
 The rest of the code asks `question.kind` and never branches on a type's name, so a
 new type is one class here with `@register`, its words in locale/checks.yaml and
@@ -107,6 +108,10 @@ class CellReading(Protocol):
         """'12 h/day' -> '12' when the suffix is one of `units`, else the text."""
         ...  # pragma: no cover
 
+    def known(self, question: Question, text: str) -> str | None:
+        """The choice a text names by id or by text in any language, or None."""
+        ...  # pragma: no cover
+
 
 def wrong(question: Question, raw: Any, lang: str) -> ValueError:
     """"expected …, got …" for an answer of the wrong shape."""
@@ -170,6 +175,11 @@ class QuestionType:
     def xlsform_type(self, question: Question) -> str:
         """The `type` column of the question's row in an XLSForm survey sheet."""
         return self.xlsform
+
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        """A JSON Schema for what `parse` accepts in an answer file (the special answers
+        and a blank are the question's, added by the caller)."""
+        raise NotImplementedError
 
 
 TYPES: dict[str, QuestionType] = {}
@@ -275,6 +285,9 @@ class Single(_ChoiceType):
     def xlsform_type(self, question: Question) -> str:
         return f"select_one {question.id}"
 
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        return {"enum": list(question.choice_ids)}
+
 
 @register
 class Multi(_ChoiceType):
@@ -334,18 +347,55 @@ class Multi(_ChoiceType):
         return [self.pick(question, part) for part in re.split(r"[,;\s]+", text) if part]
 
     def cell(self, question: Question, text: str, special: str | None, cells: CellReading) -> Any:
-        # "a; b" splits at ';' even where a choice's text holds a comma; ',' is the last resort
-        last = self.cell_separators[-1]
-        for separator in self.cell_separators:
+        # "a; b" splits at ';' even where a choice's text holds a comma; then Google Forms'
+        # ", " (known texts matched longest first, so a text holding a comma stays whole);
+        # then Kobo's space-separated choice ids; else ',' (unknown parts left to the check)
+        whole = cells.known(question, text)
+        if whole is not None:
+            return [whole]
+        for separator in self.cell_separators[:-1]:
             parts = [p for p in (x.strip() for x in text.split(separator)) if p]
-            ids = [cells.choice_id(question, p) for p in parts]
-            if all(i in question.choice_ids for i in ids) or separator == last:
-                if len(parts) > 1 or separator == last:
-                    return ids
-        return [cells.choice_id(question, text)]
+            ids = [cells.known(question, p) for p in parts]
+            if len(parts) > 1 and all(ids):
+                return ids
+        joined = _longest_first(question, text.split(","), cells)
+        if joined is not None:
+            return joined
+        words = text.split()
+        if len(words) > 1 and all(word in question.choice_ids for word in words):
+            return words
+        separator = ";" if ";" in text else self.cell_separators[-1]
+        return [cells.choice_id(question, p) for p in (x.strip() for x in text.split(separator)) if p]
 
     def xlsform_type(self, question: Question) -> str:
         return f"select_multiple {question.id}"
+
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        listed: dict[str, Any] = {"type": "array", "items": {"enum": list(question.choice_ids)}, "uniqueItems": True}
+        if question.min_selected is not None:
+            listed["minItems"] = question.min_selected
+        if question.max_selected is not None:
+            listed["maxItems"] = question.max_selected
+        if question.min_selected is not None and question.min_selected > 1:
+            return listed
+        return {"anyOf": [listed, {"enum": list(question.choice_ids)}]}  # one id alone reads as a list of one
+
+
+def _longest_first(question: Question, pieces: list[str], cells: CellReading) -> list[str] | None:
+    """Choices for comma-separated pieces, each taking the most pieces that still name a
+    choice ("Shipping, and delivery, Customs" -> two choices); None if a piece names none."""
+    ids: list[str] = []
+    start = 0
+    while start < len(pieces):
+        for end in range(len(pieces), start, -1):
+            found = cells.known(question, ",".join(pieces[start:end]))
+            if found is not None:
+                ids.append(found)
+                start = end
+                break
+        else:
+            return None
+    return ids
 
 
 # ── numbers ──────────────────────────────────────────────────────────────────────────
@@ -386,6 +436,17 @@ class _NumberType(QuestionType):
         if high is not None and value > high:
             raise ValueError(say("above_maximum", lang, value=num(value, lang), high=num(high, lang), scale=note))
         return int(value) if whole else value
+
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        # an answer file holds the number itself; a number written as text ("12,5") is
+        # read too, but an editor should suggest the plain form
+        schema: dict[str, Any] = {"type": "integer" if self.whole(question) else "number"}
+        low, high = self.bounds(question)
+        if low is not None:
+            schema["minimum"] = low
+        if high is not None:
+            schema["maximum"] = high
+        return schema
 
     def details(self, question: Question, lang: str) -> list[str]:
         low, high = self.bounds(question)
@@ -553,6 +614,9 @@ class YesNo(QuestionType):
     def cell(self, question: Question, text: str, special: str | None, cells: CellReading) -> Any:
         return special or text
 
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        return {"anyOf": [{"enum": list(YES_NO)}, {"type": "boolean"}]}
+
 
 @register
 class Text(QuestionType):
@@ -576,6 +640,9 @@ class Text(QuestionType):
         if held:
             raise ValueError(say("layout_character", lang, character=held))
         return str(raw)
+
+    def json_schema(self, question: Question) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "maxLength": question.max_length}, {"type": "number"}]}
 
 
 QUESTION_TYPES = tuple(TYPES)

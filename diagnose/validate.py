@@ -29,7 +29,27 @@ def _check_questionnaire(document: Document, problems: ProblemList, offered: Off
 def _check_answers(document: Document, problems: ProblemList, offered: Offered) -> object:
     from diagnose.answers import answers_from_document
 
-    return answers_from_document(document, problems, offered=offered)
+    answers = answers_from_document(document, problems, offered=offered)
+    if answers is not None and answers.judgement and not problems:
+        _check_judgement_ids(answers, problems)
+    return answers
+
+
+def _check_judgement_ids(answers: Any, problems: ProblemList) -> None:
+    """Notes and decisions name rules of the rulebook bundled beside the questionnaire
+    (a questionnaire of one's own without one: only the section ids can be checked)."""
+    from diagnose.judgement import check_ids, section_ids
+    from diagnose.resources import rulebook_path
+    from diagnose.rules.rulebook import load_rulebook
+
+    try:
+        rule_ids = [rule.id for rule in load_rulebook(rulebook_path(answers.questionnaire.id), answers.questionnaire).rules]
+    except (UserError, OSError):
+        return  # no rulebook to check against: `diagnose report --rules` checks them
+    try:
+        check_ids(answers.judgement, rule_ids, section_ids(answers.questionnaire), answers.document, answers.path)
+    except UserError as exc:
+        problems.extend(exc.problems)
 
 
 def _check_rulebook(document: Document, problems: ProblemList, offered: Offered) -> object:

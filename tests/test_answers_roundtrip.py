@@ -311,3 +311,23 @@ def test_questions_prints_every_section_and_question(lang: str) -> None:
 def test_questions_in_the_other_language_differ() -> None:
     assert invoke("questions", "--lang", "ru").stdout != invoke("questions", "--lang", "en").stdout
     assert invoke("questions").stdout == invoke("questions", "--lang", "ru").stdout
+
+
+def test_notes_and_decisions_and_their_comments_survive_load_and_save(tmp_path: Path) -> None:
+    from diagnose.interview.notes import add_note
+
+    judged = FIXTURES / "judgement" / "logistics-judged.yaml"
+    answers = load_answers(judged)
+    target = tmp_path / "judged.yaml"
+    save_answers(answers, target)
+    assert target.read_bytes() == judged.read_bytes()
+    add_note(answers, "team_clients", "Second paragraph.", "en")  # as the interview's `!` does
+    add_note(answers, "growth", "A new section note.", "en")
+    save_answers(answers, target)
+    saved = target.read_text(encoding="utf-8")
+    for comment in ("# why R3 is not taken up now", "# an end-of-line comment", "# The consultant's judgement"):
+        assert comment in saved
+    again = load_answers(target).judgement
+    assert again.notes["team_clients"] == "The client list was exported from the CRM, not estimated.\n\nSecond paragraph."
+    assert again.notes["growth"] == "A new section note."
+    assert again.decisions == load_answers(judged).judgement.decisions

@@ -135,6 +135,14 @@ def test_existing_outputs_are_not_overwritten_unless_force(tmp_path: Path, monke
     target = tmp_path / "alder-sons-trading--alder.json"
     target.write_text("kept\n", encoding="utf-8")
 
+    # run again, the summary says the report is this input's: it is kept, untouched
+    kept = _batch(str(answers), "--out-dir", str(tmp_path), "--format", "json", "-j", "1")
+    assert kept.exit_code == 0, kept.stderr
+    assert json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["results"][0]["status"] == "kept"
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+    # without a summary that says so, a file at the report's name is not this input's
+    (tmp_path / "summary.json").unlink()
     again = _batch(str(answers), "--out-dir", str(tmp_path), "--format", "json", "-j", "1")
     assert again.exit_code == 1
     assert again.stderr.splitlines()[0] == (
@@ -149,8 +157,8 @@ def test_existing_outputs_are_not_overwritten_unless_force(tmp_path: Path, monke
 @pytest.mark.parametrize(("args", "message"), [
     (["missing.yaml"], "missing.yaml: no such file or folder"),
     (["*.nothing"], "*.nothing: the pattern matches no answer file or table"),
-    ([str(FOLDER / "alder.yaml"), "--format", "pdf,docx"],
-     "--format: 'pdf,docx' is not a list of formats; expected some of: pdf, html, json, separated by commas"),
+    ([str(FOLDER / "alder.yaml"), "--format", "pdf,odt"],
+     "--format: 'pdf,odt' is not a list of formats; expected some of: pdf, html, json, docx, separated by commas"),
     ([str(FOLDER / "alder.yaml"), "--jobs", "0"], "--jobs: 0 is not a number of processes; expected 1 or more"),
     ([str(FOLDER / "alder.yaml"), "--set", "small_team_mx=3"], "did you mean 'small_team_max'?"),
     ([str(FOLDER / "alder.yaml"), "--summary", "no-such-folder/run"],

@@ -166,7 +166,7 @@ def test_the_interview_asks_again_after_an_error_check(tmp_path: Path) -> None:
         'managers)?"; "How many are account managers, not counting senior account managers?"; "How many are senior '
         'account managers?"; "How many are order operations staff (sales administrators) who process orders?"; '
         '"How many people work in the sales department in total, not counting you?" '
-        "(? = help, < = back) Answer: 0 Team and clients · 13/44 ") in said
+        "(? = help, < = back, !text = consultant's note) Answer: 0 Team and clients · 13/44 ") in said
     answers = load_answers(tmp_path / "a.yaml")
     assert answers.values["headcount_sales_specialists"] == 0
 

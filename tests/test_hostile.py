@@ -180,8 +180,6 @@ EXPECTED: dict[str, str] = {
         'csv/binary.csv:2:62: file contains a NUL byte (binary data?); expected a UTF-8 text file',
     'csv/control-character.csv':
         'csv/control-character.csv:2:7: the control character U+001B is not allowed in a table; expected printable text',
-    'csv/cp1251.csv':
-        'csv/cp1251.csv:1:1: byte 0xca is not valid UTF-8 (it looks like Windows-1251); expected a UTF-8 text file, re-save it as UTF-8',
     'csv/duplicate-column.csv':
         "csv/duplicate-column.csv:1:3: columns[3]: column 'company_stage' answers 'company_stage' again (column 2 already does)",
     'csv/empty.csv':
@@ -198,6 +196,8 @@ EXPECTED: dict[str, str] = {
         "csv/no-company-column.csv:1:1: columns: no 'company' column; expected one naming each company",
     'csv/nul-byte.csv':
         'csv/nul-byte.csv:2:7: file contains a NUL byte (binary data?); expected a UTF-8 text file',
+    'csv/utf8-then-cp1251.csv':
+        'csv/utf8-then-cp1251.csv:2:1: byte 0xce is not valid UTF-8 (it looks like Windows-1251); expected a UTF-8 text file, re-save it as UTF-8',
     'csv/unknown-choice-cell.csv':
         "csv/unknown-choice-cell.csv:2:3: answers.company_stage: '<script>alert(1)</script>' is not a choice; expected one of: startup, growth, mature, restructuring",
     'csv/unknown-column.csv':
@@ -499,7 +499,7 @@ def test_batch_csv_that_is_a_folder_holding_nothing(tmp_path: Path) -> None:
     folder.mkdir()
     run = run_diagnose(["batch", str(folder), "--out-dir", str(tmp_path / "out"), "--jobs", "1"], tmp_path)
     assert run.code == 2 and "Traceback" not in run.output
-    assert run.stderr.splitlines() == [f"{folder}: no answer files (*.yaml, *.yml) or tables (*.csv) found"]
+    assert run.stderr.splitlines() == [f"{folder}: no answer files (*.yaml, *.yml) or tables (*.csv, *.xlsx) found"]
     assert not (tmp_path / "out").exists()
 
 

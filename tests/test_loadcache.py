@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,38 @@ def test_a_long_base_60_form_is_text_in_yaml_1_2_for_both_readings(tmp_path: Pat
     path.write_text(f"a: {value}\n", encoding="utf-8")
     assert fast_document(path).data == {"a": value}
     assert load_document(path).data == {"a": value}
+
+
+def test_the_cache_lives_where_each_system_keeps_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs.windows
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert loadcache.cache_dir() == tmp_path / "xdg" / "diagnose"  # Linux: XDG, as before
+    monkeypatch.delenv("XDG_CACHE_HOME")  # (platformdirs honours it on macOS too)
+    assert loadcache.os_cache_dir("darwin") == tmp_path / "home" / "Library" / "Caches" / "diagnose"
+    local = tmp_path / "AppData" / "Local"
+    monkeypatch.setattr(platformdirs.windows, "get_win_folder", lambda csidl: str(local))
+    assert loadcache.os_cache_dir("win32") == local / "diagnose" / "Cache"
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert loadcache.cache_dir() == tmp_path / "home" / "Library" / "Caches" / "diagnose"
+
+
+def test_no_cache_where_windows_will_not_say_where(monkeypatch: pytest.MonkeyPatch) -> None:
+    import platformdirs.windows
+
+    def refuse(csidl: str) -> str:
+        raise NotImplementedError
+
+    monkeypatch.setattr(platformdirs.windows, "get_win_folder", refuse)
+    assert loadcache.os_cache_dir("win32") is None
+
+
+def test_without_owners_the_cache_is_still_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows has no os.getuid: the cache under the user's own folder is read as it is
+    file = tmp_path / "x.pickle"
+    file.write_bytes(b"data")
+    file.chmod(0o666)
+    assert loadcache._read_private(file) is None  # here: writable by others, refused
+    monkeypatch.delattr(os, "getuid")
+    assert loadcache._read_private(file) == b"data"

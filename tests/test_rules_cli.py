@@ -104,7 +104,7 @@ def test_report_json_to_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", LOGISTICS, "--format", "json", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     finding = next(f for f in data["findings"] if f["rule_id"] == "R1-assortment-owner")
     assert finding["status"] == "fired"
     premise, condition = (c for c in finding["conditions"] if c["depth"] == 0 and c["part"] != "choice")

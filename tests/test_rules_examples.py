@@ -110,7 +110,7 @@ def test_what_would_change_for_complex_logistics() -> None:
 
 def test_json_is_serialisable_and_versioned() -> None:
     data = json.loads(json.dumps(to_json(_diagnose("engineering-equipment"))))
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["rulebook"] == {"id": "sales-structure-rules", "version": 1}
     assert {t["task"] for t in data["tasks"]} == {
         "new_client_acquisition", "assortment_expansion", "client_relationship",

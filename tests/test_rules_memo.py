@@ -20,7 +20,7 @@ from diagnose.resources import examples_dir
 from diagnose.rules.evaluate import key_decisions, run
 from diagnose.rules.memo import MemoExpression, memoised, reads
 from diagnose.rules.ripple import Ripple
-from diagnose.rules.whatif import _influencing
+from diagnose.rules.whatif import _influencing, _thresholds
 
 EXAMPLES = ("complex-logistics", "chemical-raw-materials", "small-distributor", "engineering-equipment")
 
@@ -152,3 +152,19 @@ def test_key_decisions_remembered_by_their_basis_are_the_full_runs_decisions(nam
         assert (decisions, roles) == (full.decisions(), frozenset(full.today_roles)), (question.id, value)
         tried += 1
     assert len(known) < tried / 3  # most answers share their basis with another
+
+
+def test_numbers_are_tried_only_at_the_thresholds_their_answers_reach() -> None:
+    # The time-study hours feed the account managers' operational and selling shares,
+    # so those shares' thresholds are the values worth trying; the team-size thresholds
+    # read only headcounts, which no hour of the time study changes.
+    book = rulebook()
+    names = frozenset(book.parameters)
+    thresholds = _thresholds(book, book.questionnaire, names)
+    assert {"am_operations_share_high", "selling_share_low"} <= thresholds["am_hours_orders"]
+    assert "conveyor_min_team" not in thresholds["am_hours_orders"]
+    # a headcount reaches the team-size thresholds
+    assert {"conveyor_min_team", "small_team_max"} <= thresholds["headcount_hunters"]
+    assert "selling_share_low" not in thresholds["headcount_hunters"]
+    # every threshold found is a parameter of the rulebook
+    assert all(found <= names for found in thresholds.values())

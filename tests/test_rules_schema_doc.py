@@ -37,5 +37,5 @@ def test_schema_doc_matches_the_model() -> None:
     for section, cls in SECTIONS.items():
         # fields marked NOT_IN_JSON (texts for a reader) are not part of the JSON
         assert documented.get(section) == {f.name for f in dataclasses.fields(cls) if f.metadata.get("json", True)}, section
-    assert 'schema_version` | string | `"1.1"`' in DOC.read_text(encoding="utf-8")
-    assert model.SCHEMA_VERSION == "1.1"
+    assert 'schema_version` | string | `"1.2"`' in DOC.read_text(encoding="utf-8")
+    assert model.SCHEMA_VERSION == "1.2"

@@ -179,7 +179,7 @@ EXPECTED: dict[str, list[str]] = {
         "invalid/unknown-questionnaire.yaml:2:16: questionnaire: unknown questionnaire 'sales-structur' (did you mean 'sales-structure'?); expected one of the bundled questionnaires: sales-structure",
     ],
     "invalid/unknown-top-key.yaml": [
-        "invalid/unknown-top-key.yaml:4:1: metadata: unknown key 'metadata' (did you mean 'meta'?); expected one of: questionnaire, version, meta, answers",
+        "invalid/unknown-top-key.yaml:4:1: metadata: unknown key 'metadata' (did you mean 'meta'?); expected one of: questionnaire, version, meta, answers, notes, decisions",
     ],
     "invalid/utf16.yaml": [
         "invalid/utf16.yaml:1:1: file is UTF-16 encoded; expected a UTF-8 text file, re-save it as UTF-8",

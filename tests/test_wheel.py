@@ -35,7 +35,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
          "--disable-pip-version-check", "-q", "-w", dist, ROOT], cwd=dist)
-    (built,) = dist.glob("diagnose-*.whl")
+    # the distribution is diagnose-sales ("diagnose" on PyPI is another project); the
+    # command and the import name stay diagnose
+    (built,) = dist.glob("diagnose_sales-*.whl")
     return built
 
 
@@ -68,6 +70,9 @@ def test_wheel_contains_the_bundled_content(wheel: Path) -> None:
         "diagnose/_bundled/questionnaires/sales-structure.yaml",
         "diagnose/_bundled/questionnaires/examples/engineering-equipment.yaml",
         "diagnose/_bundled/questionnaires/examples/small-distributor.yaml",
+        "diagnose/schemas/answers.json",
+        "diagnose/schemas/rulebook.json",
+        "diagnose/schemas/diagnosis.json",
     ):
         assert name in names, name
     assert any(n.startswith("diagnose/_bundled/report_templates/") for n in names)
@@ -99,3 +104,16 @@ def test_installed_command_finds_the_questionnaire(installed: dict[str, Path]) -
                             env=clean_env(), capture_output=True, text=True, check=False)
     assert failed.returncode == 2
     assert failed.stderr.startswith("bad.yaml:2:10: version: this file answers version 7")
+
+
+def test_installed_distribution_is_named_diagnose_sales(installed: dict[str, Path]) -> None:
+    code = ("import importlib.metadata as m, diagnose; d = m.distribution('diagnose-sales'); "
+            "print(d.metadata['Name'], d.version == diagnose.__version__, d.entry_points['diagnose'].value)")
+    out = run([installed["python"], "-c", code], cwd=installed["home"], env=clean_env()).stdout
+    assert out == "diagnose-sales True diagnose.cli:main\n"
+
+
+def test_installed_command_prints_the_shipped_schemas(installed: dict[str, Path]) -> None:
+    for name in ("answers", "rulebook", "diagnosis"):
+        result = run([installed["diagnose"], "schema", name], cwd=installed["home"], env=clean_env())
+        assert result.stdout == (ROOT / "diagnose" / "schemas" / f"{name}.json").read_text(encoding="utf-8")

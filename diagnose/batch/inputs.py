@@ -23,7 +23,7 @@ from pathlib import Path
 from diagnose.errors import Location, Problem, UserError
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
-TABLE_SUFFIXES = (".csv",)
+TABLE_SUFFIXES = (".csv", ".xlsx")
 _MAGIC = re.compile(r"[*?[]")
 
 
@@ -115,7 +115,7 @@ def expand_inputs(inputs: list[str], out_dir: Path | None = None) -> list[Path]:
             raise UserError(Problem(Location(raw), "no such file or folder"))
     unique = list(dict.fromkeys(_real(p) for p in found))
     if not unique:
-        raise UserError(Problem(Location(" ".join(inputs)), "no answer files (*.yaml, *.yml) or tables (*.csv) found"))
+        raise UserError(Problem(Location(" ".join(inputs)), "no answer files (*.yaml, *.yml) or tables (*.csv, *.xlsx) found"))
     cwd = Path.cwd()
     return [p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in unique]
 

@@ -12,7 +12,10 @@ process group (Ctrl-C, a closed terminal, a service manager) reach the parent, w
 stops handing out inputs and lets the ones in progress finish. A second signal stops
 at once: the parent sends each worker SIGUSR1, and a worker deletes the outputs of the
 input it was in the middle of before it exits. A worker also gets SIGUSR1 when the
-parent dies (PR_SET_PDEATHSIG), so none outlives it.
+parent dies (PR_SET_PDEATHSIG, Linux), so none outlives it; elsewhere it exits when its
+pipe to the dead parent closes. Workers start the way the system allows
+(`portable.start_method`: fork on Linux, spawn on macOS and Windows); on Windows, with
+neither SIGHUP nor SIGUSR1, stopping at once terminates them.
 
 Messages, worker to parent: ("ready",) once warmed; ("writing", index, [paths]) just
 before it writes an input's outputs; ("done", index, ItemResult); ("retire",) before it
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diagnose.batch import portable
 from diagnose.batch.worker import BatchOptions, ItemResult, Task, serve
 
 STOP_GRACE_SECONDS = 15.0  # a second signal: how long workers may take to clean up
@@ -69,7 +73,7 @@ class Pool:
         self.options, self.jobs, self.tasks_per_worker = options, jobs, tasks_per_worker
         self.record, self.say, self.stop_requests, self.wakeup = record, say, stop_requests, wakeup
         self.on_stopping, self.target = on_stopping, target
-        self.context = multiprocessing.get_context("fork")
+        self.context = portable.context()
         self.workers: list[_Worker] = []
         self.retries: collections.deque[tuple[int, Task, int]] = collections.deque()
         self.start_failures = 0
@@ -79,7 +83,9 @@ class Pool:
 
     def _start(self) -> None:
         parent_end, child_end = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=self.target, args=(child_end, self.options, self.tasks_per_worker, os.getpid()),
+        # a forkserver, not this process, is a forkserver worker's parent
+        parent = 0 if self.context.get_start_method() == "forkserver" else os.getpid()
+        process = self.context.Process(target=self.target, args=(child_end, self.options, self.tasks_per_worker, parent),
                                        daemon=False, name="diagnose-batch-worker")
         process.start()
         child_end.close()
@@ -226,10 +232,7 @@ class Pool:
         """SIGUSR1 to every worker (each deletes the outputs of its unfinished input), a
         grace period, then SIGKILL for any left (and their announced outputs removed)."""
         for worker in self.workers:
-            try:
-                os.kill(worker.process.pid, signal.SIGUSR1)
-            except (ProcessLookupError, TypeError):
-                pass
+            portable.stop_at_once(worker.process)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         while self.workers and time.monotonic() < deadline:
             sentinels = [w.process.sentinel for w in self.workers]

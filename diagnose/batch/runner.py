@@ -20,6 +20,8 @@ A closed stderr (`2>&1 | head -1`) silences the messages, never the work.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import itertools
 import os
 import signal
 import sys
@@ -31,6 +33,10 @@ from typing import Any, TextIO
 
 from diagnose.batch.inputs import expand_inputs, is_table
 from diagnose.batch.naming import row_part, unique_parts
+from diagnose.batch.portable import STOP_SIGNALS, start_method, wakeup_pipe
+from diagnose.batch.portable import held_back as _held
+from diagnose.batch.rerun import History, decide, digest, load_history
+from diagnose.batch.shard import Shard, in_shard, parse_shard, shard_text
 from diagnose.batch.worker import BatchOptions, ItemResult, Task, Worker, process
 from diagnose.errors import Location, Problem, UserError
 from diagnose.method import Method, load_method
@@ -45,7 +51,6 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 # and re-warming would cost more than the inputs themselves.
 TASKS_PER_WORKER = 20
 TASKS_PER_WORKER_WITHOUT_PDF = 1000
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 LOCK_NAME = ".diagnose-batch.lock"
 FINISHED_LISTED = 1000  # inputs named one by one when a run is interrupted
 
@@ -102,6 +107,18 @@ class Plan:
         return [Path(s.path) for s in self.sources]
 
     def tasks(self) -> Iterator[tuple[int, Task]]:
+        return self.numbered()
+
+    def in_shard(self, shard: Shard | None) -> int:
+        """How many of the inputs are in `shard` (all of them for None)."""
+        if shard is None:
+            return self.total
+        return sum(in_shard(part, shard) for source in self.sources
+                   for part in ([source.part] if not source.table or source.problems
+                                else (row_part(source.part, n) for n in range(source.rows))))
+
+    def numbered(self) -> Iterator[tuple[int, Task]]:
+        """Every input's task with its position among all the inputs."""
         from diagnose.batch.tables import open_table
 
         index = 0
@@ -285,8 +302,10 @@ class Signals:
 
         if threading.current_thread() is not threading.main_thread():
             return self
-        self.read_end, self._write_end = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        self._previous_wakeup = signal.set_wakeup_fd(self._write_end, warn_on_full_buffer=False)
+        pipe = wakeup_pipe()
+        if pipe is not None:
+            self.read_end, self._write_end = pipe
+            self._previous_wakeup = signal.set_wakeup_fd(self._write_end, warn_on_full_buffer=False)
         for signum in STOP_SIGNALS:
             self.previous[signum] = signal.signal(signum, self._handle)
         return self
@@ -308,11 +327,8 @@ class Signals:
 @contextlib.contextmanager
 def held_back() -> Iterator[None]:
     """Signals wait while a result is recorded, so the summary files never hold half a row."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set(STOP_SIGNALS))
-    try:
+    with _held(STOP_SIGNALS):
         yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 class Collector:
@@ -325,9 +341,13 @@ class Collector:
         self.next = 0
         self.waiting: dict[int, ItemResult] = {}
         self.counts: dict[str, int] = {"ok": 0, "failed": 0, "not_run": 0}
+        # (position among all inputs, content hash) of tasks handed out and not yet recorded
+        self.stamps: dict[int, tuple[int, str]] = {}
 
     def put(self, index: int, result: ItemResult) -> None:
         with held_back():
+            if index in self.stamps:
+                result.number, result.sha256 = self.stamps.pop(index)
             if result.status != "not_run":
                 self.on_arrival(index, result)
             self.waiting[index] = result
@@ -357,12 +377,20 @@ def execute(tasks: Iterator[tuple[int, Task]], options: BatchOptions, jobs: int,
     (`on_stopping` is told how many), the rest are `not_run`. A second stops the workers
     at once; each deletes the outputs of the input it was in the middle of. In-process
     (`jobs` 1) the first signal stops at once."""
+    # the first task to render, before any worker is warmed: a re-run that keeps every
+    # report (recorded while the tasks are made) starts none
+    first = next(tasks, None)
+    if first is None:
+        collector.flush()
+        return BatchRun(dict(collector.counts), bool(signals.count))
+    tasks = itertools.chain([first], tasks)
     if jobs <= 1 or total <= 1:
         interrupted = _in_process(tasks, options, collector, signals)
     else:
         from diagnose.batch.pool import Pool
 
-        per_worker = TASKS_PER_WORKER if "pdf" in options.formats else TASKS_PER_WORKER_WITHOUT_PDF
+        # a DOCX's drawings are WeasyPrint's too, so its workers are recycled as a PDF's
+        per_worker = TASKS_PER_WORKER if {"pdf", "docx"} & set(options.formats) else TASKS_PER_WORKER_WITHOUT_PDF
         pool = Pool(options, min(jobs, total), per_worker, collector.put, say, lambda: signals.count,
                     signals.read_end, on_stopping)
         interrupted = pool.run(tasks)
@@ -424,7 +452,7 @@ class Progress:
 
     def update(self, index: int, result: ItemResult) -> None:
         self.done += 1
-        if result.status != "ok":
+        if result.status not in ("ok", "kept"):
             self.failed += 1
             self._clear()
             first = result.errors[0] if result.errors else result.input
@@ -492,6 +520,8 @@ def run_batch(
     settings: Settings | None = None,
     progress: bool | None = None,
     stream: TextIO | None = None,
+    shard: str | None = None,
+    only_changed: bool = False,
 ) -> int:
     """The batch command: plan, run, write the summary and the portfolio; the exit code."""
     from diagnose.batch.summary import summary_paths
@@ -499,9 +529,14 @@ def run_batch(
     messages = Messages(stream or sys.stderr)
     settings = settings or Settings()
     chosen = parse_formats(formats)
+    part = parse_shard(shard) if shard is not None else None
+    if force and only_changed:
+        raise UserError(Problem(Location("--only-changed"), "cannot go with --force, which re-renders every input; "
+                                                            "expected one of them"))
     if jobs is not None and jobs < 1:
         raise UserError(Problem(Location("--jobs"), f"{jobs} is not a number of processes; expected 1 or more"))
     method = check_settings(settings)
+    start_method()  # a DIAGNOSE_START_METHOD this system has no such way for is refused before any work
     qfile = _text(settings.questionnaire_file)
     csv_path, json_path = summary_paths(summary, out_dir)
     work = plan(inputs, method, out_dir)
@@ -509,23 +544,59 @@ def run_batch(
     prepare_out_dir(out_dir)
     lock = lock_out_dir(out_dir)
     try:
+        history = History() if force else load_history(json_path)
         options = BatchOptions(str(out_dir), chosen, lang, force, qfile, method.overrides, _text(settings.rules_file),
                                _text(settings.brand_file), _text(settings.templates), settings.pdf_variant,
                                settings.audience)
         with Signals() as signals:
-            return _run(work, options, method, jobs or _cores(), csv_path, json_path, messages, progress, signals)
+            rerun = Rerun(history, part, only_changed)
+            return _run(work, options, method, jobs or _cores(), csv_path, json_path, messages, progress, signals,
+                        rerun)
     finally:
         lock.release()
 
 
+@dataclass(frozen=True)
+class Rerun:
+    """What this run makes of an earlier one and of the other shards (batch.rerun, batch.shard)."""
+
+    history: History = field(default_factory=History)
+    shard: Shard | None = None
+    only_changed: bool = False
+
+
+def handed_out(work: Plan, options: BatchOptions, rerun: Rerun, collector: Collector) -> Iterator[tuple[int, Task]]:
+    """The tasks of this run's shard, numbered from 0; an input whose earlier reports are
+    kept is recorded here at once and never reaches a worker."""
+    index = 0
+    out_dir = Path(options.out_dir)
+    for number, task in work.numbered():
+        if not in_shard(task.part, rerun.shard):
+            continue
+        sha = digest(task)
+        decision = decide(task, sha, rerun.history, out_dir, options.formats, rerun.only_changed) \
+            if rerun.history.rows else None
+        kept = decision.kept if decision is not None else None
+        collector.stamps[index] = (number, kept.sha256 if kept is not None else sha)
+        if kept is not None:
+            collector.put(index, kept)
+        elif decision is not None and decision.replace:
+            yield index, dataclasses.replace(task, replace=decision.replace)
+        else:
+            yield index, task
+        index += 1
+
+
 def _run(work: Plan, options: BatchOptions, method: Method, jobs: int, csv_path: Path, json_path: Path,
-         messages: Messages, progress: bool | None, signals: Signals) -> int:
+         messages: Messages, progress: bool | None, signals: Signals, rerun: Rerun | None = None) -> int:
     from diagnose.batch.summary import SummaryWriter, Tally, write_portfolio
 
+    rerun = rerun or Rerun()
     out_dir = Path(options.out_dir)
-    total = work.total
+    total = work.in_shard(rerun.shard)
+    head = {"shard": shard_text(rerun.shard)} if rerun.shard is not None else {}
     try:
-        summary = SummaryWriter(csv_path, json_path)
+        summary = SummaryWriter(csv_path, json_path, head)
     except PermissionError:  # found out now, not after every report is written
         raise UserError(Problem(Location(str(csv_path)), "cannot write: permission denied")) from None
     except OSError as exc:
@@ -541,17 +612,18 @@ def _run(work: Plan, options: BatchOptions, method: Method, jobs: int, csv_path:
     bar = Progress(total, messages, progress)
     collector = Collector(bar.update, [summary.add, tally.add, keep_finished])
     try:
-        run = execute(work.tasks(), options, jobs, collector, signals, total, bar.stopping, bar.say)
+        run = execute(handed_out(work, options, rerun, collector), options, jobs, collector, signals, total,
+                      bar.stopping, bar.say)
     except BaseException:
         summary.discard()
         raise
     bar.finish()
     summary.close()
-    ok, failed = run.counts.get("ok", 0), run.counts.get("failed", 0)
+    ok, failed, kept = run.counts.get("ok", 0), run.counts.get("failed", 0), run.counts.get("kept", 0)
     count = sum(run.counts.values())
     if run.interrupted:
-        print(f"Interrupted: {ok} of {count} inputs finished, their outputs are kept in {out_dir}; "
-              f"{failed} failed, {count - ok - failed} not run.", file=messages)
+        print(f"Interrupted: {ok + kept} of {count} inputs finished, their outputs are kept in {out_dir}; "
+              f"{failed} failed, {count - ok - kept - failed} not run.", file=messages)
         for line in finished:
             print(line, file=messages)
         if ok > len(finished):
@@ -560,8 +632,8 @@ def _run(work: Plan, options: BatchOptions, method: Method, jobs: int, csv_path:
         messages.flush()
         return run.exit_code
     portfolio = write_portfolio(tally, out_dir, options.formats, options.lang, method)
-    print(f"{ok} of {count} inputs written to {out_dir}" + (f"; {failed} failed" if failed else "") + ".",
-          file=messages)
+    print(f"{ok} of {count} inputs written to {out_dir}" + (f"; {kept} kept from an earlier run" if kept else "")
+          + (f"; {failed} failed" if failed else "") + ".", file=messages)
     print(f"Summary: {csv_path}, {json_path}; portfolio: {', '.join(str(p) for p in portfolio)}", file=messages)
     messages.flush()
     return run.exit_code

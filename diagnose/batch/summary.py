@@ -52,6 +52,15 @@ def summary_paths(base: Path | None, out_dir: Path) -> tuple[Path, Path]:
     return base.with_name(base.name + ".csv"), base.with_name(base.name + ".json")
 
 
+def json_row(result: ItemResult) -> dict[str, Any]:
+    """One input as the JSON summary keeps it: the CSV's columns, then what a re-run
+    (batch.rerun) and batch-merge need to carry the row over and count it in a portfolio."""
+    row = summary_row(result)
+    row.update({"index": result.number, "sha256": result.sha256, "language": result.language,
+                "proposed_roles": list(result.proposed_roles), "support_title": dict(result.support_title)})
+    return row
+
+
 def summary_row(result: ItemResult) -> dict[str, Any]:
     """One input as the summary's columns (lists stay lists; the CSV joins them)."""
     return {
@@ -93,7 +102,7 @@ def _csv_line(row: dict[str, Any]) -> bytes:
         flat[key] = "; ".join(row[key])
     buffer = io.StringIO()
     csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\r\n").writerow(
-        {key: _inert(value) for key, value in flat.items()})
+        {key: _inert(flat[key]) for key in SUMMARY_COLUMNS})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -118,9 +127,11 @@ class SummaryWriter:
     puts the counts at the head of the JSON and renames both into place, `discard`
     removes them. Rows must come in input order."""
 
-    def __init__(self, csv_path: Path, json_path: Path) -> None:
+    def __init__(self, csv_path: Path, json_path: Path, head: dict[str, Any] | None = None) -> None:
         self.csv_path, self.json_path = csv_path, json_path
+        self.head = dict(head or {})  # more keys for the JSON's head (a shard's `shard`)
         self.counts: Counter[str] = Counter()
+        self.rule_titles: dict[str, dict[str, str]] = {}
         self._csv, self._csv_name = _temporary(csv_path)
         self._rows, self._rows_name = tempfile.TemporaryFile("w+b"), ""
         header = io.StringIO()
@@ -129,8 +140,10 @@ class SummaryWriter:
         self._csv.write(header.getvalue().encode("utf-8-sig"))
 
     def add(self, result: ItemResult) -> None:
-        row = summary_row(result)
+        row = json_row(result)
         self.counts[result.status] += 1
+        for rule_id, title in result.rule_titles.items():
+            self.rule_titles.setdefault(rule_id, dict(title))
         self._csv.write(_csv_line(row))
         item = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
         self._rows.write(((",\n" if self.counts.total() > 1 else "\n") + "    " + item).encode("utf-8"))
@@ -140,8 +153,9 @@ class SummaryWriter:
         out, name = _temporary(self.json_path)
         try:
             head = {"inputs": self.counts.total(), "ok": self.counts["ok"], "failed": self.counts["failed"],
-                    "not_run": self.counts["not_run"]}
-            text = json.dumps(head, indent=2)[:-2] + ',\n  "results": ['
+                    "not_run": self.counts["not_run"], "kept": self.counts["kept"], **self.head,
+                    "rule_titles": self.rule_titles}
+            text = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "results": ['
             out.write(text.encode("utf-8"))
             self._rows.seek(0)
             while block := self._rows.read(1 << 20):
@@ -272,7 +286,7 @@ class Tally:
         self.total += 1
         if result.status == "failed":
             self.failed += 1
-        if result.status != "ok":
+        if result.status not in ("ok", "kept"):
             return
         self.ok += 1
         for rule_id, title in result.rule_titles.items():

@@ -1,4 +1,4 @@
-"""Response tables (CSV exports of online forms) -> answer documents, one per row.
+"""Response tables (CSV and .xlsx exports of online forms) -> answer documents, one per row.
 
 Columns are named by question id or by the question's text in any language of the
 questionnaire, as form tools export them. Cells may hold choice ids or choice texts,
@@ -6,6 +6,15 @@ questionnaire, as form tools export them. Cells may hold choice ids or choice te
 numbers with a decimal comma. Each row becomes a round-trip mapping whose positions
 point at the CSV row and column, so that the answer checker's messages say
 `file.csv:ROW:COL: answers.question_id: ...` exactly as they do for YAML files.
+
+Form tools' own conventions are understood: KoboToolbox / ODK column names as
+`group/question` paths, their `<id>__state` companion rows (diagnose/xlsform.py) and
+meta columns (`_uuid`, `start`, `meta/instanceID`, …) left out; Google Forms' checkbox
+answers joined with ", " even where a choice's text holds a comma (known texts are
+matched longest first). A CSV is UTF-8; one that is not, whose first megabyte decodes
+as Windows-1251, reads as Cyrillic words and is not mostly UTF-8 Cyrillic with a stray
+byte, is read as Windows-1251 (`_decode`).
+An .xlsx workbook is read by `xlsx_table.py`; its rows meet the same plan and checks.
 
 A table is read as a stream, a megabyte at a time, so that a table of any number of
 rows takes the same memory: the parent process walks it to count and hand out rows,
@@ -30,7 +39,9 @@ from ruamel.yaml.comments import CommentedMap
 from diagnose.errors import Location, Problem, ProblemList, UserError, did_you_mean
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.texts import catalogue, ui
+from diagnose.xlsform import META_ROWS, STATE_SUFFIX, STATE_VALUE, has_state_row
 from diagnose.yamlio import BAD_CHARACTER, Document, decode_bytes
+from diagnose.yamlio import _looks_cp1251 as looks_cp1251
 
 # A table is streamed, so its size costs time, not memory; the cap bounds the time a
 # table sent by anyone can take (a row is a few hundred bytes: about a million rows).
@@ -45,9 +56,26 @@ class Header:
     """A table's header, read once: how its rows are split and which column answers what."""
 
     name: str  # the table as the user named it (messages)
-    delimiter: str
+    delimiter: str  # "" for a workbook
     width: int  # cells in the header
-    plan: tuple[tuple[int, str, str], ...]  # (column index, "answer" or "meta", key)
+    plan: tuple[tuple[int, str, str], ...]  # (column index, "answer", "state" or "meta", key)
+    titles: tuple[str, ...] = ()  # a workbook's column titles, which its messages name
+
+
+def in_cells(header: Header | None, problems: list[Problem]) -> list[Problem]:
+    """A workbook row's problems naming the cell and its column's title as a spreadsheet
+    shows them ("cell P3 (team_clients/headcount_hunters): …"); a CSV's are left as they are."""
+    if header is None or header.delimiter or not header.titles:
+        return problems
+    named = []
+    for problem in problems:
+        where = problem.location
+        if where.file == header.name and where.line and where.column and where.column <= len(header.titles):
+            title = header.titles[where.column - 1].strip()
+            cell = f"cell {column_name(where.column - 1, True)}{where.line}" + (f" ({title})" if title else "")
+            problem = Problem(where, f"{cell}: {problem.message}")
+        named.append(problem)
+    return named
 
 
 @dataclass(frozen=True)
@@ -67,19 +95,55 @@ def _norm(text: str) -> str:
 
 
 def _column_map(questionnaire: Questionnaire) -> dict[str, tuple[str, str]]:
-    """Normalised header -> ("answer", question id) or ("meta", key) or ("ignore", "")."""
+    """Normalised header -> ("answer", question id), ("state", question id), ("meta", key)
+    or ("ignore", "")."""
     columns: dict[str, tuple[str, str]] = {}
     for question in questionnaire.iter_questions():
         columns[_norm(question.id)] = ("answer", question.id)
+        columns[_norm(question.id + STATE_SUFFIX)] = ("state", question.id)
         for text in question.text.values():
             columns.setdefault(_norm(text), ("answer", question.id))
     for key, names in catalogue("ui")["csv_meta_columns"].items():
         for name in names:
             columns[_norm(name)] = ("meta", key)
+    for key, label, _ in META_ROWS:  # the XLSForm's own labels, in a label export
+        for lang in questionnaire.languages:
+            columns.setdefault(_norm(ui(label, lang)), ("meta", key))
     for names in catalogue("ui")["csv_ignored_columns"].values():
         for name in names:
             columns.setdefault(_norm(name), ("ignore", ""))
     return columns
+
+
+_TOOL_COLUMNS = frozenset(catalogue("ui")["form_tool_columns"])
+_TOOL_GROUPS = ("meta/", "formhub/")
+
+
+def _column_of(title: str, columns: dict[str, tuple[str, str]],
+               questionnaire: Questionnaire) -> tuple[str, str]:
+    """What a header names: itself, or (a form tool's `group/question` path) its last part;
+    a form tool's own columns and ODK's one-column-per-choice splits are ("ignore", "")."""
+    found = columns.get(_norm(title))
+    if found is not None:
+        return found
+    bare = title.strip()
+    if bare.startswith("_") or bare.lower().startswith(_TOOL_GROUPS) or bare.lower() in _TOOL_COLUMNS:
+        return ("ignore", "")
+    parts = [part.strip() for part in bare.split("/")]
+    if len(parts) > 1 and all(parts):
+        found = columns.get(_norm(parts[-1]))
+        if found is not None:
+            return found
+        # "group/question/choice" (Kobo's "split select multiples"): the joined column answers
+        owner = columns.get(_norm(parts[-2]), ("", ""))
+        if owner[0] == "answer" and parts[-1] in questionnaire.questions[owner[1]].choice_ids:
+            return ("ignore", "")
+    return ("unknown", "")
+
+
+def _state_values(questionnaire: Questionnaire) -> set[str]:
+    """How a form export spells "I will give the figure" in a `__state` column."""
+    return {_norm(STATE_VALUE), *(_norm(ui("xf_state_value", lang)) for lang in questionnaire.languages)}
 
 
 def special_words(questionnaire: Questionnaire) -> dict[str, str]:
@@ -112,6 +176,11 @@ class _Cells:
                     names.setdefault(_norm(text), choice.id)
             known = self._choices[id(question)] = (question, names)
         return known[1].get(_norm(cell), cell.strip())
+
+    def known(self, question: Question, text: str) -> str | None:
+        """The choice `text` names by id or text, or None."""
+        found = self.choice_id(question, text)
+        return found if found in question.choice_ids else None
 
     def without_unit(self, text: str, units: list[str]) -> str:
         """'12 h/day' or '40 %' -> the number, when the suffix is the question's own unit."""
@@ -174,6 +243,7 @@ def _chunks(path: str | Path, name: str) -> Iterator[str]:
         carry = b""
         lines = 0  # lines before the piece
         first = True
+        encoding: str | None = None
         while True:
             try:
                 block = handle.read(CHUNK_BYTES)
@@ -198,7 +268,7 @@ def _chunks(path: str | Path, name: str) -> Iterator[str]:
                 piece = piece[3:]
             try:
                 # for the first piece exactly read_text's checks (a BOM-less UTF-16 file among them)
-                text = decode_bytes(piece, name)
+                text, encoding = _decode(piece, name, encoding)
             except UserError as exc:
                 raise _moved(exc, lines) from None
             first = False
@@ -210,6 +280,34 @@ def _chunks(path: str | Path, name: str) -> Iterator[str]:
                     f"the control character U+{ord(bad.group()):04X} is not allowed in a table; expected printable text"))
             lines += _line_breaks(text)
             yield text
+
+
+def _decode(piece: bytes, name: str, encoding: str | None) -> tuple[str, str]:
+    """A piece's text and the file's encoding. The first piece decides it: strict UTF-8,
+    else Windows-1251 when every byte decodes and the text reads as Cyrillic words (what
+    Excel on a Russian Windows saves as "CSV"); anything else is refused with its position."""
+    if encoding == "cp1251":
+        try:
+            return piece.decode("cp1251"), encoding
+        except UnicodeDecodeError as exc:
+            line = piece.count(b"\n", 0, exc.start) + 1
+            raise UserError(Problem(Location(name, line, exc.start - (piece.rfind(b"\n", 0, exc.start) + 1) + 1),
+                                    f"byte 0x{piece[exc.start]:02x} is not Windows-1251, the encoding the start of "
+                                    "the table is in; expected one encoding, re-save it as UTF-8")) from None
+    try:
+        return decode_bytes(piece, name), "utf-8"
+    except UserError:
+        if encoding is None and b"\x00" not in piece and looks_cp1251(piece) and not _mostly_utf8(piece):
+            return piece.decode("cp1251"), "cp1251"
+        raise
+
+
+def _mostly_utf8(piece: bytes) -> bool:
+    """UTF-8 Cyrillic text with a stray byte (a line pasted from elsewhere): not Windows-1251,
+    whose letters seldom pair into UTF-8 sequences ("Всё" does, once in a while)."""
+    as_utf8 = sum(1 for c in piece.decode("utf-8", "replace") if "\u0400" <= c <= "\u04ff")
+    as_cp1251 = sum(1 for c in piece.decode("cp1251", "replace") if "\u0400" <= c <= "\u04ff")
+    return as_utf8 * 10 > as_cp1251
 
 
 class _Lines:
@@ -263,6 +361,16 @@ def open_table(path: str | Path, questionnaire: Questionnaire, name: str | None 
     UserError now), and its non-empty data rows as a stream (a problem found further down
     the file, such as a bad byte, raises UserError from the stream)."""
     name = name or str(path)
+    if Path(path).suffix.lower() == ".xlsx":
+        from diagnose.batch.xlsx_table import xlsx_rows
+
+        rows = xlsx_rows(path, name)
+        first = next(rows, None)
+        if first is None or not any(cell.strip() for cell in first.cells):
+            raise UserError(Problem(Location(name, 1, 1), "the first sheet's first row is empty; expected a header "
+                                                          "row and one row per company"))
+        plan = _plan(list(first.cells), _column_map(questionnaire), questionnaire, name, letters=True)
+        return Header(name, "", len(first.cells), plan, first.cells), (row for row in rows if any(c.strip() for c in row.cells))
     lines = _Lines(_chunks(path, name), name)
     head = list(itertools.islice(lines, _HEADER_LINES))
     if not "".join(head).strip():
@@ -292,32 +400,51 @@ def _data_rows(reader: Any, lines: _Lines, name: str) -> Iterator[Row]:
             yield Row(start, tuple(cells))
 
 
+def column_name(index: int, letters: bool) -> str:
+    """A column as messages name it: its number in a CSV, its letter (A, …, Z, AA) in a workbook."""
+    if not letters:
+        return str(index + 1)
+    name, number = "", index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
 def _plan(titles: list[str], columns: dict[str, tuple[str, str]], questionnaire: Questionnaire,
-          name: str) -> tuple[tuple[int, str, str], ...]:
+          name: str, letters: bool = False) -> tuple[tuple[int, str, str], ...]:
     problems = ProblemList()
     plan: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     for index, title in enumerate(titles):
-        kind, key = columns.get(_norm(title), ("unknown", ""))
+        kind, key = _column_of(title, columns, questionnaire)
         if kind == "unknown":
             if not title.strip():
                 continue
             problems.add(
-                Location(name, 1, index + 1, f"columns[{index + 1}]"),
+                Location(name, 1, index + 1, f"columns[{column_name(index, letters)}]"),
                 f"column '{title.strip()}' is neither a question id, a question's text nor a known "
                 f"field{did_you_mean(title.strip(), [q for q in questionnaire.questions])}",
             )
             continue
         if kind == "ignore":
             continue
+        if kind == "state":
+            key = key + "#state"
+        if kind == "answer" and key in seen and key + "#state" not in seen and plan[-1] == (seen[key], "answer", key) \
+                and has_state_row(questionnaire.questions[key]):
+            # a label export names the "don't know" row and the figure alike: the first is the state
+            plan[-1] = (seen[key], "state", key)
+            seen[key + "#state"] = seen[key]
+            del seen[key]
         if key in seen:
             problems.add(
-                Location(name, 1, index + 1, f"columns[{index + 1}]"),
-                f"column '{title.strip()}' answers '{key}' again (column {seen[key] + 1} already does)",
+                Location(name, 1, index + 1, f"columns[{column_name(index, letters)}]"),
+                f"column '{title.strip()}' answers '{key}' again (column {column_name(seen[key], letters)} already does)",
             )
             continue
         seen[key] = index
-        plan.append((index, kind, key))
+        plan.append((index, kind, key.removesuffix("#state")))
     if "company" not in seen:
         problems.add(Location(name, 1, 1, "columns"), "no 'company' column; expected one naming each company")
     problems.raise_if_any()
@@ -341,6 +468,10 @@ def row_document(header: Header, row: Row, questionnaire: Questionnaire,
     """One row as an answer document whose positions are the row's line and cells; a row
     with more cells than the header (a stray separator) raises a located UserError."""
     line = row.line
+    if len(row.cells) > header.width and not header.delimiter:
+        raise UserError(Problem(Location(header.name, line, header.width + 1),
+                                f"cell {column_name(header.width, True)}{line} has a value but its column has no "
+                                "title; expected every answer under a titled column"))
     if len(row.cells) > header.width:
         sign = {"\t": "tab"}.get(header.delimiter, f"'{header.delimiter}'")
         raise UserError(Problem(Location(header.name, line, header.width + 1),
@@ -352,15 +483,25 @@ def row_document(header: Header, row: Row, questionnaire: Questionnaire,
     data["version"] = questionnaire.version
     meta = CommentedMap()
     answers = CommentedMap()
+    states: dict[str, tuple[str, int]] = {}
     for index, kind, key in header.plan:
         cell = row.cells[index] if index < len(row.cells) else ""
         target = meta if kind == "meta" else answers
+        if kind == "state":  # "don't know" chosen in a form's companion row (diagnose/xlsform.py)
+            state = specials.get(_norm(cell)) or cell.strip()
+            if state and _norm(state) not in _state_values(questionnaire):
+                states[key] = (state, index)
+            continue
         if kind == "meta":
             value: Any = cell.strip() or None
         else:
             value = cell_value(questionnaire.questions[key], cell, specials)
         target[key] = value
         target.lc.add_kv_line_col(key, [line - 1, index, line - 1, index])
+    for key, (state, index) in states.items():
+        if answers.get(key) is None:  # a figure given beside "don't know" is the answer
+            answers[key] = state
+            answers.lc.add_kv_line_col(key, [line - 1, index, line - 1, index])
     for mapping in (data, meta, answers):
         mapping.lc.line, mapping.lc.col = line - 1, 0
     data["meta"] = meta

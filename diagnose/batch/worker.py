@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diagnose.batch.portable import STOP_AT_ONCE, STOP_SIGNALS, held_back
 from diagnose.errors import Location, Problem, ProblemList, UserError
 from diagnose.method import Method, diagnose, load_method, render
 from diagnose.questionnaire import Questionnaire, load_questionnaire
@@ -69,6 +70,7 @@ class Task:
     header: Any = None  # tables.Header of a table's row
     cells: Any = None  # tables.Row
     problems: tuple = ()  # a table the planner could not read: its located problems
+    replace: tuple[str, ...] = ()  # its own reports of an earlier run, which it may replace (batch.rerun)
 
     @property
     def label(self) -> str:
@@ -81,7 +83,7 @@ class ItemResult:
 
     input: str
     row: int | None  # 1-based data row of a table, None for an answer file
-    status: str  # "ok", "failed" or "not_run"
+    status: str  # "ok", "kept" (an earlier run's reports, batch.rerun), "failed" or "not_run"
     company: str = ""
     language: str = ""
     errors: list[str] = field(default_factory=list)
@@ -94,6 +96,8 @@ class ItemResult:
     findings: list[str] = field(default_factory=list)  # fired rule ids
     rule_titles: dict[str, Text] = field(default_factory=dict)  # every rule's title, in order
     outputs: list[str] = field(default_factory=list)
+    number: int = 0  # position among all the inputs of the batch (of every shard), set by the runner
+    sha256: str = ""  # of the input's content (batch.rerun.digest), set by the runner
 
 
 # ------------------------------------------------------------------ per-process state
@@ -165,23 +169,28 @@ class Worker:
         self.rss_after_collect = _rss_mb()
 
 
-HELD_BACK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1}  # while outputs are written
+HELD_BACK = {*STOP_SIGNALS, *([STOP_AT_ONCE] if STOP_AT_ONCE else [])}  # while outputs are written
+STOPPED = 128 + int(STOP_AT_ONCE or signal.SIGTERM)  # a worker's exit code when told to stop at once
 PR_SET_PDEATHSIG = 1
 
 
 def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
     """A worker process: warm, then process the inputs the parent sends, one at a time,
-    until told to stop or `limit` inputs are done (see diagnose.batch.pool)."""
+    until told to stop or `limit` inputs are done (see diagnose.batch.pool). `parent` is
+    the batch's process id, or 0 when that is not this process's parent (a forkserver
+    started it): then only the pipe's end tells that the batch has gone."""
     # the parent decides what Ctrl-C, SIGTERM and a closed terminal do to the batch
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
-    signal.signal(signal.SIGUSR1, _on_stop)
-    try:  # stop at once, too, if the parent dies (Linux)
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # it died before prctl
-        os._exit(0)
+    if STOP_AT_ONCE is not None:  # Windows has none: the parent terminates the worker instead
+        signal.signal(STOP_AT_ONCE, _on_stop)
+    if parent:
+        try:  # stop at once, too, if the parent dies (Linux)
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGUSR1)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:  # it died before prctl
+            os._exit(0)
     worker = Worker(options)
     worker.warm()
     conn.send(("ready",))
@@ -197,10 +206,10 @@ def serve(conn: Any, options: BatchOptions, limit: int, parent: int) -> None:
         try:
             result = process(task, worker, lambda paths, i=index: conn.send(("writing", i, [str(p) for p in paths])))
         except Interrupted:
-            os._exit(128 + signal.SIGUSR1)
+            os._exit(STOPPED)
         if _TERMINATING:  # told to stop while finishing: the parent will not record this input
             _remove([Path(p) for p in result.outputs])
-            os._exit(128 + signal.SIGUSR1)
+            os._exit(STOPPED)
         conn.send(("done", index, result))
         done += 1
         if done >= limit:
@@ -276,6 +285,10 @@ def read_answers(task: Task, worker: Worker):  # -> tuple[AnswerSet, Method]
         document = load_document(task.path)
         method = _named_method(document, worker)
     answers = answers_from_document(document, problems, method.questionnaire if method is not None else None)
+    if problems and task.header is not None:
+        from diagnose.batch.tables import in_cells
+
+        raise UserError(in_cells(task.header, problems.items))
     problems.raise_if_any()
     assert answers is not None
     return answers, method or worker.base.for_questionnaire(answers.questionnaire)
@@ -357,7 +370,7 @@ def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path]
     targets = output_paths(task, options, answers.company)
     if not options.force:
         for target in targets:
-            if target.exists():
+            if target.exists() and str(target) not in task.replace:
                 raise UserError(Problem(Location(str(target)),
                                         f"already exists (the output of {task.label}); pass --force to overwrite it"))
     diagnosis = diagnose(method, answers)
@@ -367,14 +380,13 @@ def _process(task: Task, worker: Worker, result: ItemResult, written: list[Path]
     # the writes are quick: hold Ctrl-C, SIGTERM, SIGHUP and the parent's stop back until
     # all formats are in place, so an interruption finds an input with all its outputs or
     # (after `_remove`) none
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_BACK)
-    try:
+    with held_back(HELD_BACK):
         announce(targets)
         for target, data in zip(targets, rendered, strict=True):
-            write_output(target, data, options.force, task.label)
+            write_output(target, data, options.force or str(target) in task.replace, task.label)
             written.append(target)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        # an earlier report of this input under another name (the company was renamed) is stale
+        _remove([Path(p) for p in task.replace if p not in {str(t) for t in targets}])
     result.outputs = [str(t) for t in targets]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from diagnose.interview.notes import NOTE, is_note, note_text
 from diagnose.interview.review import Page, page_lines, paginate, wrapped
 from diagnose.interview.session import ReviewSection, View
 from diagnose.question_types import YES_NO, interface_words
@@ -35,7 +36,7 @@ HELP = "?"
 class Reply:
     """What the person did: answered (`value`), asked for help, or went back."""
 
-    kind: str  # "answer" | "help" | "back"
+    kind: str  # "answer" | "help" | "back" | "note" (the consultant's note: `value` is its text)
     value: Any = None
     typed: bool = True
 
@@ -46,6 +47,8 @@ def classify(text: str) -> Reply:
         return Reply("back")
     if stripped == HELP:
         return Reply("help")
+    if is_note(stripped):
+        return Reply("note", note_text(stripped))
     return Reply("answer", text)
 
 
@@ -194,6 +197,11 @@ class PlainFrontEnd:
         else:  # right above the prompt, not scrolled away by a reprint of the page
             self.error(error)
         return self.read(f"{ui('iv_review_ask', self.lang)}: ")
+    def noted(self, view: View, text: str) -> None:
+        """The note was saved: say so, and ask the same question again briefly."""
+        self.say(text)
+        self.brief_for = view.step.key
+
 
     def confirm(self, text: str) -> bool:
         while True:
@@ -308,11 +316,12 @@ class RichFrontEnd:
         if has_help(view):
             items.append(_key_choice(ui("iv_help_item", view.lang), HELP))
         items.append(_key_choice(ui("iv_back", view.lang), BACK))
+        items.append(_key_choice(ui("iv_note_item", view.lang), NOTE))
         return items
 
     def _bind_keys(self, prompt: Any, exit_with: Callable[[str], Any], letters: dict[str, str] | None = None) -> None:
-        """`?` and `<` work in lists as they do in text answers; each of `letters` (y, д …)
-        picks its value, as typing it does at the plain prompt."""
+        """`?`, `<` and `!` work in lists as they do in text answers; each of `letters`
+        (y, д …) picks its value, as typing it does at the plain prompt."""
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
         from questionary.prompts.common import InquirerControl
 
@@ -330,7 +339,7 @@ class RichFrontEnd:
             event.app.exit(result=exit_with(key))
 
         extra = KeyBindings()
-        for key in (HELP, BACK):
+        for key in (HELP, BACK, NOTE):
             extra.add(key, eager=True)(lambda event, key=key: leave(event, key))
         for letter, value in (letters or {}).items():
             for typed in {letter, letter.upper()}:
@@ -353,9 +362,17 @@ class RichFrontEnd:
                    for word in interface_words(f"iv_{answer}_keys") if len(word) == 1 and not word.isdigit()}
         self._bind_keys(prompt, lambda key: key, letters)
         value = prompt.unsafe_ask()
+        if value == NOTE:
+            return self._note(view)
         if value in (HELP, BACK):
             return Reply("help" if value == HELP else "back")
         return Reply("answer", value, typed=False)
+
+    def _note(self, view: View) -> Reply:
+        """`!` in a list: the note is typed on a line of its own."""
+        section = view.section
+        text = self.q.text(ui("iv_note_prompt", view.lang, section=section), qmark=NOTE, style=self.style).unsafe_ask()
+        return Reply("note", (text or "").strip())
 
     def _checkbox(self, view: View) -> Reply:
         q, question, lang = self.q, view.question, view.lang
@@ -379,7 +396,10 @@ class RichFrontEnd:
         )
         self._bind_keys(prompt, lambda key: [key])
         self._localise_answer_line(prompt, choices + extras)
-        return self._checkbox_reply(prompt.unsafe_ask())
+        selected = prompt.unsafe_ask()
+        if NOTE in selected:
+            return self._note(view)
+        return self._checkbox_reply(selected)
 
     def _localise_answer_line(self, prompt: Any, choices: list) -> None:
         """The line a ticked list leaves on screen, in the interview's language: questionary
@@ -482,6 +502,9 @@ class RichFrontEnd:
         if error is not None:
             self.error(error)
         return self.q.text(ui("iv_review_ask", self.lang), qmark="?", style=self.style).unsafe_ask()
+    def noted(self, view: View, text: str) -> None:
+        self.wrapped(text, "fg:ansigreen")
+
 
     def confirm(self, text: str) -> bool:
         # a text prompt, not questionary's confirm: that one shows "(Y/n)" and "Yes" in English

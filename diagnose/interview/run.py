@@ -221,6 +221,12 @@ def interview_loop(
             if not session.back():
                 front.say(ui("iv_at_first", lang))
             continue
+        if reply.kind == "note":
+            try:
+                front.noted(view, session.note(reply.value))
+            except ValueError as exc:
+                front.error(str(exc))
+            continue
         edited = session.editing and view.step.key == session.edit_target
         error = session.submit(reply.value, reply.typed)
         if error is not None:

@@ -241,6 +241,22 @@ class Session:
         self._advance(step)
         return None
 
+    def note(self, text: str) -> str:
+        """Add the consultant's note to the current question's section and save; the
+        confirmation to show, or a ValueError saying what is wrong with the note."""
+        from diagnose.interview.notes import add_note
+
+        step = self.current
+        assert step is not None
+        # the details asked before the questions (company, date...) belong to the first section
+        section = self.questionnaire.sections[0] if step.is_meta else self.questionnaire.section_of(step.question)
+        add_note(self.answers, section.id, text, self.lang)
+        if self.answers.meta.get("company"):
+            self.save()
+        # else the file would be one without a company, which --resume refuses: the note is
+        # written with the first answer (the company's name), as nothing is saved before it
+        return ui("iv_note_saved", self.lang, section=section.title.get(self.lang, section.id))
+
     def preview(self, reply: Any, typed: bool = True) -> str | None:
         """The message `submit` would give for this reply, without recording it."""
         return self.resolve(reply, typed)[1]

@@ -1,12 +1,13 @@
 """The report: Diagnosis -> template context -> HTML -> PDF.
 
-`render.write_report` is the entry point; WeasyPrint is imported only in `pdf.py`, so the
-rest of the package (and `diagnose --help`) never pays for it.
+`render.write_report` is the entry point; WeasyPrint is imported only in `pdf.py` (and in
+`raster.py`, which draws a DOCX's charts), so the rest of the package (and
+`diagnose --help`) never pays for it.
 """
 
 # The report formats, listed once: `diagnose report --format`, `diagnose batch --format`
 # and `render.report_bytes` follow this list (a new format: add it here and its branch there).
-FORMATS = ("pdf", "html", "json")
+FORMATS = ("pdf", "html", "json", "docx")
 
 # The archival and accessible PDFs `--pdf-variant` makes (WeasyPrint's names): tagged, with
 # the report's language and title; without the option a plain PDF is written.

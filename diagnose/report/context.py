@@ -21,6 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from diagnose.diagnosis import ROLE_IDS, Diagnosis, Finding, Role
+from diagnose.judgement import REPORT_SECTIONS
 from diagnose.locale import locale
 from diagnose.report import DEFAULT_AUDIENCE
 from diagnose.report.brand import Brand
@@ -166,6 +167,10 @@ class RecommendationView:
     overridden_by: str | None  # the winning rule's id (consultant's audience)
     overridden_by_title: str = ""  # the winning rule's title (the client's)
     not_asked: int = 0  # evidence questions hidden for this company (left out of `evidence`)
+    note: str = ""  # the consultant's note on it (answer file `notes:`)
+    decision: str = ""  # the client's decision: "accepted" / "rejected" / "deferred", "" when none
+    decision_label: str = ""  # the decision in words
+    decision_reason: str = ""
 
 
 @dataclass
@@ -246,6 +251,7 @@ class AnswerView:
 class AppendixSection:
     title: str
     answers: list[AnswerView]
+    note: str = ""  # the consultant's note on this questionnaire section
 
 
 @dataclass
@@ -283,6 +289,8 @@ class ReportContext:
     roadmap_steps: list[RoadmapLine] = field(default_factory=list)  # `roadmap` with horizon, owner, order
     versions: dict[str, str] = field(default_factory=dict)  # questionnaire / rulebook "id vN"
     question_count: int = 0  # questions in the questionnaire (the appendix lists them all)
+    notes: dict[str, str] = field(default_factory=dict)  # report chapter id -> the consultant's note
+    rejected: list[RecommendationView] = field(default_factory=list)  # recommendations the client rejected (the board)
 
 
 _FIELD = re.compile(r"\{([a-z_]+)\}")
@@ -486,6 +494,10 @@ class _Builder:
             flips=flips.get(finding.rule_id, []),
             overridden_by=finding.overridden_by,
             overridden_by_title=self.tr(winner.title) if (winner := self.d.finding(finding.overridden_by or "")) else "",
+            note=finding.note or "",
+            decision=finding.decision.status if finding.decision else "",
+            decision_label=self.t[f"decision_{finding.decision.status}"] if finding.decision else "",
+            decision_reason=finding.decision.reason if finding.decision else "",
         )
 
     def findings(self) -> tuple[list[RecommendationView], list[RecommendationView], list[RecommendationView]]:
@@ -596,7 +608,7 @@ class _Builder:
         for line in self.d.answers:
             title = self.tr(line.section)
             if not sections or sections[-1].title != title:
-                sections.append(AppendixSection(title, []))
+                sections.append(AppendixSection(title, [], self.d.section_notes.get(line.section_id, "")))
             answer = self.tr(line.display) if line.state == "answered" else self.t[f"state_{line.state}"]
             sections[-1].answers.append(AnswerView(line.question_id, self.tr(line.text), answer, line.state))
         return sections
@@ -648,6 +660,8 @@ class _Builder:
             board=self.board(),
             roadmap_steps=self.roadmap_steps(),
             question_count=len(self.d.answers),
+            notes={key: note for key, note in self.d.section_notes.items() if key in REPORT_SECTIONS},
+            rejected=[r for r in [*main, *other, *extra] if r.decision == "rejected"],
             versions={
                 "questionnaire": f"{self.d.questionnaire.get('id', '')} v{self.d.questionnaire.get('version', '')}",
                 "rulebook": f"{self.d.rulebook.get('id', '')} v{self.d.rulebook.get('version', '')}",

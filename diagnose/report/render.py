@@ -1,4 +1,4 @@
-"""Diagnosis -> PDF, HTML or JSON (`report_bytes`), written atomically (`write_output`).
+"""Diagnosis -> PDF, HTML, JSON or DOCX (`report_bytes`), written atomically (`write_output`).
 
 `diagnose.method.render` calls `report_bytes` with the method's brand and templates.
 `diagnosis_for` and `write_report` run the whole pipeline with a method of the bundled
@@ -96,6 +96,11 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
                                                audience=audience)
     if fmt == "html":
         return Rendered(html.encode("utf-8"), fmt, context, html)
+    if fmt == "docx":  # the same HTML as the PDF's, written as Word paragraphs, tables and pictures
+        from diagnose.report.word import html_to_docx
+
+        css_file, _ = stylesheets(context, folders, brand.css())
+        return Rendered(html_to_docx(html, context, folders, css_file, brand.logo), fmt, context, html)
     from diagnose.report.pdf import ReportFetcher, html_to_pdf
 
     css_file, extra_css = stylesheets(context, folders, brand.css())

@@ -17,6 +17,7 @@ from diagnose.answers import AnswerSet
 from diagnose.diagnosis import (
     SCHEMA_VERSION,
     AnswerLine,
+    ClientDecision,
     CostChange,
     Diagnosis,
     Evidence,
@@ -98,8 +99,24 @@ def evaluate(
         monthly_cost=_monthly_cost(rulebook, params, structure.proposed),
         roadmap_steps=roadmap,
     )
+    _judge(diagnosis, answers)
     diagnosis.narrative = narrate(rulebook.domain.narrative, diagnosis)  # it reads the diagnosis as a whole
     return diagnosis
+
+
+def _judge(diagnosis: Diagnosis, answers: AnswerSet) -> None:
+    """The consultant's notes and the client's decisions put beside what they name; the
+    findings themselves stay as the book decided them."""
+    judgement = answers.judgement
+    if not judgement:
+        return
+    for finding in diagnosis.findings:
+        finding.note = judgement.notes.get(finding.rule_id)
+        decision = judgement.decisions.get(finding.rule_id)
+        if decision is not None:
+            finding.decision = ClientDecision(decision.status, decision.reason)  # type: ignore[arg-type]
+    rule_ids = {finding.rule_id for finding in diagnosis.findings}
+    diagnosis.section_notes = {key: note for key, note in judgement.notes.items() if key not in rule_ids}
 
 
 def render(text: dict[str, str], env: dict[str, Any], worded: bool = False) -> dict[str, str]:
@@ -325,7 +342,8 @@ def _answer_lines(answers: AnswerSet) -> list[AnswerLine]:
             else:
                 state = value.state if isinstance(value, Missing) else "answered"
                 display = {lang: question.display(value, lang) for lang in questionnaire.languages}
-            lines.append(AnswerLine(section.title, question.id, question.text, display, state))  # type: ignore[arg-type]
+            lines.append(AnswerLine(section.title, question.id, question.text, display, state,  # type: ignore[arg-type]
+                                    section.id))
     return lines
 
 

@@ -63,9 +63,19 @@ def explain_text(diagnosis: Diagnosis, lang: str) -> str:
     lines += _section("heading_structure", lang) + _tree(diagnosis.proposed_structure, lang, with_change=True)
     lines += _section("heading_today", lang) + _tree(diagnosis.current_structure, lang, with_change=False)
     for block in (_tasks, _support, _changes, _indicators, _findings, _conflicts, _sizing, _what_if, _roadmap,
-                  _parameters):
+                  _parameters, _section_notes):
         lines += block(diagnosis, lang)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _section_notes(diagnosis: Diagnosis, lang: str) -> list[str]:
+    """The consultant's notes on report chapters and questionnaire sections."""
+    if not diagnosis.section_notes:
+        return []
+    lines = _section("heading_section_notes", lang)
+    for key, note in diagnosis.section_notes.items():
+        lines += _wrap(f"{key}: {' '.join(note.split())}", "  ")
+    return lines
 
 
 def _section(key: str, lang: str) -> list[str]:
@@ -130,6 +140,11 @@ def _finding(finding: Finding, lang: str) -> list[str]:
     lines += _wrap(f"[{word('severity_' + finding.severity, lang)}] {finding.rule_id}{kind} — {finding.title[lang]}: {status}", "  ")
     if finding.overridden_by:
         lines.append(f"    {word('label_overridden_by', lang, rule=finding.overridden_by)}")
+    if finding.decision is not None:
+        lines += _wrap(word("label_decision", lang, status=word(f"decision_{finding.decision.status}", lang),
+                            reason=finding.decision.reason), "    ")
+    if finding.note:
+        lines += _wrap(f"{word('label_note', lang)}: {' '.join(finding.note.split())}", "    ")
     lines += _wrap(finding.reader_summary[lang], "    ")
     if finding.status in ("fired", "confirmed", "overridden", "undetermined"):
         lines += _wrap(f"{word('label_why', lang)}: {finding.rationale[lang]} ({finding.reader_citation(lang)})", "    ")

@@ -2,7 +2,8 @@
 
 Key decisions: who sells new lines to existing clients, who processes regular orders
 (is operations split off), where specialist support sits. For every question we try
-other answers — every other choice; for numbers the parameters' thresholds, the bounds
+other answers — every other choice; for numbers the thresholds (parameters) of the
+expressions the answer reaches, the bounds
 and nearby values, then a bisection towards the current value — re-evaluate the
 rulebook, and keep the change that flips a decision at the smallest cost (a changed
 choice costs 1, a number its relative distance). Only single-answer changes are tried,
@@ -77,7 +78,8 @@ def what_would_change(answers: AnswerSet, rulebook: Rulebook, params: dict[str, 
             for new in _other_choices(question, old):
                 consider(question, old, new, 1.0, trials.decide(question, new))
         else:
-            _numeric(question, old, params, decisions, trials.decide, consider)
+            relevant = {name: params[name] for name in trials.prepared.thresholds.get(question.id, ()) if name in params}
+            _numeric(question, old, relevant, decisions, trials.decide, consider)
     return [_flip(rulebook, decision, trials.base[decision.id], best.get(decision.id)) for decision in rulebook.domain.decisions]
 
 
@@ -170,6 +172,7 @@ class _Trials:
 
 
 def _numeric(question: Question, old: Any, params: dict[str, Any], decisions: list[str], decide: Any, consider: Any) -> None:
+    """`params`: the parameters an expression reached by this question reads (its thresholds)."""
     low, high = question.bounds()
     whole = question.integer or question.type == "scale"
     known = is_number(old)
@@ -231,6 +234,7 @@ class Search:
     memo: Memoised
     ripple: Ripple
     trial_questionnaire: Questionnaire  # what trial answers are checked against
+    thresholds: dict[str, frozenset[str]]  # question id -> the parameters its changes can meet
 
     def fits(self, rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> bool:
         return self.rulebook is rulebook and self.questionnaire is questionnaire and self.params == frozenset(params)
@@ -243,7 +247,7 @@ def prepare_search(rulebook: Rulebook, questionnaire: Questionnaire, params: dic
     trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
     # the ripple check evaluates the memoised expressions too: the full runs reuse its results
     return Search(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
-                  Ripple(memo.rulebook, trial, names), trial)
+                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names))
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
@@ -267,6 +271,44 @@ def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
                 names.add(read)
                 pending.append(read)
     return names
+
+
+def _thresholds(rulebook: Rulebook, questionnaire: Questionnaire, params: frozenset[str]) -> dict[str, frozenset[str]]:
+    """For each question, the parameters read by an expression its answer can reach.
+
+    An answer reaches the expressions that read it, and through a computed value, an
+    indicator or a show-if whatever reads those in turn. Only these parameters can be a
+    threshold the answer crosses, so only their values are tried as numbers: another
+    parameter's value is just some number, which the bisection towards the nearest
+    flipping value makes redundant.
+    """
+    defines: dict[int, str] = {}  # an expression -> the name whose value it gives
+    expressions: list[Any] = list(expressions_in(rulebook, set()))
+    for computed in questionnaire.computed:
+        defines[id(computed.expr)] = computed.id
+        expressions.append(computed.expr)
+    for indicator in rulebook.indicators:
+        defines[id(indicator.expr)] = indicator.id
+    for question in questionnaire.iter_questions():
+        if question.show_if is not None:
+            defines[id(question.show_if)] = question.id  # it decides what that question reads as
+            expressions.append(question.show_if)
+    readers: dict[str, list[Any]] = {}
+    for expression in expressions:
+        for name in reads(expression):
+            readers.setdefault(name, []).append(expression)
+    result: dict[str, frozenset[str]] = {}
+    for question in questionnaire.iter_questions():
+        reached, pending, found = {question.id}, [question.id], set()
+        while pending:
+            for expression in readers.get(pending.pop(), ()):
+                found.update(name for name in reads(expression) if name in params)
+                defined = defines.get(id(expression))
+                if defined is not None and defined not in reached:
+                    reached.add(defined)
+                    pending.append(defined)
+        result[question.id] = frozenset(found)
+    return result
 
 
 def _hashable(value: Any) -> Any:
