@@ -79,7 +79,7 @@ def test_back_and_help(tmp_path):
     result = run(["-o", str(out), "--lang", "en"], "\n".join(lines) + "\n")
     assert "Help: The stage affects how far roles can be specialised" in result.output
     assert "This is the first question: there is nothing before it." in result.output
-    assert 'Enter = keep "Growth' in result.output
+    assert 'Enter = keep "Growth' in flat(result.output)
     answers = load_answers(out, require_complete=False)
     assert answers.values == {"company_stage": "mature"}
     assert result.exit_code == 1
@@ -217,7 +217,7 @@ def test_changed_answer_asks_new_questions_and_marks_hidden_ones(tmp_path):
     # the estimate, shown again, is asked with its old answer offered: Enter keeps it
     result = run(["--resume", str(path)], "4.1\nn\n\n\n")
     assert result.exit_code == 0, result.output + result.stderr
-    assert 'Enter = keep "45 %"' in result.output.split("Answer: n")[1]
+    assert 'Enter = keep "45 %"' in flat(result.output.split("Answer: n")[1])
     assert "Questions added by this change: 1." in result.output
     text = path.read_text(encoding="utf-8")
     assert "am_operations_share_estimate: 45\n" in text
@@ -610,9 +610,9 @@ def test_help_is_offered_only_where_a_question_has_some(tmp_path):
     out = tmp_path / "a.yaml"
     result = run(["-o", str(out), "--lang", "en"], "Acme\n\n\n\n\n2\n")
     stage = result.output.split("Company · 1/47")[1].split("Company · 2/47")[0]
-    industry = result.output.split("Company · 2/47")[1]
+    industry = flat(result.output.split("Company · 2/47")[1])
     assert "? = help, < = back" in stage
-    assert "(the number of a choice; < = back)" in industry and "? = help" not in industry
+    assert "(the number of a choice; < = back, !text = consultant's note)" in industry and "? = help" not in industry
 
 
 def test_plain_mode_wraps_at_word_boundaries(tmp_path):
