@@ -120,3 +120,31 @@ def test_note_in_the_arrow_key_interview(tmp_path: Path) -> None:
     answers = load_answers(tmp_path / "b.yaml", require_complete=False)
     assert answers.judgement.notes == {"company": "Met the owner\n\nStage given by the finance director"}
     assert answers.values == {"company_stage": "growth"}
+
+
+def test_the_note_line_names_the_section_the_note_is_kept_under(tmp_path: Path) -> None:
+    # at the details (here the language list) a note goes to the first section: the line
+    # that asks for it says so, not "Interview details"
+    import pytest
+
+    pexpect = pytest.importorskip("pexpect")
+    from test_interview_terminal import spawn
+
+    child = spawn(tmp_path, "-o", "c.yaml", "--lang", "en")
+    child.expect("Interview details · 1/5")
+    child.expect("Answer")
+    child.send("Acme Ltd\r")
+    for number in range(2, 5):
+        child.expect(f"Interview details · {number}/5")
+        child.expect("Answer")
+        child.send("\r")
+    child.expect("Interview details · 5/5")
+    child.expect(r"!\) Consultant's note")
+    child.send("!")
+    child.expect('Note on the section "Company"')
+    child.send("Asked by phone\r")
+    child.expect('Note saved for the section "Company".')
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert load_answers(tmp_path / "c.yaml", require_complete=False).judgement.notes == {"company": "Asked by phone"}

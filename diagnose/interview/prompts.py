@@ -370,8 +370,7 @@ class RichFrontEnd:
 
     def _note(self, view: View) -> Reply:
         """`!` in a list: the note is typed on a line of its own."""
-        section = view.section
-        text = self.q.text(ui("iv_note_prompt", view.lang, section=section), qmark=NOTE, style=self.style).unsafe_ask()
+        text = self.q.text(ui("iv_note_prompt", view.lang, section=view.note_section), qmark=NOTE, style=self.style).unsafe_ask()
         return Reply("note", (text or "").strip())
 
     def _checkbox(self, view: View) -> Reply:

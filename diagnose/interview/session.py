@@ -30,7 +30,7 @@ from diagnose.expressions import UNANSWERED
 from diagnose.interview.marks import set_mark
 from diagnose.interview.typed import typed_to_raw
 from diagnose.question_types import say, voice
-from diagnose.questionnaire import Choice, Question, Questionnaire, check_characters
+from diagnose.questionnaire import Choice, Question, Questionnaire, Section, check_characters
 from diagnose.schema import describe
 from diagnose.template import blank_answers
 from diagnose.texts import ui
@@ -68,6 +68,7 @@ class View:
     current: Any
     default: Any
     lang: str
+    note_section: str = ""  # the title of the section a note typed here is kept under
 
     @property
     def question(self) -> Question:
@@ -213,7 +214,12 @@ class Session:
             number, total = shown.index(step) + 1, len(shown)
         current = self.value(step)
         default = step.question.default if current is None else None
-        return View(step, section, number, total, current, default, self.lang)
+        noted = self._note_section(step)
+        return View(step, section, number, total, current, default, self.lang, noted.title.get(self.lang, noted.id))
+
+    def _note_section(self, step: Step) -> Section:
+        # the details asked before the questions (company, date...) belong to the first section
+        return self.questionnaire.sections[0] if step.is_meta else self.questionnaire.section_of(step.question)
 
     def submit(self, reply: Any, typed: bool = True) -> str | None:
         """Check and record an answer to the current step; return an error message or None.
@@ -248,8 +254,7 @@ class Session:
 
         step = self.current
         assert step is not None
-        # the details asked before the questions (company, date...) belong to the first section
-        section = self.questionnaire.sections[0] if step.is_meta else self.questionnaire.section_of(step.question)
+        section = self._note_section(step)
         add_note(self.answers, section.id, text, self.lang)
         if self.answers.meta.get("company"):
             self.save()
