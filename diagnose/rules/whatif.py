@@ -35,6 +35,7 @@ from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.decide import Basis, Outcome, key_decisions
 from diagnose.rules.domain import KeyDecision
 from diagnose.rules.memo import Memoised, reads
+from diagnose.rules.reshow import Reshow
 from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
@@ -137,6 +138,7 @@ class _Trials:
         self.alike: dict[tuple[str, Any], dict[str, str]] = {}  # decisions by (question, signature)
         prepared.memo.forget()
         self.ripple = prepared.ripple.at(outcome.env)
+        self.reshow = prepared.reshow.at(answers.values) if prepared.reshow is not None else None
 
     def decide(self, question: Question, value: Any) -> dict[str, str]:
         key = (question.id, _hashable(value))
@@ -150,7 +152,8 @@ class _Trials:
         trial = AnswerSet(self.prepared.trial_questionnaire, self.answers.meta, values)
         visible = self.shown
         if question.id in self.prepared.ripple.visible_inputs:
-            visible = trial.visibility()  # this answer may show or hide other questions
+            # this answer may show or hide other questions
+            visible = self.reshow.shown_with(question.id, value) if self.reshow is not None else trial.visibility()
         trial.visibility = lambda: dict(visible)  # type: ignore[method-assign]
         signature = self.ripple.signature(question.id, value, visibility_kept=visible == self.shown)
         if signature is None:
@@ -235,6 +238,7 @@ class Search:
     ripple: Ripple
     trial_questionnaire: Questionnaire  # what trial answers are checked against
     thresholds: dict[str, frozenset[str]]  # question id -> the parameters its changes can meet
+    reshow: Reshow | None = None  # visibility with one answer changed, for the trial questionnaire
 
     def fits(self, rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> bool:
         return self.rulebook is rulebook and self.questionnaire is questionnaire and self.params == frozenset(params)
@@ -247,7 +251,7 @@ def prepare_search(rulebook: Rulebook, questionnaire: Questionnaire, params: dic
     trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
     # the ripple check evaluates the memoised expressions too: the full runs reuse its results
     return Search(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
-                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names))
+                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names), Reshow(trial))
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
