@@ -35,6 +35,7 @@ from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.decide import Basis, Outcome, key_decisions
 from diagnose.rules.domain import KeyDecision
 from diagnose.rules.memo import Memoised, reads
+from diagnose.rules.rerun import Rerun
 from diagnose.rules.reshow import Reshow
 from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
@@ -139,6 +140,8 @@ class _Trials:
         prepared.memo.forget()
         self.ripple = prepared.ripple.at(outcome.env)
         self.reshow = prepared.reshow.at(answers.values) if prepared.reshow is not None else None
+        # trial runs re-evaluate only the rules a changed name reaches (the outcome's params are these)
+        self.conditions = prepared.rerun.at(outcome).conditions if prepared.rerun is not None else None
 
     def decide(self, question: Question, value: Any) -> dict[str, str]:
         key = (question.id, _hashable(value))
@@ -166,7 +169,8 @@ class _Trials:
         return self.alike[key]
 
     def _run(self, trial: AnswerSet) -> dict[str, str]:
-        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known)
+        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known,
+                                         self.conditions)
         if not self.roles_today <= roles:
             # abolishing a role the company has is not a circumstance that "would change"
             # the advice: such answers flip nothing
@@ -239,6 +243,7 @@ class Search:
     trial_questionnaire: Questionnaire  # what trial answers are checked against
     thresholds: dict[str, frozenset[str]]  # question id -> the parameters its changes can meet
     reshow: Reshow | None = None  # visibility with one answer changed, for the trial questionnaire
+    rerun: Rerun | None = None  # the trial runs' rule conditions, only where a change reaches
 
     def fits(self, rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> bool:
         return self.rulebook is rulebook and self.questionnaire is questionnaire and self.params == frozenset(params)
@@ -251,7 +256,8 @@ def prepare_search(rulebook: Rulebook, questionnaire: Questionnaire, params: dic
     trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
     # the ripple check evaluates the memoised expressions too: the full runs reuse its results
     return Search(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
-                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names), Reshow(trial))
+                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names), Reshow(trial),
+                  Rerun(memo.rulebook))
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
