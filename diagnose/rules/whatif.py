@@ -18,9 +18,10 @@ rulebook's conditions, indicators and today's-structure tests, and through them 
 values and show-if conditions); each distinct (question, answer) pair is decided once; an
 answer whose signature (rules/ripple.py) is the current answer's gives today's decisions,
 and one whose signature was seen before gives what that gave, without a run; conditions
-remember their results (rules/memo.py); and the runs left remember decisions by what
-they are made from (each rule's condition, today's roles and task owners:
-`decide.key_decisions`).
+remember their results (rules/memo.py); a trial's visibility is recomputed only from the
+show-ifs its answer reaches (rules/reshow.py); the runs left re-evaluate only the rules
+a changed name reaches (rules/rerun.py) and remember decisions by what they are made
+from (each rule's condition, today's roles and task owners: `decide.key_decisions`).
 """
 
 from __future__ import annotations
