@@ -74,17 +74,7 @@ class AnswerSet:
         An undetermined show-if (it reads a "don't know") counts as shown: better ask
         once too often than lose an answer.
         """
-        shown: dict[str, bool] = {}
-        env: dict[str, Any] = {}
-        for question, ready in computed_schedule(self.questionnaire):
-            for computed in ready:
-                env[computed.id] = computed.expr.evaluate(env)
-            visible = True
-            if question.show_if is not None:
-                visible = is_true(question.show_if.evaluate(env)) is not False
-            shown[question.id] = visible
-            env[question.id] = self.values.get(question.id, UNANSWERED) if visible else NOT_APPLICABLE
-        return shown
+        return walk_visibility(self.questionnaire, self.values)[0]
 
     def environment(self) -> dict[str, Any]:
         """Name -> value for conditions: visible answers, hidden ones as not_applicable,
@@ -104,6 +94,22 @@ class AnswerSet:
             for q in self.questionnaire.iter_questions()
             if q.required and shown[q.id] and q.id not in self.values
         ]
+
+
+def walk_visibility(questionnaire: Questionnaire, values: dict[str, Any]) -> tuple[dict[str, bool], dict[str, Any]]:
+    """`AnswerSet.visibility`'s walk: which questions are asked, and the names it met on
+    the way (answers as asked, computed values), which rules/reshow.py starts again from."""
+    shown: dict[str, bool] = {}
+    env: dict[str, Any] = {}
+    for question, ready in computed_schedule(questionnaire):
+        for computed in ready:
+            env[computed.id] = computed.expr.evaluate(env)
+        visible = True
+        if question.show_if is not None:
+            visible = is_true(question.show_if.evaluate(env)) is not False
+        shown[question.id] = visible
+        env[question.id] = values.get(question.id, UNANSWERED) if visible else NOT_APPLICABLE
+    return shown, env
 
 
 def computed_schedule(questionnaire: Questionnaire) -> list[tuple[Question, list[Computed]]]:

@@ -15,6 +15,7 @@ and its role changes are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,16 +87,21 @@ Basis = tuple[tuple[tuple[str, bool | None], ...], frozenset[str], tuple[tuple[s
 
 
 def key_decisions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str, Any],
-                  known: dict[Basis, tuple[dict[str, str], frozenset[str]]]) -> tuple[dict[str, str], frozenset[str]]:
+                  known: dict[Basis, tuple[dict[str, str], frozenset[str]]],
+                  conditions: Callable[[dict[str, Any]], Outcome] | None = None) -> tuple[dict[str, str], frozenset[str]]:
     """The key decisions and today's roles for one set of answers, as `run` makes them.
 
     The decisions are made from each rule's condition (held or not), the roles the
     company has today, today's task owners and the roles the rules' assignments name:
     `known` remembers the decisions by these,
     so that answers that change none of them (the what-if search tries hundreds) are not
-    resolved again.
+    resolved again. `conditions`: what gives the indicators and every rule's condition
+    for these answers, as `_conditions` does (rules/rerun.py re-evaluates only some).
     """
-    outcome = _conditions(rulebook, answer_env, params, trace=False)
+    if conditions is None:
+        outcome = _conditions(rulebook, answer_env, params, trace=False)
+    else:
+        outcome = conditions(answer_env)
     _today(rulebook, outcome)  # reads only the answers, not what _resolve decides
     _choices(rulebook, outcome)
     basis = (tuple(outcome.held.items()), frozenset(outcome.today_roles), tuple(outcome.today_owner.items()),
@@ -115,23 +121,30 @@ def _conditions(rulebook: Rulebook, answer_env: dict[str, Any], params: dict[str
         env[indicator.id] = indicator.expr.evaluate(env)
     outcome = Outcome(env, params, watched=rulebook.domain.decisions)
     for rule in rulebook.rules:
-        value, reasons, traces = _condition(rule.when, env, outcome.held, 0, trace)
-        if rule.applies_when is not None:
-            # held = premise and condition (Kleene); a false premise makes the rule not applicable
-            premise, premise_reasons, premise_traces = _condition(rule.applies_when, env, outcome.held, 0, trace)
-            outcome.premise[rule.id] = premise
-            if premise is False:
-                value, reasons = False, frozenset()
-            elif premise is None:
-                reasons = premise_reasons | (reasons if value is None else frozenset())
-                value = False if value is False else None
-            for line in premise_traces:
-                line.part = "premise"
-            traces = premise_traces + traces
-        outcome.held[rule.id] = value
-        outcome.reasons[rule.id] = reasons
-        outcome.traces[rule.id] = traces
+        rule_condition(rule, outcome, trace)
     return outcome
+
+
+def rule_condition(rule: Any, outcome: Outcome, trace: bool = False) -> None:
+    """One rule's condition (and premise) for `outcome.env`, recorded on the outcome; the
+    rules before it in the rulebook are recorded already (a reference reads them)."""
+    env = outcome.env
+    value, reasons, traces = _condition(rule.when, env, outcome.held, 0, trace)
+    if rule.applies_when is not None:
+        # held = premise and condition (Kleene); a false premise makes the rule not applicable
+        premise, premise_reasons, premise_traces = _condition(rule.applies_when, env, outcome.held, 0, trace)
+        outcome.premise[rule.id] = premise
+        if premise is False:
+            value, reasons = False, frozenset()
+        elif premise is None:
+            reasons = premise_reasons | (reasons if value is None else frozenset())
+            value = False if value is False else None
+        for line in premise_traces:
+            line.part = "premise"
+        traces = premise_traces + traces
+    outcome.held[rule.id] = value
+    outcome.reasons[rule.id] = reasons
+    outcome.traces[rule.id] = traces
 
 
 def _condition(

@@ -18,9 +18,10 @@ rulebook's conditions, indicators and today's-structure tests, and through them 
 values and show-if conditions); each distinct (question, answer) pair is decided once; an
 answer whose signature (rules/ripple.py) is the current answer's gives today's decisions,
 and one whose signature was seen before gives what that gave, without a run; conditions
-remember their results (rules/memo.py); and the runs left remember decisions by what
-they are made from (each rule's condition, today's roles and task owners:
-`decide.key_decisions`).
+remember their results (rules/memo.py); a trial's visibility is recomputed only from the
+show-ifs its answer reaches (rules/reshow.py); the runs left re-evaluate only the rules
+a changed name reaches (rules/rerun.py) and remember decisions by what they are made
+from (each rule's condition, today's roles and task owners: `decide.key_decisions`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.decide import Basis, Outcome, key_decisions
 from diagnose.rules.domain import KeyDecision
 from diagnose.rules.memo import Memoised, reads
+from diagnose.rules.rerun import Rerun
+from diagnose.rules.reshow import Reshow
 from diagnose.rules.ripple import Ripple, expressions_in
 from diagnose.rules.rulebook import Rulebook
 from diagnose.rules.words import LANGS, both, word
@@ -137,6 +140,9 @@ class _Trials:
         self.alike: dict[tuple[str, Any], dict[str, str]] = {}  # decisions by (question, signature)
         prepared.memo.forget()
         self.ripple = prepared.ripple.at(outcome.env)
+        self.reshow = prepared.reshow.at(answers.values) if prepared.reshow is not None else None
+        # trial runs re-evaluate only the rules a changed name reaches (the outcome's params are these)
+        self.conditions = prepared.rerun.at(outcome).conditions if prepared.rerun is not None else None
 
     def decide(self, question: Question, value: Any) -> dict[str, str]:
         key = (question.id, _hashable(value))
@@ -150,7 +156,8 @@ class _Trials:
         trial = AnswerSet(self.prepared.trial_questionnaire, self.answers.meta, values)
         visible = self.shown
         if question.id in self.prepared.ripple.visible_inputs:
-            visible = trial.visibility()  # this answer may show or hide other questions
+            # this answer may show or hide other questions
+            visible = self.reshow.shown_with(question.id, value) if self.reshow is not None else trial.visibility()
         trial.visibility = lambda: dict(visible)  # type: ignore[method-assign]
         signature = self.ripple.signature(question.id, value, visibility_kept=visible == self.shown)
         if signature is None:
@@ -163,7 +170,8 @@ class _Trials:
         return self.alike[key]
 
     def _run(self, trial: AnswerSet) -> dict[str, str]:
-        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known)
+        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known,
+                                         self.conditions)
         if not self.roles_today <= roles:
             # abolishing a role the company has is not a circumstance that "would change"
             # the advice: such answers flip nothing
@@ -235,6 +243,8 @@ class Search:
     ripple: Ripple
     trial_questionnaire: Questionnaire  # what trial answers are checked against
     thresholds: dict[str, frozenset[str]]  # question id -> the parameters its changes can meet
+    reshow: Reshow | None = None  # visibility with one answer changed, for the trial questionnaire
+    rerun: Rerun | None = None  # the trial runs' rule conditions, only where a change reaches
 
     def fits(self, rulebook: Rulebook, questionnaire: Questionnaire, params: dict[str, Any]) -> bool:
         return self.rulebook is rulebook and self.questionnaire is questionnaire and self.params == frozenset(params)
@@ -247,7 +257,8 @@ def prepare_search(rulebook: Rulebook, questionnaire: Questionnaire, params: dic
     trial = memo.rulebook.questionnaire if questionnaire is rulebook.questionnaire else questionnaire
     # the ripple check evaluates the memoised expressions too: the full runs reuse its results
     return Search(rulebook, questionnaire, names, _influencing(rulebook, questionnaire), memo,
-                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names))
+                  Ripple(memo.rulebook, trial, names), trial, _thresholds(rulebook, questionnaire, names), Reshow(trial),
+                  Rerun(memo.rulebook))
 
 
 def _influencing(rulebook: Rulebook, questionnaire: Questionnaire) -> set[str]:
