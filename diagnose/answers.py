@@ -8,7 +8,6 @@ round-trip document so that `save_answers` writes the person's comments back.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,6 +265,8 @@ def _unknown_ids(check: Checker, raw_answers: Any, questionnaire: Questionnaire,
     too many to list (then missing answers are not reported either)."""
     unknown = [qid for qid in raw_answers if qid not in questionnaire.questions]
     for qid in unknown[:MAX_LISTED]:
+        import difflib  # only when suggesting a name: not at start-up
+
         meant = difflib.get_close_matches(str(qid), list(questionnaire.questions), n=1, cutoff=0.6)
         unsettled.update(m for m in meant if m not in raw_answers)
         check.error(

@@ -7,7 +7,6 @@ else in the package prints errors or chooses exit codes.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -90,6 +89,8 @@ class ProblemList:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ` (did you mean 'x'?)` for the closest candidate, or an empty string."""
+    import difflib  # only when suggesting a name: not at start-up
+
     matches = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
 

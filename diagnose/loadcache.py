@@ -15,7 +15,10 @@
    reading is refused or the checks find a problem is it read again with the careful
    loader (`yamlio.load_document`), whose located messages are the ones reported.
 
-`template_bytecode_cache` keeps Jinja2's compiled report templates the same way.
+`template_bytecode_cache` keeps Jinja2's compiled report templates the same way, and
+`kept_data` plain data built from a bundled file or a library (the word catalogues, the
+report's texts.yaml, the fonts' advance widths, the locale's CLDR figures), so that a
+fresh process reads one small pickle instead of parsing YAML, a font or Babel's data.
 Set DIAGNOSE_NO_CACHE=1 to skip steps 1 and 2 and the template cache (e.g. to time a
 cold start).
 """
@@ -151,6 +154,15 @@ def _disk_cacheable(path: str | Path) -> bool:
         return Path(path).resolve().parent == questionnaires_dir().resolve()
     except Exception:  # noqa: BLE001
         return False
+
+
+def _bundled(resolved: Path) -> bool:
+    """Whether a file is one of the package's own: a module's folder, the bundled
+    questionnaires or report templates (a user's file is never kept)."""
+    from diagnose.resources import questionnaires_dir, templates_dir
+
+    folders = (Path(__file__).resolve().parent, questionnaires_dir().resolve(), templates_dir().resolve())
+    return any(resolved.is_relative_to(folder) for folder in folders)
 
 
 def cache_dir() -> Path | None:
@@ -299,6 +311,48 @@ def template_bytecode_cache(name: str) -> jinja2.BytecodeCache | None:
         return None
     where = hashlib.sha256(repr((name, fingerprint())).encode()).hexdigest()[:16]
     return _TemplateCode(folder / f"templates-{where}")
+
+
+def kept_data(kind: str, source: Path | None, versions: tuple, build: Callable[[], T]) -> T:
+    """`build()`, kept on disk like the checked files above: plain data made from the
+    bundled file `source` (keyed by its bytes' SHA-256) and/or what `versions` names (a
+    library's version, a language code). A file outside the package is built each time,
+    as are all of them with DIAGNOSE_NO_CACHE=1; trouble with the cache only costs the
+    build. Whatever `build` raises (a file with a problem) is raised, never kept."""
+    if os.environ.get("DIAGNOSE_NO_CACHE"):
+        return build()
+    digest = ""
+    if source is not None:
+        try:
+            resolved = Path(source).resolve()
+            if not _bundled(resolved):
+                return build()
+            digest = hashlib.sha256(resolved.read_bytes()).hexdigest()
+        except Exception:  # noqa: BLE001 - unreadable: `build` reports it
+            return build()
+    key = ("data", kind, str(source), digest, versions)
+    found = _memo.get(key)
+    if found is not None:
+        return found
+    file = _cache_file(Path(source or kind), repr(versions), f"data-{kind}")
+    data = _read_private(file) if file is not None else None
+    if data is not None:
+        try:
+            stored = pickle.loads(data)
+            if isinstance(stored, dict) and stored.get("key") == key and stored.get("fingerprint") == fingerprint():
+                _remember(key, stored["value"])
+                return stored["value"]
+        except Exception:  # noqa: BLE001 - an old or broken entry: build it again
+            pass
+    value = build()
+    _remember(key, value)
+    if file is not None:
+        try:
+            _write_private(file, pickle.dumps({"key": key, "fingerprint": fingerprint(), "value": value},
+                                              protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001 - something that cannot be pickled is only not kept
+            pass
+    return value
 
 
 def with_questionnaire(rulebook: T, questionnaire: Any) -> T:

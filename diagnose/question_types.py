@@ -18,7 +18,6 @@ locale/ui.yaml, and tests. The registry's order is the order the loader's
 from __future__ import annotations
 
 import contextlib
-import difflib
 import re
 import textwrap
 from collections.abc import Iterator
@@ -195,6 +194,8 @@ def register(cls: type[QuestionType]) -> type[QuestionType]:
 def _not_a_choice(question: Question, item: Any, lang: str, shown: str) -> ValueError:
     hint = ""
     if isinstance(item, str):
+        import difflib  # only when suggesting a name: not at start-up
+
         matches = difflib.get_close_matches(item, question.choice_ids, n=1, cutoff=0.6)
         hint = say("did_you_mean", lang, word=matches[0]) if matches else ""
     if (lang != "en" or at_prompt()) and isinstance(item, str):

@@ -11,7 +11,6 @@ declared with them in `diagnose/rules/format.py`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +54,8 @@ class Checker:
         suggested: set[str] = set()
         unknown_keys = [key for key in mapping if key not in allowed]
         for key in unknown_keys[:MAX_LISTED]:
+            import difflib  # only when suggesting a name: not at start-up
+
             suggested.update(difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6))
             self.error(
                 mapping,

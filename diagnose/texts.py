@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
 
 
 @functools.cache
 def catalogue(name: str) -> dict[str, Any]:
-    """The catalogue `locale/<name>.yaml`, loaded once."""
-    text = resources.files("diagnose").joinpath(f"locale/{name}.yaml").read_text(encoding="utf-8")
+    """The catalogue `locale/<name>.yaml`, loaded once (and kept by the load cache)."""
+    from diagnose.loadcache import kept_data
+
+    file = resources.files("diagnose").joinpath(f"locale/{name}.yaml")
+    return kept_data("catalogue", Path(str(file)), (), lambda: _read(file.read_text(encoding="utf-8")))
+
+
+def _read(text: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML  # only when the kept catalogue is missing or stale
+
     return YAML(typ="safe").load(text)
 
 

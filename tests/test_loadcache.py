@@ -144,7 +144,8 @@ def test_bundled_files_are_cached_on_disk_privately_and_read_back(cache_home: Pa
     questionnaire = load_questionnaire(questionnaire_path())
     rulebook = load_rulebook(rulebook_path(), questionnaire)
     files = sorted(cache_home.glob("*.pickle"))
-    assert [f.name.split("-")[0] for f in files] == ["questionnaire", "rulebook"]
+    # besides the two files, the word catalogues their checks read ("data-...", kept_data)
+    assert [f.name.split("-")[0] for f in files if not f.name.startswith("data-")] == ["questionnaire", "rulebook"]
     assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
     assert cache_home.stat().st_mode & 0o777 == 0o700
 
@@ -322,3 +323,35 @@ def test_without_owners_the_cache_is_still_read(tmp_path: Path, monkeypatch: pyt
     assert loadcache._read_private(file) is None  # here: writable by others, refused
     monkeypatch.delattr(os, "getuid")
     assert loadcache._read_private(file) == b"data"
+
+
+def test_kept_data_of_a_bundled_file_is_read_back_and_follows_its_text(cache_home: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from diagnose.report.measure import FONT_FILES
+    from diagnose.resources import templates_dir
+
+    font = templates_dir() / "fonts" / FONT_FILES[False]
+    built: list[int] = []
+
+    def build() -> dict[str, int]:
+        built.append(1)
+        return {"built": len(built)}
+
+    assert loadcache.kept_data("test", font, ("v1",), build) == {"built": 1}
+    (kept,) = cache_home.glob("data-test-*.pickle")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    _fresh_process(monkeypatch)
+    assert loadcache.kept_data("test", font, ("v1",), build) == {"built": 1}  # read back, not built
+    assert built == [1]
+    _fresh_process(monkeypatch)
+    assert loadcache.kept_data("test", font, ("v2",), build) == {"built": 2}  # other versions: built again
+    monkeypatch.setenv("DIAGNOSE_NO_CACHE", "1")
+    assert loadcache.kept_data("test", font, ("v1",), build) == {"built": 3}
+
+
+def test_kept_data_never_keeps_a_users_file(cache_home: Path, tmp_path: Path) -> None:
+    own = tmp_path / "texts.yaml"
+    own.write_text("kind: texts\n", encoding="utf-8")
+    assert loadcache.kept_data("test", own, (), lambda: 1) == 1
+    assert loadcache.kept_data("test", own, (), lambda: 2) == 2
+    assert not list(cache_home.glob("data-test-*"))

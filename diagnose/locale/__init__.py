@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -44,6 +45,15 @@ DEFAULT_LANGUAGE = LANGUAGES[0]
 # A number written language-neutrally (a point before the decimals), not part of a date
 # or version such as 05.03.2024 or 1.2.3.
 _NEUTRAL_DECIMAL = re.compile(r"(?<![\d.])(\d+)\.(\d+)(?![\d.])")
+# A date pattern of figures only (day, month, year and signs between them), which gives
+# the same text as Babel's format_date without Babel's locale data.
+_NUMERIC_DATE = re.compile(r"(?:dd|MM|yyyy|[^A-Za-z'])+")
+_DATE_FIELD = re.compile(r"dd|MM|yyyy")
+_DATE_FIGURES = {
+    "dd": lambda day: f"{day.day:02d}",
+    "MM": lambda day: f"{day.month:02d}",
+    "yyyy": lambda day: f"{day.year:04d}",
+}
 
 
 class Locale:
@@ -59,18 +69,40 @@ class Locale:
         return BabelLocale.parse(self.code)
 
     @functools.cached_property
+    def _cldr(self) -> dict[str, Any]:
+        """What the outputs read from this language's CLDR data, kept by the load cache:
+        a fresh process reads a small pickle instead of loading Babel's locale data."""
+        from diagnose.loadcache import kept_data
+
+        return kept_data("cldr", None, (self.code, _babel_files()), self._read_cldr)
+
+    def _read_cldr(self) -> dict[str, Any]:
+        from babel.numbers import get_decimal_symbol, get_group_symbol
+
+        babel = self._babel
+        return {
+            "decimal": get_decimal_symbol(babel),
+            "group": get_group_symbol(babel),
+            "currency_pattern": babel.currency_formats["standard"].pattern,
+            "currency_symbols": dict(babel.currency_symbols),
+            "plural_rules": dict(babel.plural_form.rules),
+        }
+
+    @functools.cached_property
+    def _plural_rule(self) -> Any:
+        from babel.plural import PluralRule
+
+        return PluralRule(self._cldr["plural_rules"])
+
+    @functools.cached_property
     def decimal_sign(self) -> str:
         """"," in Russian, "." in English (CLDR)."""
-        from babel.numbers import get_decimal_symbol
-
-        return get_decimal_symbol(self._babel)
+        return self._cldr["decimal"]
 
     @functools.cached_property
     def group_sign(self) -> str:
         """The thousands separator: "," in English, a narrow no-break space in Russian."""
-        from babel.numbers import get_group_symbol
-
-        return GROUP_SIGNS.get(self.code) or get_group_symbol(self._babel)
+        return GROUP_SIGNS.get(self.code) or self._cldr["group"]
 
     def grouped(self, value: float | int, digits: int = 1) -> str:
         """`number` with thousands grouped: 1250000.5 -> "1 250 000,5" in Russian."""
@@ -90,9 +122,7 @@ class Locale:
 
     def currency_symbol(self, code: str) -> str:
         """How the language writes a currency: "₽" for RUB in Russian, "RUB" in English."""
-        from babel.numbers import get_currency_symbol
-
-        return get_currency_symbol(code, self._babel)
+        return self._cldr["currency_symbols"].get(code, code)  # as Babel's get_currency_symbol
 
     def money(self, amount: float | int, code: str, sign: bool = False) -> str:
         """A whole amount in currency `code`, grouped, the symbol where the language's CLDR
@@ -100,7 +130,7 @@ class Locale:
         `sign`: a change, with "+" or "−"."""
         figure = self.signed(amount, 0) if sign else self.grouped(amount, 0)
         symbol = self.currency_symbol(code)
-        pattern = self._babel.currency_formats["standard"].pattern
+        pattern = self._cldr["currency_pattern"]
         if pattern.lstrip("+-").startswith("\u00a4"):
             sep = "" if len(symbol) == 1 else "\u00a0"
             head = figure[0] if figure[:1] in ("+", MINUS) else ""
@@ -143,9 +173,12 @@ class Locale:
             except ValueError:
                 return value
         if isinstance(value, dt.date):
+            pattern = DATE_PATTERNS[self.code]
+            if _NUMERIC_DATE.fullmatch(pattern):  # figures only: Babel's data is not needed
+                return _DATE_FIELD.sub(lambda m: _DATE_FIGURES[m[0]](value), pattern)
             from babel.dates import format_date
 
-            return format_date(value, DATE_PATTERNS[self.code], locale=self._babel)
+            return format_date(value, pattern, locale=self._babel)
         return "" if value is None else str(value)
 
     def formula(self, text: str) -> str:
@@ -181,7 +214,20 @@ class Locale:
 
 @functools.cache
 def _plural_category(code: str, count: float | int) -> str:
-    return locale(code)._babel.plural_form(count)
+    return locale(code)._plural_rule(count)
+
+
+def _babel_files() -> tuple:
+    """Size and modification time of Babel's own module (its version is written there),
+    found without importing Babel: what the kept CLDR figures were read with."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    try:
+        stat = os.stat(spec.origin) if spec and spec.origin else None
+    except OSError:
+        stat = None
+    return (stat.st_size, stat.st_mtime_ns) if stat else ()
 
 
 @functools.cache

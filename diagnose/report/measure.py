@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-
-from fontTools.ttLib import TTFont
+from pathlib import Path
 
 from diagnose.resources import templates_dir
 
@@ -19,8 +18,18 @@ FONT_FILES = {False: "PTSans-Regular.ttf", True: "PTSans-Bold.ttf"}
 
 @functools.cache
 def _metrics(bold: bool) -> tuple[dict[int, float], float]:
-    """Code point -> advance width in em, and a fallback width for unknown glyphs."""
-    font = TTFont(templates_dir() / "fonts" / FONT_FILES[bold], lazy=True)
+    """Code point -> advance width in em, and a fallback width for unknown glyphs (kept
+    by the load cache: a fresh process neither imports fontTools for it nor reads the font)."""
+    from diagnose.loadcache import kept_data
+
+    path = templates_dir() / "fonts" / FONT_FILES[bold]
+    return kept_data("font-widths", path, (), lambda: _read_metrics(path))
+
+
+def _read_metrics(path: Path) -> tuple[dict[int, float], float]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
     units = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
     widths = {code: hmtx[name][0] / units for code, name in font.getBestCmap().items()}

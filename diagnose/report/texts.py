@@ -12,8 +12,6 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from diagnose.errors import ProblemList
 from diagnose.fastyaml import is_plain_data
 from diagnose.locale import LANGUAGES
@@ -68,6 +66,8 @@ def _read_fast(path: Path) -> dict[str, dict[str, dict[str, str]]] | None:
     text = read_text(path)
     if not is_plain_data(text, str(path)):
         return None
+    from ruamel.yaml import YAML  # only when the kept texts are missing or stale
+
     try:
         data = YAML(typ="safe").load(text)
     except Exception:  # noqa: BLE001 - any problem: the located loader reports it properly
@@ -90,6 +90,12 @@ def _read_fast(path: Path) -> dict[str, dict[str, dict[str, str]]] | None:
 
 @functools.cache
 def _load(path: Path, mtime: float) -> dict[str, dict[str, dict[str, str]]]:
+    from diagnose.loadcache import kept_data
+
+    return kept_data("texts", path, (), lambda: _checked(path))  # the bundled file: kept on disk
+
+
+def _checked(path: Path) -> dict[str, dict[str, dict[str, str]]]:
     fast = _read_fast(path)
     if fast is not None:
         return fast
