@@ -244,15 +244,32 @@ def _open(path: str | Path, name: str):  # -> binary file
 
 def _chunks(path: str | Path, name: str) -> Iterator[str]:
     """The table's text, about CHUNK_BYTES at a time, each piece ending at a line break
-    (so that lines and characters are whole) and checked as read_text checks a file."""
+    (so that lines and characters are whole) and checked as read_text checks a file.
+    The first megabyte, read on its own and let go, decides the encoding (`_decode`), so
+    that no piece of that size is held while the table is streamed."""
+    deciding = _pieces(path, name, FIRST_CHUNK_BYTES, None)
+    try:
+        first = next(deciding, None)
+    finally:
+        deciding.close()
+    if first is None:
+        return
+    encoding = first[1]
+    del first
+    for text, _ in _pieces(path, name, CHUNK_BYTES, encoding):
+        yield text
+
+
+def _pieces(path: str | Path, name: str, size: int, encoding: str | None) -> Iterator[tuple[str, str]]:
+    """(text, encoding) of each piece of about `size` bytes; `encoding` None: the first
+    piece decides it."""
     with _open(path, name) as handle:
         carry = b""
         lines = 0  # lines before the piece
         first = True
-        encoding: str | None = None
         while True:
             try:
-                block = handle.read(FIRST_CHUNK_BYTES if first else CHUNK_BYTES)
+                block = handle.read(size)
             except OSError as exc:
                 raise UserError(Problem(Location(name), f"cannot be read: {exc.strerror}")) from None
             raw = carry + block
@@ -285,7 +302,7 @@ def _chunks(path: str | Path, name: str) -> Iterator[str]:
                     Location(name, lines + text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
                     f"the control character U+{ord(bad.group()):04X} is not allowed in a table; expected printable text"))
             lines += _line_breaks(text)
-            yield text
+            yield text, encoding
 
 
 def _decode(piece: bytes, name: str, encoding: str | None) -> tuple[str, str]:
