@@ -22,7 +22,9 @@ one run of this script:
    companies per second (goal: at least 50 on two cores);
 5. a response table of each size in `--table-rows` (default 1,000 and 100,000 rows),
    `--jobs 2 --format json`: wall time and peak memory, and the ratio of the largest to
-   the smallest (goal: at most 1.2, since rows are streamed). Every `--valid-every`-th
+   the smallest (goal: at most 1.2, since rows are streamed), and beside them the
+   high-water mark (VmHWM) of the batch itself and of its first, last and largest
+   worker, which says which process grew. Every `--valid-every`-th
    row is a complete company (diagnosed and written); the others have one bad answer,
    so that a table of 100,000 rows takes minutes, not hours. Rows, the summary and the
    portfolio's counts go through the same code either way.
