@@ -22,7 +22,9 @@ one run of this script:
    companies per second (goal: at least 50 on two cores);
 5. a response table of each size in `--table-rows` (default 1,000 and 100,000 rows),
    `--jobs 2 --format json`: wall time and peak memory, and the ratio of the largest to
-   the smallest (goal: at most 1.2, since rows are streamed). Every `--valid-every`-th
+   the smallest (goal: at most 1.2, since rows are streamed), and beside them the
+   high-water mark (VmHWM) of the batch itself and of its first, last and largest
+   worker, which says which process grew. Every `--valid-every`-th
    row is a complete company (diagnosed and written); the others have one bad answer,
    so that a table of 100,000 rows takes minutes, not hours. Rows, the summary and the
    portfolio's counts go through the same code either way.
@@ -42,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from diagnose.resources import examples_dir
@@ -184,7 +187,47 @@ def generate_table(path: Path, rows: int, valid_every: int) -> None:
             writer.writerow([f"{answers.meta['company']} {n + 1:06}", answers.meta.get("language", "ru"), *cells])
 
 
-def table_batch(root: Path, rows: int, valid_every: int) -> tuple[float, int, int]:
+def _peaks(root: int, seen: dict[int, int], top: set[int]) -> None:
+    """Record in `seen` the high-water mark (VmHWM, kB) of every process below `root`
+    (its descendants only: the measuring process itself is left out), and in `top` its
+    direct children (the batch; the rest are its workers)."""
+    parents: dict[int, int] = {}
+    hwm: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+        match = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
+        hwm[int(entry)] = int(match.group(1)) if match else 0
+    frontier = [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid:
+                seen[child] = max(seen.get(child, 0), hwm.get(child, 0))
+                frontier.append(child)
+                if pid == root:
+                    top.add(child)
+
+
+@dataclass
+class TableRun:
+    """What one table batch took: wall seconds, the largest process and the whole tree
+    (kB), and the high-water mark of the batch's parent and of each worker in start order."""
+
+    wall: float
+    largest: int
+    tree: int
+    parent: int = 0
+    workers: list[int] = field(default_factory=list)
+
+
+def table_batch(root: Path, rows: int, valid_every: int) -> TableRun:
     table = root / f"export-{rows}.csv"
     generate_table(table, rows, valid_every)
     command = [PY, "-c", MEASURE, *DIAGNOSE, "batch", str(table), "--out-dir", str(root / f"table-out-{rows}"),
@@ -192,15 +235,19 @@ def table_batch(root: Path, rows: int, valid_every: int) -> tuple[float, int, in
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     peak_tree = 0
+    seen: dict[int, int] = {}  # pid -> VmHWM kB, in the order first seen
+    top: set[int] = set()
     while process.poll() is None:
         peak_tree = max(peak_tree, _tree_rss_kb(process.pid))
+        _peaks(process.pid, seen, top)
         time.sleep(0.25)
     wall = time.perf_counter() - start
     fields = process.stdout.read().split()
     if int(fields[0]) not in (0, 1):
         raise SystemExit(f"diagnose batch exited {fields[0]} on {table}")
     (table).unlink()
-    return wall, int(fields[1]), peak_tree
+    return TableRun(wall, int(fields[1]), peak_tree, max((seen[p] for p in top), default=0),
+                    [kb for pid, kb in seen.items() if pid not in top])
 
 
 def main() -> None:
@@ -254,10 +301,15 @@ def main() -> None:
         if "table" in parts:
             figures = []
             for rows in [int(x) for x in args.table_rows.split(",") if x.strip()]:
-                wall, largest, tree = table_batch(root, rows, args.valid_every)
+                run = table_batch(root, rows, args.valid_every)
+                wall, largest, tree = run.wall, run.largest, run.tree
                 figures.append((rows, largest, tree))
                 print(f"table of {rows:7} rows, --format json --jobs 2: {wall:7.1f} s = {rows / wall:6.1f} rows/s, "
                       f"largest process {largest / 1024:6.1f} MB, whole tree peak {tree / 1024:6.1f} MB")
+                if run.workers:
+                    print(f"    the batch itself {run.parent / 1024:6.1f} MB; {len(run.workers)} workers: first "
+                          f"{run.workers[0] / 1024:6.1f} MB, last {run.workers[-1] / 1024:6.1f} MB, "
+                          f"largest {max(run.workers) / 1024:6.1f} MB")
             if len(figures) > 1:
                 (small, small_largest, small_tree), (big, big_largest, big_tree) = figures[0], figures[-1]
                 print(f"peak memory ratio {big} / {small} rows: largest process {big_largest / small_largest:5.2f}, "

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from diagnose.batch.heap import give_back
 from diagnose.batch.inputs import expand_inputs, is_table
 from diagnose.batch.naming import row_part, unique_parts
 from diagnose.batch.portable import STOP_SIGNALS, start_method, wakeup_pipe
@@ -389,6 +390,7 @@ def execute(tasks: Iterator[tuple[int, Task]], options: BatchOptions, jobs: int,
     else:
         from diagnose.batch.pool import Pool
 
+        give_back()  # what planning freed (a table read through) is not copied into every worker
         # a DOCX's drawings are WeasyPrint's too, so its workers are recycled as a PDF's
         per_worker = TASKS_PER_WORKER if {"pdf", "docx"} & set(options.formats) else TASKS_PER_WORKER_WITHOUT_PDF
         pool = Pool(options, min(jobs, total), per_worker, collector.put, say, lambda: signals.count,

@@ -16,8 +16,9 @@ as Windows-1251, reads as Cyrillic words and is not mostly UTF-8 Cyrillic with a
 byte, is read as Windows-1251 (`_decode`).
 An .xlsx workbook is read by `xlsx_table.py`; its rows meet the same plan and checks.
 
-A table is read as a stream, a megabyte at a time, so that a table of any number of
-rows takes the same memory: the parent process walks it to count and hand out rows,
+A table is read as a stream, 64 KiB at a time (after the first megabyte, which decides
+the encoding), so that a table of any number of rows takes the same memory: the parent
+process walks it to count and hand out rows,
 and each row travels to a worker as its cells (`Row`) with the header's column plan
 (`Header`). Every chunk is checked the way `yamlio.read_text` checks a whole file
 (encoding, NUL bytes, control characters), with positions in the file.
@@ -26,8 +27,8 @@ and each row travels to a worker as its cells (`Row`) with the header's column p
 from __future__ import annotations
 
 import csv
-import io
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,7 +47,12 @@ from diagnose.yamlio import _looks_cp1251 as looks_cp1251
 # A table is streamed, so its size costs time, not memory; the cap bounds the time a
 # table sent by anyone can take (a row is a few hundred bytes: about a million rows).
 MAX_TABLE_BYTES = 256 * 1024 * 1024
-CHUNK_BYTES = 1024 * 1024  # read and check this much at a time
+FIRST_CHUNK_BYTES = 1024 * 1024  # the first piece, which decides the encoding (`_decode`)
+# then read and check this much at a time: pieces of a megabyte (and their copies: the
+# joined carry, the decoded text) are big enough for malloc to serve from the heap, where
+# they left it a little more fragmented with every piece, so the planner's memory grew
+# with the table's length (docs/performance.md); pieces this size leave it as it was
+CHUNK_BYTES = 64 * 1024
 MAX_ROW_CHARACTERS = 1024 * 1024  # one row (all its lines); csv itself caps a cell at 131,072
 _HEADER_LINES = 200  # physical lines the header may take (question texts with line breaks)
 
@@ -238,15 +244,32 @@ def _open(path: str | Path, name: str):  # -> binary file
 
 def _chunks(path: str | Path, name: str) -> Iterator[str]:
     """The table's text, about CHUNK_BYTES at a time, each piece ending at a line break
-    (so that lines and characters are whole) and checked as read_text checks a file."""
+    (so that lines and characters are whole) and checked as read_text checks a file.
+    The first megabyte, read on its own and let go, decides the encoding (`_decode`), so
+    that no piece of that size is held while the table is streamed."""
+    deciding = _pieces(path, name, FIRST_CHUNK_BYTES, None)
+    try:
+        first = next(deciding, None)
+    finally:
+        deciding.close()
+    if first is None:
+        return
+    encoding = first[1]
+    del first
+    for text, _ in _pieces(path, name, CHUNK_BYTES, encoding):
+        yield text
+
+
+def _pieces(path: str | Path, name: str, size: int, encoding: str | None) -> Iterator[tuple[str, str]]:
+    """(text, encoding) of each piece of about `size` bytes; `encoding` None: the first
+    piece decides it."""
     with _open(path, name) as handle:
         carry = b""
         lines = 0  # lines before the piece
         first = True
-        encoding: str | None = None
         while True:
             try:
-                block = handle.read(CHUNK_BYTES)
+                block = handle.read(size)
             except OSError as exc:
                 raise UserError(Problem(Location(name), f"cannot be read: {exc.strerror}")) from None
             raw = carry + block
@@ -279,7 +302,7 @@ def _chunks(path: str | Path, name: str) -> Iterator[str]:
                     Location(name, lines + text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
                     f"the control character U+{ord(bad.group()):04X} is not allowed in a table; expected printable text"))
             lines += _line_breaks(text)
-            yield text
+            yield text, encoding
 
 
 def _decode(piece: bytes, name: str, encoding: str | None) -> tuple[str, str]:
@@ -310,12 +333,17 @@ def _mostly_utf8(piece: bytes) -> bool:
     return as_utf8 * 10 > as_cp1251
 
 
+# one physical line with its ending, which is LF, CR or CR LF (a piece never ends between CR and LF)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
 class _Lines:
     """Physical lines of the table for csv.reader, counting the characters of the row being
     read so that one row cannot take unbounded memory."""
 
     def __init__(self, chunks: Iterator[str], name: str) -> None:
-        self._lines = (line for text in chunks for line in io.StringIO(text, newline=""))
+        # split as io.StringIO(text, newline="") would, without its copy of the text
+        self._lines = (match.group() for text in chunks for match in _LINE.finditer(text))
         self.name = name
         self.row_characters = 0
         self.line = 0
