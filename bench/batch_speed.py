@@ -76,10 +76,10 @@ def generate(folder: Path, count: int) -> list[Path]:
     return files
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of `root` and all its descendants, in kB (from /proc)."""
+def _processes(field: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Every process's parent and its `field` of /proc/PID/status (kB, e.g. VmRSS)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    values: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -89,8 +89,14 @@ def _tree_rss_kb(root: int) -> int:
         except OSError:
             continue
         parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-        match = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
-        rss[int(entry)] = int(match.group(1)) if match else 0
+        match = re.search(rf"^{field}:\s+(\d+)", status, re.M)
+        values[int(entry)] = int(match.group(1)) if match else 0
+    return parents, values
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in kB (from /proc)."""
+    parents, rss = _processes("VmRSS")
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
@@ -191,19 +197,7 @@ def _peaks(root: int, seen: dict[int, int], top: set[int]) -> None:
     """Record in `seen` the high-water mark (VmHWM, kB) of every process below `root`
     (its descendants only: the measuring process itself is left out), and in `top` its
     direct children (the batch; the rest are its workers)."""
-    parents: dict[int, int] = {}
-    hwm: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-        match = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
-        hwm[int(entry)] = int(match.group(1)) if match else 0
+    parents, hwm = _processes("VmHWM")
     frontier = [root]
     while frontier:
         pid = frontier.pop()
