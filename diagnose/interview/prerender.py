@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from diagnose.interview.background import start_quiet_thread
+
 REPORT_MODULE = "diagnose.report.render"
 # what a PDF needs imported; WeasyPrint's import alone takes about a second
 WARM_MODULES = ("weasyprint", REPORT_MODULE, "diagnose.report.pdf")
@@ -46,9 +48,7 @@ def warm_report_import() -> threading.Thread | None:
             for name in WARM_MODULES:
                 importlib.import_module(name)
 
-    thread = threading.Thread(target=work, name="warm-report-import", daemon=True)
-    thread.start()
-    return thread
+    return start_quiet_thread(work, "warm-report-import")
 
 
 def _digest(data: bytes) -> str:
@@ -94,8 +94,7 @@ class Prerender:
                 self.folder = Path(tempfile.mkdtemp(prefix="diagnose-report-"))
             if self.thread is not None and self.thread.is_alive():
                 return  # the running thread picks the new content up when its render ends
-            self.thread = threading.Thread(target=self._work, name="prerender-report", daemon=True)
-            self.thread.start()
+            self.thread = start_quiet_thread(self._work, "prerender-report")
 
     def _work(self) -> None:
         """Render the newest wanted content until no newer content is waiting."""

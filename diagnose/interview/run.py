@@ -24,6 +24,7 @@ import click
 
 from diagnose.answers import AnswerSet, answers_from_document
 from diagnose.errors import Location, Problem, ProblemList, UserError
+from diagnose.interview.background import INTERVIEW_SIGNALS
 from diagnose.interview.prerender import Prerender, report_available, warm_report_import
 from diagnose.interview.prompts import PlainFrontEnd, RichFrontEnd, _isatty
 from diagnose.interview.review import PREVIOUS, navigate, normalise, page_of
@@ -49,7 +50,7 @@ class Interrupted(BaseException):
 class SignalGuard:
     """Turns SIGINT/SIGTERM/SIGHUP into exceptions, but never in the middle of a save."""
 
-    SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+    SIGNALS = INTERVIEW_SIGNALS
 
     def __init__(self) -> None:
         self.depth = 0
