@@ -1,0 +1,308 @@
+"""A checked condition's tree turned into Python closures, built once and called often.
+
+`closure_for(tree)` gives a function of the values (name -> value, `Missing` or
+`Undetermined`) that computes what the condition means, by the rules of
+`diagnose.expressions`: three-valued `and`/`or`/`not`, the `is ...` tests, `Undetermined`
+with its reason for what only the values decide (a division by zero, `min` of an empty
+list, a result too large, a parameter holding text compared with a number). Each node of
+the tree becomes one closure that calls its children's closures, so an evaluation is a
+chain of plain calls: nothing is looked up by node class, and whatever depends only on the
+tree (the function a call names, the operator, the `Undetermined` a failure gives, whose
+reason quotes the expression) is worked out when the closures are built.
+
+The what-if search evaluates thousands of conditions per company, so this is where its
+time goes. Only trees that `compile_expression` has checked are built; a node the
+language does not have becomes a closure that refuses to evaluate, as it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from jinja2 import nodes
+
+from diagnose.expressions import (
+    _ARITHMETIC,
+    _COMPARE,
+    FUNCTIONS,
+    MISSING_STATES,
+    UNANSWERED,
+    ExpressionError,
+    Missing,
+    Undetermined,
+    _finite,
+    _is_number,
+    _merge,
+    _not_computable,
+    _source_of,
+)
+
+Run = Callable[[Mapping[str, Any]], Any]
+
+
+def closure_for(node: nodes.Node) -> Run:
+    """The function of the values that `node` computes."""
+    build = _BUILDERS.get(type(node))
+    if build is None and type(node).__name__ in _ARITHMETIC:
+        build = _arithmetic
+    if build is None:
+        return _refused(type(node).__name__)
+    return build(node)
+
+
+def _refused(kind: str) -> Run:
+    def run(values: Mapping[str, Any]) -> Any:
+        raise ExpressionError(f"cannot evaluate '{kind}'")
+    return run
+
+
+def _name(node: nodes.Name) -> Run:
+    name = node.name
+    if name in ("true", "false", "none"):
+        constant = None if name == "none" else name == "true"
+        return lambda values: constant
+    # what a missing answer reads as, one per state (immutable, so shared)
+    undetermined = {state: Undetermined(frozenset({(name, state)})) for state in MISSING_STATES}
+
+    def run(values: Mapping[str, Any]) -> Any:
+        value = values.get(name, UNANSWERED)
+        if isinstance(value, Missing):
+            return undetermined.get(value.state) or Undetermined(frozenset({(name, value.state)}))
+        return value
+    return run
+
+
+def _const(node: nodes.Const) -> Run:
+    value = node.value
+    return lambda values: value
+
+
+def _list(node: nodes.List | nodes.Tuple) -> Run:
+    items = [closure_for(item) for item in node.items]
+
+    def run(values: Mapping[str, Any]) -> Any:
+        got = [item(values) for item in items]  # a new list each time: lists are mutable
+        undetermined = [i for i in got if isinstance(i, Undetermined)]
+        return _merge(undetermined) if undetermined else got
+    return run
+
+
+def _not(node: nodes.Not) -> Run:
+    inner = closure_for(node.node)
+
+    def run(values: Mapping[str, Any]) -> Any:
+        value = inner(values)
+        return value if isinstance(value, Undetermined) else not value
+    return run
+
+
+def _neg(node: nodes.Neg) -> Run:
+    inner = closure_for(node.node)
+    not_a_number = _not_computable(node, "not_a_number")
+
+    def run(values: Mapping[str, Any]) -> Any:
+        value = inner(values)
+        if isinstance(value, Undetermined):
+            return value
+        if not _is_number(value):  # a name whose kind the checker could not know (a parameter)
+            return not_a_number
+        return -value
+    return run
+
+
+def _pos(node: nodes.Pos) -> Run:
+    inner = closure_for(node.node)
+    not_a_number = _not_computable(node, "not_a_number")
+
+    def run(values: Mapping[str, Any]) -> Any:
+        value = inner(values)
+        if not isinstance(value, Undetermined) and not _is_number(value):
+            return not_a_number
+        return value
+    return run
+
+
+def _and(node: nodes.And) -> Run:
+    first, second = closure_for(node.left), closure_for(node.right)
+
+    def run(values: Mapping[str, Any]) -> Any:
+        left = first(values)
+        left_unknown = isinstance(left, Undetermined)
+        if not left_unknown and not left:
+            return False
+        right = second(values)
+        if isinstance(right, Undetermined):
+            return left | right if left_unknown else right
+        if not right:
+            return False  # false whatever the left side: Kleene's `and`
+        return left if left_unknown else True
+    return run
+
+
+def _or(node: nodes.Or) -> Run:
+    first, second = closure_for(node.left), closure_for(node.right)
+
+    def run(values: Mapping[str, Any]) -> Any:
+        left = first(values)
+        left_unknown = isinstance(left, Undetermined)
+        if not left_unknown and left:
+            return True
+        right = second(values)
+        if isinstance(right, Undetermined):
+            return left | right if left_unknown else right
+        if right:
+            return True  # true whatever the left side: Kleene's `or`
+        return left if left_unknown else False
+    return run
+
+
+def _condexpr(node: nodes.CondExpr) -> Run:
+    test, first = closure_for(node.test), closure_for(node.expr1)
+    second = closure_for(node.expr2)
+
+    def run(values: Mapping[str, Any]) -> Any:
+        chosen = test(values)
+        if isinstance(chosen, Undetermined):
+            return chosen
+        return first(values) if chosen else second(values)
+    return run
+
+
+def _compare(node: nodes.Compare) -> Run:
+    first = closure_for(node.expr)
+    steps = [(_COMPARE[operand.op], closure_for(operand.expr)) for operand in node.ops]
+    # `p > 3` with a parameter holding text: the values do not compare
+    not_comparable = _not_computable(node, "not_comparable")
+    if len(steps) == 1:
+        compare, second = steps[0]
+
+        def run_one(values: Mapping[str, Any]) -> Any:
+            left = first(values)
+            right = second(values)
+            if isinstance(left, Undetermined):
+                return left | right if isinstance(right, Undetermined) else left
+            if isinstance(right, Undetermined):
+                return right
+            try:
+                return compare(left, right) is not False
+            except TypeError:
+                return not_comparable
+        return run_one
+
+    def run(values: Mapping[str, Any]) -> Any:
+        left = first(values)
+        result: Any = True
+        for compare, operand in steps:
+            right = operand(values)
+            if isinstance(left, Undetermined) or isinstance(right, Undetermined):
+                step: Any = _merge([v for v in (left, right) if isinstance(v, Undetermined)])
+            else:
+                try:
+                    step = compare(left, right)
+                except TypeError:
+                    step = not_comparable
+            if step is False:
+                return False
+            if isinstance(step, Undetermined):
+                result = step if result is True else _merge([result, step])
+            left = right
+        return result
+    return run
+
+
+def _arithmetic(node: nodes.BinExpr) -> Run:
+    first, second = closure_for(node.left), closure_for(node.right)
+    operation = _ARITHMETIC[type(node).__name__]
+    not_a_number = _not_computable(node, "not_a_number")
+    by_zero = Undetermined(frozenset({(_source_of(node.right), "division_by_zero")}))
+    not_finite = Undetermined(frozenset({(_source_of(node), "not_finite")}))
+
+    def run(values: Mapping[str, Any]) -> Any:
+        left = first(values)
+        right = second(values)
+        if isinstance(left, Undetermined):
+            return left | right if isinstance(right, Undetermined) else left
+        if isinstance(right, Undetermined):
+            return right
+        if not (_is_number(left) and _is_number(right)):
+            # never repeat texts or lists ('x' * 10**9): arithmetic is for numbers only
+            return not_a_number
+        try:
+            value = operation(left, right)
+        except ZeroDivisionError:
+            return by_zero
+        except OverflowError:  # a huge integer meeting a float: no finite result
+            return not_finite
+        except TypeError:
+            return not_a_number
+        if not _finite(value):  # beyond a float, nothing can show or compare it (JSON has no Infinity)
+            return not_finite
+        return value
+    return run
+
+
+def _call(node: nodes.Call) -> Run:
+    function = FUNCTIONS[node.node.name]
+    arguments = [closure_for(argument) for argument in node.args]
+    no_value = _not_computable(node, "no_value")  # min([]), round(x, digits) from an answer
+    not_finite = Undetermined(frozenset({(_source_of(node), "not_finite")}))
+
+    def run(values: Mapping[str, Any]) -> Any:
+        got = [argument(values) for argument in arguments]
+        undetermined = [a for a in got if isinstance(a, Undetermined)]
+        if undetermined:
+            return _merge(undetermined)
+        try:
+            value = function(*got)
+        except (TypeError, ValueError, OverflowError):
+            return no_value
+        return value if _finite(value) else not_finite
+    return run
+
+
+# `is <test>` of an answer's state ("value" for a real answer) ...
+_OF_STATE: dict[str, Callable[[str], bool]] = {
+    "dont_know": lambda state: state == "dont_know",
+    "not_applicable": lambda state: state == "not_applicable",
+    "unanswered": lambda state: state == "unanswered",
+    "answered": lambda state: state != "unanswered",
+    "known": lambda state: state == "value",
+}
+# ... and of a computed value left undetermined, by the states of its reasons
+_OF_REASONS: dict[str, Callable[[set[str]], bool]] = {
+    "dont_know": lambda states: "dont_know" in states,
+    "not_applicable": lambda states: "not_applicable" in states,
+    "unanswered": lambda states: "unanswered" in states,
+    "answered": lambda states: "unanswered" not in states,
+    "known": lambda states: False,
+}
+
+
+def _test(node: nodes.Test) -> Run:
+    name = node.node.name
+    of_state, of_reasons = _OF_STATE[node.name], _OF_REASONS[node.name]
+
+    def run(values: Mapping[str, Any]) -> bool:
+        raw = values.get(name, UNANSWERED)
+        if isinstance(raw, Undetermined):
+            return of_reasons({state for _, state in raw.reasons})
+        return of_state(raw.state if isinstance(raw, Missing) else "value")
+    return run
+
+
+_BUILDERS: dict[type, Callable[[Any], Run]] = {
+    nodes.Name: _name,
+    nodes.Const: _const,
+    nodes.List: _list,
+    nodes.Tuple: _list,
+    nodes.Not: _not,
+    nodes.Neg: _neg,
+    nodes.Pos: _pos,
+    nodes.And: _and,
+    nodes.Or: _or,
+    nodes.CondExpr: _condexpr,
+    nodes.Compare: _compare,
+    nodes.Call: _call,
+    nodes.Test: _test,
+}
