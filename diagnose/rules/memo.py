@@ -33,7 +33,7 @@ def reads(expression: Expression) -> tuple[str, ...]:
 class MemoExpression:
     """An Expression whose `evaluate` answers from memory for values it has seen."""
 
-    __slots__ = ("expression", "source", "tree", "names", "_reads", "_results")
+    __slots__ = ("expression", "source", "tree", "names", "_reads", "_absent", "_results")
 
     def __init__(self, expression: Expression):
         self.expression = expression
@@ -41,10 +41,13 @@ class MemoExpression:
         self.tree = expression.tree
         self.names = expression.names
         self._reads = reads(expression)
+        self._absent = (_ABSENT,) * len(self._reads)  # the default of each name's look-up
         self._results: dict[Any, Any] = {}
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
-        got = tuple([values.get(name, _ABSENT) for name in self._reads])
+        # (map over two sequences: the key is built without a Python-level loop, since
+        # the what-if search looks up hundreds of thousands of them)
+        got = tuple(map(values.get, self._reads, self._absent))
         # the types are part of the key: 1, 1.0 and True are equal but not the same answer
         key = (got, tuple(map(type, got)))
         try:
