@@ -17,6 +17,7 @@ language does not have becomes a closure that refuses to evaluate, as it always 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,7 +25,6 @@ from jinja2 import nodes
 
 from diagnose.expressions import (
     _ARITHMETIC,
-    _COMPARE,
     FUNCTIONS,
     MISSING_STATES,
     UNANSWERED,
@@ -39,6 +39,14 @@ from diagnose.expressions import (
 )
 
 Run = Callable[[Mapping[str, Any]], Any]
+
+# the comparisons of `expressions._COMPARE` as the operator module's functions (no
+# Python-level call of their own)
+_COMPARE_FAST: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lteq": operator.le,
+    "gt": operator.gt, "gteq": operator.ge,
+    "in": lambda a, b: a in b, "notin": lambda a, b: a not in b,
+}
 
 
 def closure_for(node: nodes.Node) -> Run:
@@ -62,8 +70,16 @@ def _name(node: nodes.Name) -> Run:
     if name in ("true", "false", "none"):
         constant = None if name == "none" else name == "true"
         return lambda values: constant
-    # what a missing answer reads as, one per state (immutable, so shared)
-    undetermined = {state: Undetermined(frozenset({(name, state)})) for state in MISSING_STATES}
+    return _name_reader(name)
+
+
+def _missing_reads(name: str) -> dict[str, Undetermined]:
+    """What an answer without a value reads as, by its state (immutable, so shared)."""
+    return {state: Undetermined(frozenset({(name, state)})) for state in MISSING_STATES}
+
+
+def _name_reader(name: str) -> Run:
+    undetermined = _missing_reads(name)
 
     def run(values: Mapping[str, Any]) -> Any:
         value = values.get(name, UNANSWERED)
@@ -171,24 +187,12 @@ def _condexpr(node: nodes.CondExpr) -> Run:
 
 def _compare(node: nodes.Compare) -> Run:
     first = closure_for(node.expr)
-    steps = [(_COMPARE[operand.op], closure_for(operand.expr)) for operand in node.ops]
+    steps = [(_COMPARE_FAST[operand.op], closure_for(operand.expr)) for operand in node.ops]
     # `p > 3` with a parameter holding text: the values do not compare
     not_comparable = _not_computable(node, "not_comparable")
     if len(steps) == 1:
-        compare, second = steps[0]
-
-        def run_one(values: Mapping[str, Any]) -> Any:
-            left = first(values)
-            right = second(values)
-            if isinstance(left, Undetermined):
-                return left | right if isinstance(right, Undetermined) else left
-            if isinstance(right, Undetermined):
-                return right
-            try:
-                return compare(left, right) is not False
-            except TypeError:
-                return not_comparable
-        return run_one
+        return _compare_one(node.expr, node.ops[0].expr, steps[0][0], not_comparable) \
+            or _compare_any(first, steps[0][1], steps[0][0], not_comparable)
 
     def run(values: Mapping[str, Any]) -> Any:
         left = first(values)
@@ -209,6 +213,85 @@ def _compare(node: nodes.Compare) -> Run:
             left = right
         return result
     return run
+
+
+def _compare_any(first: Run, second: Run, compare: Callable[[Any, Any], Any], not_comparable: Undetermined) -> Run:
+    def run(values: Mapping[str, Any]) -> Any:
+        left = first(values)
+        right = second(values)
+        if isinstance(left, Undetermined):
+            return left | right if isinstance(right, Undetermined) else left
+        if isinstance(right, Undetermined):
+            return right
+        try:
+            return compare(left, right) is not False
+        except TypeError:
+            return not_comparable
+    return run
+
+
+def _compare_one(left_node: nodes.Node, right_node: nodes.Node, compare: Callable[[Any, Any], Any],
+                 not_comparable: Undetermined) -> Run | None:
+    """One comparison of an answer with a constant or another answer, the commonest
+    conditions, with the answers read in place (the same steps as `_name`'s closure);
+    None for any other."""
+    left_name, right_name = _answer_name(left_node), _answer_name(right_node)
+    constant = _constant(right_node)
+    if left_name is not None and constant is not _NOT_CONSTANT:
+        name, undetermined = left_name, _missing_reads(left_name)
+
+        def name_with_constant(values: Mapping[str, Any]) -> Any:
+            left = values.get(name, UNANSWERED)
+            if isinstance(left, Missing):
+                return undetermined.get(left.state) or Undetermined(frozenset({(name, left.state)}))
+            if isinstance(left, Undetermined):
+                return left
+            try:
+                return compare(left, constant) is not False
+            except TypeError:
+                return not_comparable
+        return name_with_constant
+    if left_name is not None and right_name is not None:
+        first, second = left_name, right_name
+        first_missing, second_missing = _missing_reads(first), _missing_reads(second)
+
+        def name_with_name(values: Mapping[str, Any]) -> Any:
+            left = values.get(first, UNANSWERED)
+            if isinstance(left, Missing):
+                left = first_missing.get(left.state) or Undetermined(frozenset({(first, left.state)}))
+            right = values.get(second, UNANSWERED)
+            if isinstance(right, Missing):
+                right = second_missing.get(right.state) or Undetermined(frozenset({(second, right.state)}))
+            if isinstance(left, Undetermined):
+                return left | right if isinstance(right, Undetermined) else left
+            if isinstance(right, Undetermined):
+                return right
+            try:
+                return compare(left, right) is not False
+            except TypeError:
+                return not_comparable
+        return name_with_name
+    return None
+
+
+_NOT_CONSTANT = object()
+
+
+def _answer_name(node: nodes.Node) -> str | None:
+    """The name a node reads, if it is a name other than true, false and none."""
+    if isinstance(node, nodes.Name) and node.name not in ("true", "false", "none"):
+        return node.name
+    return None
+
+
+def _constant(node: nodes.Node) -> Any:
+    """A constant's value, or a list of constants as a list (only ever compared, never
+    handed out, so one list can serve every evaluation); else `_NOT_CONSTANT`."""
+    if isinstance(node, nodes.Const):
+        return node.value
+    if isinstance(node, nodes.List) and all(isinstance(item, nodes.Const) for item in node.items):
+        return [item.value for item in node.items]
+    return _NOT_CONSTANT
 
 
 def _arithmetic(node: nodes.BinExpr) -> Run:
