@@ -17,6 +17,7 @@ language does not have becomes a closure that refuses to evaluate, as it always 
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -294,12 +295,20 @@ def _constant(node: nodes.Node) -> Any:
     return _NOT_CONSTANT
 
 
+_ARITHMETIC_FAST: dict[str, Callable[[Any, Any], Any]] = {
+    "Add": operator.add, "Sub": operator.sub, "Mul": operator.mul,
+    "Div": operator.truediv, "FloorDiv": operator.floordiv, "Mod": operator.mod,
+}  # `expressions._ARITHMETIC` as the operator module's functions
+_FLOAT_MAX = 1.7976931348623157e308
+
+
 def _arithmetic(node: nodes.BinExpr) -> Run:
     first, second = closure_for(node.left), closure_for(node.right)
-    operation = _ARITHMETIC[type(node).__name__]
+    operation = _ARITHMETIC_FAST[type(node).__name__]
     not_a_number = _not_computable(node, "not_a_number")
     by_zero = Undetermined(frozenset({(_source_of(node.right), "division_by_zero")}))
     not_finite = Undetermined(frozenset({(_source_of(node), "not_finite")}))
+    isfinite = math.isfinite
 
     def run(values: Mapping[str, Any]) -> Any:
         left = first(values)
@@ -308,8 +317,9 @@ def _arithmetic(node: nodes.BinExpr) -> Run:
             return left | right if isinstance(right, Undetermined) else left
         if isinstance(right, Undetermined):
             return right
-        if not (_is_number(left) and _is_number(right)):
-            # never repeat texts or lists ('x' * 10**9): arithmetic is for numbers only
+        # numbers only (`_is_number`, inlined): never repeat texts or lists ('x' * 10**9)
+        if not (isinstance(left, (int, float)) and isinstance(right, (int, float))) \
+                or left is True or left is False or right is True or right is False:
             return not_a_number
         try:
             value = operation(left, right)
@@ -319,7 +329,11 @@ def _arithmetic(node: nodes.BinExpr) -> Run:
             return not_finite
         except TypeError:
             return not_a_number
-        if not _finite(value):  # beyond a float, nothing can show or compare it (JSON has no Infinity)
+        # beyond a float, nothing can show or compare it (JSON has no Infinity): `_finite`, inlined
+        if isinstance(value, float):
+            if not isfinite(value):
+                return not_finite
+        elif isinstance(value, int) and not isinstance(value, bool) and not -_FLOAT_MAX <= value <= _FLOAT_MAX:
             return not_finite
         return value
     return run
