@@ -177,3 +177,26 @@ def test_numbers_are_tried_only_at_the_thresholds_their_answers_reach() -> None:
     assert "selling_share_low" not in thresholds["headcount_hunters"]
     # every threshold found is a parameter of the rulebook
     assert all(found <= names for found in thresholds.values())
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_a_trial_runs_environment_is_the_full_evaluations(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only what a changed answer reaches is evaluated again, with the same names, order,
+    values and types as evaluating the trial's whole environment."""
+    from diagnose.method import diagnose, load_method, read_answers
+    from diagnose.rules import whatif
+
+    shortcut = whatif._Trials._environment
+    compared: list[bool] = []
+
+    def checked(self: Any, trial: AnswerSet, question_id: str, visible: dict[str, bool]) -> dict[str, Any]:
+        fast, full = shortcut(self, trial, question_id, visible), trial.environment()
+        assert list(fast) == list(full)
+        assert [(type(v), repr(v)) for v in fast.values()] == [(type(v), repr(v)) for v in full.values()]
+        compared.append(visible != self.shown)
+        return fast
+
+    monkeypatch.setattr(whatif._Trials, "_environment", checked)
+    method = load_method()
+    diagnose(method, read_answers(method, examples_dir() / f"{name}.yaml"))
+    assert compared
