@@ -1,9 +1,10 @@
 """The safe condition language: Jinja2 expression syntax, our own evaluator.
 
-Jinja2's parser turns the text into a syntax tree (nothing is compiled or run); this
-module walks that tree with three-valued logic. "Don't know", "not applicable" and
-"unanswered" never become 0 or false: anything that reads them is `Undetermined`,
-which remembers which name made it so. `and`/`or` follow Kleene's rules, and the tests
+Jinja2's parser turns the text into a syntax tree (nothing of Jinja2 is compiled or
+run); this module checks that tree, and `diagnose.evaluator` turns it into Python
+closures (once, at the first evaluation) that evaluate it with three-valued logic.
+"Don't know", "not applicable" and "unanswered" never become 0 or false: anything that
+reads them is `Undetermined`, which remembers which name made it so. `and`/`or` follow Kleene's rules, and the tests
 `is dont_know`, `is not_applicable`, `is unanswered`, `is answered`, `is known` are the
 only way to look at those states. Every name is checked when an expression is compiled.
 
@@ -148,9 +149,24 @@ class Expression:
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         try:
-            return _Evaluator(values).eval(self.tree)
+            return self._run(values)
         except RecursionError:
             raise ExpressionError(f"the condition '{self.source[:60]}' is nested too deeply to evaluate") from None
+
+    def _run(self, values: Mapping[str, Any]) -> Any:
+        """The first evaluation: build the tree's closures (`diagnose.evaluator`) and keep
+        them on this object, where they stand in for this method from then on."""
+        from diagnose.evaluator import closure_for  # it builds on this module's values
+
+        run = closure_for(self.tree)
+        object.__setattr__(self, "_run", run)
+        return run(values)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # closures cannot be pickled (the load cache) and are cheap to build again
+        state = dict(self.__dict__)
+        state.pop("_run", None)
+        return state
 
     def __str__(self) -> str:
         return self.source
@@ -468,172 +484,6 @@ def _string_literals(node: nodes.Node) -> list[str]:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _node_method(kind: type) -> Any:
-    """The `_Evaluator` method for a node class (kept), or ExpressionError for a node the
-    language does not have."""
-    method = getattr(_Evaluator, f"_{kind.__name__}", None)
-    if method is None and kind.__name__ in _ARITHMETIC:
-        method = _Evaluator._arithmetic
-    if method is None:
-        raise ExpressionError(f"cannot evaluate '{kind.__name__}'")
-    _NODE_METHODS[kind] = method
-    return method
-
-
-_NODE_METHODS: dict[type, Any] = {}  # node class -> its unbound `_Evaluator` method
-
-
-class _Evaluator:
-    """Walks a checked tree over a mapping of name -> value (or Missing/Undetermined)."""
-
-    def __init__(self, values: Mapping[str, Any]):
-        self.values = values
-
-    def eval(self, node: nodes.Node) -> Any:
-        # the method for each node class is looked up by name once (an evaluation meets
-        # hundreds of thousands of nodes in a what-if search)
-        method = _NODE_METHODS.get(type(node))
-        if method is None:
-            method = _node_method(type(node))
-        return method(self, node)
-
-    def _Name(self, node: nodes.Name) -> Any:
-        if node.name in ("true", "false"):
-            return node.name == "true"
-        if node.name == "none":
-            return None
-        value = self.values.get(node.name, UNANSWERED)
-        if isinstance(value, Missing):
-            return Undetermined(frozenset({(node.name, value.state)}))
-        return value
-
-    def _Const(self, node: nodes.Const) -> Any:
-        return node.value
-
-    def _List(self, node: nodes.List) -> Any:
-        items = [self.eval(i) for i in node.items]
-        undetermined = [i for i in items if isinstance(i, Undetermined)]
-        return _merge(undetermined) if undetermined else items
-
-    _Tuple = _List
-
-    def _Not(self, node: nodes.Not) -> Any:
-        value = self.eval(node.node)
-        return value if isinstance(value, Undetermined) else not _truth(value)
-
-    def _Neg(self, node: nodes.Neg) -> Any:
-        value = self.eval(node.node)
-        if isinstance(value, Undetermined):
-            return value
-        if not _is_number(value):  # a name whose kind the checker could not know (a parameter)
-            return _not_computable(node, "not_a_number")
-        return -value
-
-    def _Pos(self, node: nodes.Pos) -> Any:
-        value = self.eval(node.node)
-        if not isinstance(value, Undetermined) and not _is_number(value):
-            return _not_computable(node, "not_a_number")
-        return value
-
-    def _And(self, node: nodes.And) -> Any:
-        left = self.eval(node.left)
-        if not isinstance(left, Undetermined) and not _truth(left):
-            return False
-        right = self.eval(node.right)
-        if not isinstance(right, Undetermined) and not _truth(right):
-            return False
-        if isinstance(left, Undetermined) or isinstance(right, Undetermined):
-            return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
-        return True
-
-    def _Or(self, node: nodes.Or) -> Any:
-        left = self.eval(node.left)
-        if not isinstance(left, Undetermined) and _truth(left):
-            return True
-        right = self.eval(node.right)
-        if not isinstance(right, Undetermined) and _truth(right):
-            return True
-        if isinstance(left, Undetermined) or isinstance(right, Undetermined):
-            return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
-        return False
-
-    def _CondExpr(self, node: nodes.CondExpr) -> Any:
-        test = self.eval(node.test)
-        if isinstance(test, Undetermined):
-            return test
-        return self.eval(node.expr1 if _truth(test) else node.expr2)
-
-    def _Compare(self, node: nodes.Compare) -> Any:
-        left = self.eval(node.expr)
-        result: Any = True
-        for operand in node.ops:
-            right = self.eval(operand.expr)
-            if isinstance(left, Undetermined) or isinstance(right, Undetermined):
-                step: Any = _merge([v for v in (left, right) if isinstance(v, Undetermined)])
-            else:
-                try:
-                    step = _COMPARE[operand.op](left, right)
-                except TypeError:  # `p > 3` with a parameter holding text: the values do not compare
-                    step = _not_computable(node, "not_comparable")
-            if step is False:
-                return False
-            if isinstance(step, Undetermined):
-                result = step if result is True else _merge([result, step])
-            left = right
-        return result
-
-    def _arithmetic(self, node: nodes.BinExpr) -> Any:
-        left = self.eval(node.left)
-        right = self.eval(node.right)
-        if isinstance(left, Undetermined) or isinstance(right, Undetermined):
-            return _merge([v for v in (left, right) if isinstance(v, Undetermined)])
-        if not (_is_number(left) and _is_number(right)):
-            # never repeat texts or lists ('x' * 10**9): arithmetic is for numbers only
-            return _not_computable(node, "not_a_number")
-        try:
-            value = _ARITHMETIC[type(node).__name__](left, right)
-        except ZeroDivisionError:
-            return Undetermined(frozenset({(_source_of(node.right), "division_by_zero")}))
-        except OverflowError:  # a huge integer meeting a float: no finite result
-            return Undetermined(frozenset({(_source_of(node), "not_finite")}))
-        except TypeError:
-            return _not_computable(node, "not_a_number")
-        if not _finite(value):  # beyond a float, nothing can show or compare it (JSON has no Infinity)
-            return Undetermined(frozenset({(_source_of(node), "not_finite")}))
-        return value
-
-    def _Call(self, node: nodes.Call) -> Any:
-        args = [self.eval(a) for a in node.args]
-        undetermined = [a for a in args if isinstance(a, Undetermined)]
-        if undetermined:
-            return _merge(undetermined)
-        try:
-            value = FUNCTIONS[node.node.name](*args)
-        except (TypeError, ValueError, OverflowError):  # min([]), round(x, digits) from an answer
-            return _not_computable(node, "no_value")
-        return value if _finite(value) else Undetermined(frozenset({(_source_of(node), "not_finite")}))
-
-    def _Test(self, node: nodes.Test) -> bool:
-        raw = self.values.get(node.node.name, UNANSWERED)
-        if isinstance(raw, Undetermined):
-            states = {state for _, state in raw.reasons}
-            return {
-                "dont_know": "dont_know" in states,
-                "not_applicable": "not_applicable" in states,
-                "unanswered": "unanswered" in states,
-                "answered": "unanswered" not in states,
-                "known": False,
-            }[node.name]
-        state = raw.state if isinstance(raw, Missing) else "value"
-        return {
-            "dont_know": state == "dont_know",
-            "not_applicable": state == "not_applicable",
-            "unanswered": state == "unanswered",
-            "answered": state != "unanswered",
-            "known": state == "value",
-        }[node.name]
 
 
 def _truth(value: Any) -> bool:

@@ -18,7 +18,7 @@ from diagnose.answers import AnswerSet, load_answers
 from diagnose.expressions import NameInfo, Undetermined, compile_expression
 from diagnose.resources import examples_dir
 from diagnose.rules.evaluate import key_decisions, run
-from diagnose.rules.memo import MemoExpression, memoised, reads
+from diagnose.rules.memo import MemoExpression, Memoised, memoised, reads
 from diagnose.rules.ripple import Ripple
 from diagnose.rules.whatif import _influencing, _thresholds
 
@@ -47,6 +47,15 @@ def test_memo_keys_lists_by_content_and_order() -> None:
 def test_reads_names_every_name_in_the_tree() -> None:
     names = {"a": NameInfo("number"), "b": NameInfo("number"), "c": NameInfo("number")}
     assert set(reads(compile_expression("a > 1 and (b + c) / 2 > a", names))) >= {"a", "b", "c"}
+
+
+def test_only_expressions_dearer_than_a_look_up_are_memoised() -> None:
+    memo = Memoised(rulebook())
+    sources = [expression.source for expression in memo.expressions]
+    kept = [i.expr.source for i in memo.rulebook.indicators if not isinstance(i.expr, MemoExpression)]
+    assert "am_selling_share" in kept and "headcount_account_managers > 0" not in sources
+    assert any(source.startswith("((am_hours_orders + am_hours_internal) / am_hours_total * 100) if ")
+               for source in sources)
 
 
 def _outcome_facts(outcome):  # -> tuple
@@ -168,3 +177,26 @@ def test_numbers_are_tried_only_at_the_thresholds_their_answers_reach() -> None:
     assert "selling_share_low" not in thresholds["headcount_hunters"]
     # every threshold found is a parameter of the rulebook
     assert all(found <= names for found in thresholds.values())
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_a_trial_runs_environment_is_the_full_evaluations(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only what a changed answer reaches is evaluated again, with the same names, order,
+    values and types as evaluating the trial's whole environment."""
+    from diagnose.method import diagnose, load_method, read_answers
+    from diagnose.rules import whatif
+
+    shortcut = whatif._Trials._environment
+    compared: list[bool] = []
+
+    def checked(self: Any, trial: AnswerSet, question_id: str, visible: dict[str, bool]) -> dict[str, Any]:
+        fast, full = shortcut(self, trial, question_id, visible), trial.environment()
+        assert list(fast) == list(full)
+        assert [(type(v), repr(v)) for v in fast.values()] == [(type(v), repr(v)) for v in full.values()]
+        compared.append(visible != self.shown)
+        return fast
+
+    monkeypatch.setattr(whatif._Trials, "_environment", checked)
+    method = load_method()
+    diagnose(method, read_answers(method, examples_dir() / f"{name}.yaml"))
+    assert compared

@@ -8,7 +8,6 @@ is made.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Diagnosis, to_json
 from diagnose.errors import Location, Problem, UserError
+from diagnose.jsontext import dumps_indented
 from diagnose.locale import DEFAULT_LANGUAGE
 from diagnose.method import Method, diagnose, load_method, read_answers, write
 from diagnose.outputs import atomic_write_bytes
@@ -90,7 +90,8 @@ def report_bytes(diagnosis: Diagnosis, fmt: str = "pdf", lang: str | None = None
     if fmt not in FORMATS:
         raise UserError(Problem(Location("--format"), f"'{fmt}' is not a report format; expected one of: {', '.join(FORMATS)}"))
     if fmt == "json":
-        text = json.dumps(to_json(diagnosis), ensure_ascii=False, indent=2, default=str, allow_nan=False) + "\n"
+        # json.dumps(..., ensure_ascii=False, indent=2, default=str, allow_nan=False), faster
+        text = dumps_indented(to_json(diagnosis)) + "\n"
         return Rendered(text.encode("utf-8"), fmt)
     html, context, folders, brand = build_html(diagnosis, lang, brand, templates, inline_css=fmt == "html",
                                                audience=audience)

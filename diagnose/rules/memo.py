@@ -4,7 +4,8 @@ The what-if search evaluates the rulebook hundreds of times, each time with one 
 changed; most conditions do not read that answer and would compute what they computed
 before. `memoised` returns copies of the rulebook and its questionnaire in which every
 expression remembers its result by the values (and their types) of the names it reads,
-so only the conditions that read the changed answer are evaluated again. An expression
+so only the conditions that read the changed answer are evaluated again; a small one
+(`evaluated_as_fast`) is evaluated again each time, which costs no more than looking it up. An expression
 is a pure function of those values, so the results are the ones a fresh evaluation gives.
 """
 
@@ -33,7 +34,7 @@ def reads(expression: Expression) -> tuple[str, ...]:
 class MemoExpression:
     """An Expression whose `evaluate` answers from memory for values it has seen."""
 
-    __slots__ = ("expression", "source", "tree", "names", "_reads", "_results")
+    __slots__ = ("expression", "source", "tree", "names", "_reads", "_absent", "_results")
 
     def __init__(self, expression: Expression):
         self.expression = expression
@@ -41,10 +42,13 @@ class MemoExpression:
         self.tree = expression.tree
         self.names = expression.names
         self._reads = reads(expression)
+        self._absent = (_ABSENT,) * len(self._reads)  # the default of each name's look-up
         self._results: dict[Any, Any] = {}
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
-        got = tuple([values.get(name, _ABSENT) for name in self._reads])
+        # (map over two sequences: the key is built without a Python-level loop, since
+        # the what-if search looks up hundreds of thousands of them)
+        got = tuple(map(values.get, self._reads, self._absent))
         # the types are part of the key: 1, 1.0 and True are equal but not the same answer
         key = (got, tuple(map(type, got)))
         try:
@@ -61,6 +65,18 @@ class MemoExpression:
 
     def __str__(self) -> str:
         return self.source
+
+
+# A memo look-up costs about what evaluating a tree of this many nodes does (building the
+# key from the names read and their types, then hashing it), and only about half of the
+# search's look-ups find a result: smaller trees are evaluated each time.
+MEMO_FROM_NODES = 16
+
+
+def evaluated_as_fast(expression: Expression) -> bool:
+    """An expression that evaluates about as fast as its memo key is built (a name, a
+    comparison, `a > 0 and b == 'yes'`...): kept as it is, not memoised."""
+    return sum(1 for _ in expression.tree.find_all(nodes.Node)) + 1 < MEMO_FROM_NODES
 
 
 _ABSENT = object()  # a name not in the values at all (the evaluator reads it as unanswered)
@@ -97,7 +113,7 @@ def memoised(rulebook: Rulebook) -> Rulebook:
 def _copy(item: Any, done: dict[int, Any]) -> Any:
     if isinstance(item, Expression):
         if id(item) not in done:
-            done[id(item)] = MemoExpression(item)
+            done[id(item)] = item if evaluated_as_fast(item) else MemoExpression(item)
         return done[id(item)]
     if item is None or isinstance(item, (str, int, float, bool)):
         return item

@@ -31,7 +31,7 @@ from typing import Any
 
 from diagnose.answers import AnswerSet
 from diagnose.diagnosis import Flip
-from diagnose.expressions import Missing
+from diagnose.expressions import NOT_APPLICABLE, UNANSWERED, Missing
 from diagnose.questionnaire import Question, Questionnaire
 from diagnose.rules.decide import Basis, Outcome, key_decisions
 from diagnose.rules.domain import KeyDecision
@@ -143,6 +143,10 @@ class _Trials:
         self.reshow = prepared.reshow.at(answers.values) if prepared.reshow is not None else None
         # trial runs re-evaluate only the rules a changed name reaches (the outcome's params are these)
         self.conditions = prepared.rerun.at(outcome).conditions if prepared.rerun is not None else None
+        # what a trial run's answers start from (`_environment`): the company's own
+        own = AnswerSet(prepared.trial_questionnaire, answers.meta, answers.values)
+        own.visibility = lambda: dict(self.shown)  # type: ignore[method-assign]
+        self.own_env = own.environment()
 
     def decide(self, question: Question, value: Any) -> dict[str, str]:
         key = (question.id, _hashable(value))
@@ -161,16 +165,35 @@ class _Trials:
         trial.visibility = lambda: dict(visible)  # type: ignore[method-assign]
         signature = self.ripple.signature(question.id, value, visibility_kept=visible == self.shown)
         if signature is None:
-            return self._run(trial)
+            return self._run(self._environment(trial, question.id, visible))
         if signature == self.ripple.base_signature(question.id):
             return self.base  # nothing any rule, indicator or today's test reads has changed
         key = (question.id, signature)
         if key not in self.alike:
-            self.alike[key] = self._run(trial)
+            self.alike[key] = self._run(self._environment(trial, question.id, visible))
         return self.alike[key]
 
-    def _run(self, trial: AnswerSet) -> dict[str, str]:
-        decisions, roles = key_decisions(self.prepared.memo.rulebook, trial.environment(), self.params, self.known,
+    def _environment(self, trial: AnswerSet, question_id: str, visible: dict[str, bool]) -> dict[str, Any]:
+        """`trial.environment()`: the company's own with the changed answer, the questions
+        it shows or hides, and only the computed values that read any of them (directly
+        or through another) evaluated again. Where the computed values do not each read
+        only names before them (`Ripple.usable`), the whole environment is evaluated."""
+        if not self.prepared.ripple.usable:
+            return trial.environment()
+        env = dict(self.own_env)
+        changed = {question_id}
+        if visible != self.shown:
+            changed.update(q for q, shown in visible.items() if shown != self.shown.get(q))
+        for name in changed:
+            env[name] = trial.values.get(name, UNANSWERED) if visible[name] else NOT_APPLICABLE
+        for name, expression, inputs in self.prepared.ripple.computed:
+            if not inputs.isdisjoint(changed):
+                env[name] = expression.evaluate(env)
+                changed.add(name)
+        return env
+
+    def _run(self, env: dict[str, Any]) -> dict[str, str]:
+        decisions, roles = key_decisions(self.prepared.memo.rulebook, env, self.params, self.known,
                                          self.conditions)
         if not self.roles_today <= roles:
             # abolishing a role the company has is not a circumstance that "would change"
