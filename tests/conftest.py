@@ -9,6 +9,9 @@ conclusions the tool does not reach.
 runs in parallel) a load cache of its own in a temporary folder: the tests never read a
 user's cache nor write into it, and workers never share one cache's files, while the
 cache stays warm for every test and program a worker starts after its first load.
+A worker also gets the controller's own LINES and COLUMNS (the parallel runner sets them
+to 24 and 80 in its workers): a program the tests start in a pseudo-terminal takes them
+over the terminal's real size, so an interview in a 9-line window would think it had 24.
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ def terminal_summary(request: pytest.FixtureRequest) -> dict[str, list[str]]:
 CACHE_BEFORE = pytest.StashKey[tuple[str | None, str]]()
 
 
+WINDOW_VARIABLES = ("LINES", "COLUMNS")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """(pytest-xdist, in the controller) hand a worker this process's window variables."""
+    node.workerinput["window_variables"] = {name: os.environ.get(name) for name in WINDOW_VARIABLES}
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """XDG_CACHE_HOME of this run, set before collection so that what test modules load
     at import is cached there too; children inherit it, and tests that choose their own
@@ -38,6 +50,13 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = tempfile.mkdtemp(prefix="diagnose-test-cache-")
     config.stash[CACHE_BEFORE] = (os.environ.get("XDG_CACHE_HOME"), folder)
     os.environ["XDG_CACHE_HOME"] = folder
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # a pytest-xdist worker: the window variables of a serial run
+        for name, value in workerinput.get("window_variables", {}).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
