@@ -214,11 +214,13 @@ def report(answers: Path, output: str | None, fmt: str, lang: str | None, brand:
            params_file: Path | None, questionnaire_file: Path | None, rules_file: Path | None) -> None:
     """Write the report for an answer file: PDF (default), HTML, an editable DOCX or the diagnosis as JSON."""
     from diagnose.method import diagnose, load_method, read_answers, write
+    from diagnose.outputs import check_target
     from diagnose.report.render import default_output
 
     target = output or ("-" if fmt == "json" else str(default_output(answers, fmt)))
     if target == "-" and fmt in ("pdf", "docx") and sys.stdout.isatty():
         raise UserError(Problem(Location("-o -"), f"refusing to write a {fmt.upper()} to the terminal; redirect it or pass -o FILE"))
+    check_target(target)
     method = load_method(questionnaire_file, rules_file, sets, params_file, brand, templates, pdf_variant=pdf_variant,
                          audience=audience)
     if brand is not None:

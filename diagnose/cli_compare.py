@@ -60,12 +60,14 @@ def compare(before: Path, after: Path, fmt: str, output: str | None, lang: str |
     from diagnose.compare.model import compare as compare_diagnoses
     from diagnose.compare.render import render_comparison
     from diagnose.method import load_method
+    from diagnose.outputs import check_target
     from diagnose.report.render import write_output
 
     target = output or "-"
     if target == "-" and fmt in ("pdf", "docx") and sys.stdout.isatty():
         raise UserError(Problem(Location("-o -"), f"refusing to write a {fmt.upper()} to the terminal; redirect it or "
                                                   "pass -o FILE"))
+    check_target(target)
     method = load_method(None, None, (), None, brand, templates, pdf_variant=pdf_variant,
                          audience=audience)
     if brand is not None:

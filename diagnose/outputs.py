@@ -63,6 +63,24 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     _replace(name, target, found, data)
 
 
+def check_target(path: str | Path) -> None:
+    """Refuse at once, with the message the write would give, a name no write can succeed
+    on: one whose folder does not exist, or a folder. Called before the work that makes
+    the data, so a PDF that takes seconds to render is not made only to be refused."""
+    name = str(path)
+    if name == "-" or own_descriptor(name) is not None:
+        return
+    found = _stat(name)
+    if found is not None:
+        if stat.S_ISDIR(found.st_mode):
+            raise UserError(Problem(Location(name), "cannot write: is a folder; expected a file name"))
+        return
+    target = Path(os.path.realpath(name))
+    if not target.parent.is_dir():
+        via = f" (writing {target}, which it links to)" if os.path.islink(name) else ""
+        raise UserError(Problem(Location(name), f"cannot write: the folder does not exist{via}"))
+
+
 def own_descriptor(name: str) -> int | None:
     """The descriptor number when `name` names one of this process's open descriptors."""
     match = _DESCRIPTOR_NAME.fullmatch(os.path.normpath(os.path.abspath(name)))
