@@ -120,12 +120,32 @@ def test_a_pasted_control_character_is_refused_and_the_prompt_stays(tmp_path):
     assert load_answers(tmp_path / "a.yaml", require_complete=False).meta["company"] == "Acme Ltd"
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+STOP_SIGNALS = [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+
+
+@pytest.mark.parametrize(("signum", "code"), STOP_SIGNALS)
 def test_signals_keep_the_answers_and_say_how_to_resume(tmp_path, signum, code):
+    # at an arrow-key list: a SIGINT there once became a key the list ignores
     child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
     answer_details(child)
     child.expect("Company · 1/47")
     child.expect("Restructuring")
+    child.kill(signum)
+    child.expect("The interview was interrupted.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code
+    assert load_answers(tmp_path / "a.yaml", require_complete=False).meta["company"] == "Acme Ltd"
+
+
+@pytest.mark.parametrize(("signum", "code"), STOP_SIGNALS)
+def test_signals_at_a_text_prompt_end_the_interview(tmp_path, signum, code):
+    child = spawn(tmp_path, "-o", "a.yaml", "--lang", "en")
+    child.expect("Interview details · 1/5")
+    child.expect("Answer")
+    child.send("Acme Ltd\r")
+    child.expect("Interview details · 2/5")
+    child.expect("Answer")
     child.kill(signum)
     child.expect("The interview was interrupted.")
     child.expect(pexpect.EOF)

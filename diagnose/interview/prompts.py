@@ -224,6 +224,18 @@ def yes_or_no(reply: str) -> bool | None:
     return raw == "yes" if raw in ("yes", "no") else None
 
 
+def ask_now(question: Any) -> Any:
+    """Ask a questionary question, leaving SIGINT to the interview's own handler.
+
+    By default prompt_toolkit turns a SIGINT that arrives while a prompt runs into a
+    `<sigint>` key, which questionary's lists and yes/no prompts do not bind: a
+    `kill -INT`, or a Ctrl-C typed in the instant before the prompt puts the terminal
+    into raw mode, was dropped and the interview went on waiting. Left to
+    `run.SignalGuard`, the signal ends the prompt and the interview as Ctrl-C does (a
+    Ctrl-C typed into a running prompt is a key, which questionary handles itself)."""
+    return question.application.run(handle_sigint=False)
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -361,7 +373,7 @@ class RichFrontEnd:
         letters = {word: answer for answer in YES_NO if answer in values
                    for word in interface_words(f"iv_{answer}_keys") if len(word) == 1 and not word.isdigit()}
         self._bind_keys(prompt, lambda key: key, letters)
-        value = prompt.unsafe_ask()
+        value = ask_now(prompt)
         if value == NOTE:
             return self._note(view)
         if value in (HELP, BACK):
@@ -370,7 +382,7 @@ class RichFrontEnd:
 
     def _note(self, view: View) -> Reply:
         """`!` in a list: the note is typed on a line of its own."""
-        text = self.q.text(ui("iv_note_prompt", view.lang, section=view.note_section), qmark=NOTE, style=self.style).unsafe_ask()
+        text = ask_now(self.q.text(ui("iv_note_prompt", view.lang, section=view.note_section), qmark=NOTE, style=self.style))
         return Reply("note", (text or "").strip())
 
     def _checkbox(self, view: View) -> Reply:
@@ -395,7 +407,7 @@ class RichFrontEnd:
         )
         self._bind_keys(prompt, lambda key: [key])
         self._localise_answer_line(prompt, choices + extras)
-        selected = prompt.unsafe_ask()
+        selected = ask_now(prompt)
         if NOTE in selected:
             return self._note(view)
         return self._checkbox_reply(selected)
@@ -475,7 +487,7 @@ class RichFrontEnd:
             return self._inline(self.check(text, True))
 
         prompt = q.text(ui("iv_answer_prompt", lang), default=prefill, validate=validate, qmark="?", style=self.style)
-        return classify(prompt.unsafe_ask())
+        return classify(ask_now(prompt))
 
     def help(self, view: View) -> None:
         self.wrapped(f"{ui('help', view.lang)}: {help_text(view)}", "fg:ansiyellow")
@@ -500,7 +512,7 @@ class RichFrontEnd:
         self.wrapped(ui("iv_review_prompt", self.lang))
         if error is not None:
             self.error(error)
-        return self.q.text(ui("iv_review_ask", self.lang), qmark="?", style=self.style).unsafe_ask()
+        return ask_now(self.q.text(ui("iv_review_ask", self.lang), qmark="?", style=self.style))
     def noted(self, view: View, text: str) -> None:
         self.wrapped(text, "fg:ansigreen")
 
@@ -510,7 +522,7 @@ class RichFrontEnd:
         # and takes only y/n, where a Russian interview shows [Д/н] and takes д/н, да/нет
         prompt = f"{text} {ui('iv_yes_no_suffix', self.lang)}"
         while True:
-            answer = yes_or_no(self.q.text(prompt, qmark="?", style=self.style).unsafe_ask())
+            answer = yes_or_no(ask_now(self.q.text(prompt, qmark="?", style=self.style)))
             if answer is not None:
                 return answer
             self.error(ui("iv_hint_confirm", self.lang))
