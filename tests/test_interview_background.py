@@ -71,3 +71,28 @@ def test_the_background_render_runs_with_the_signals_blocked(tmp_path: Path) -> 
     render.start()
     assert render.take(tmp_path / "report.pdf")
     assert set(INTERVIEW_SIGNALS) <= seen[0]
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interview_started_with_the_signals_blocked_still_stops_on_them(tmp_path: Path, signum: int,
+                                                                            code: int) -> None:
+    # a signal mask survives exec: a program that starts the interview while it holds
+    # these signals back (a test runner's worker, a supervisor) must not make it deaf
+    import os
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    start = ("import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, {1, 2, 15}); "
+             "os.execv(sys.executable, [sys.executable, '-m', 'diagnose', *sys.argv[1:]])")
+    child = pexpect.spawn(sys.executable, ["-c", start, "interview", "-o", "a.yaml", "--lang", "en", "--plain"],
+                          cwd=str(tmp_path), env={**os.environ, "TERM": "dumb"}, encoding="utf-8", timeout=60,
+                          echo=False)
+    child.delaybeforesend = None
+    child.expect("Answer: ")
+    child.send("Acme Ltd\n")
+    child.expect("Answer: ")
+    child.kill(signum)
+    child.expect("The interview was interrupted.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == code

@@ -56,17 +56,25 @@ class SignalGuard:
         self.depth = 0
         self.pending: int | None = None
         self.previous: dict[int, Any] = {}
+        self.mask_before: set[int] | None = None
 
     def install(self) -> None:
         if threading.current_thread() is not threading.main_thread():
             return
         for signum in self.SIGNALS:
             self.previous[signum] = signal.signal(signum, self._handle)
+        if hasattr(signal, "pthread_sigmask"):
+            # a mask is inherited through exec: a program that started us while holding
+            # these signals back would leave Ctrl-C and SIGTERM pending for ever
+            self.mask_before = signal.pthread_sigmask(signal.SIG_UNBLOCK, self.SIGNALS)
 
     def restore(self) -> None:
         for signum, handler in self.previous.items():
             signal.signal(signum, handler)
         self.previous.clear()
+        if self.mask_before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.mask_before)
+            self.mask_before = None
 
     @staticmethod
     def _exception(signum: int) -> BaseException:
