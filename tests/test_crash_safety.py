@@ -44,9 +44,30 @@ def _interview(tmp_path: Path, name: str):
     environment = {**os.environ, "TERM": "dumb", "PROMPT_TOOLKIT_NO_CPR": "1"}
     environment.pop("ACCESSIBLE", None)
     child = pexpect.spawn(sys.executable, ["-m", "diagnose", "interview", "-o", name, "--lang", "en", "--plain"],
-                          cwd=str(tmp_path), env=environment, encoding="utf-8", timeout=20, echo=False)
+                          cwd=str(tmp_path), env=environment, encoding="utf-8", timeout=60, echo=False)
     child.delaybeforesend = None
     return child
+
+
+def _threads_of(pid: int) -> str:
+    """Each thread's name, state and signal masks, for a failure message: a signal that
+    does not stop the interview is pending, blocked or taken by a thread (see /proc)."""
+    lines = []
+    for task in sorted(os.listdir(f"/proc/{pid}/task")):
+        with open(f"/proc/{pid}/task/{task}/status", encoding="utf-8") as status:
+            fields = [line.strip() for line in status if line.startswith(("Name", "State", "SigPnd", "ShdPnd",
+                                                                           "SigBlk", "SigIgn", "SigCgt"))]
+        lines.append(f"{task}: {'; '.join(fields)}")
+    return "\n".join(lines)
+
+
+def _expect_stop(child, text: str) -> None:
+    try:
+        child.expect(text)
+    except pexpect.TIMEOUT:
+        threads = _threads_of(child.pid) if os.path.isdir(f"/proc/{child.pid}") else "(no /proc)"
+        child.kill(signal.SIGKILL)
+        pytest.fail(f"the interview did not stop on the signal; its threads:\n{threads}")
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -65,7 +86,7 @@ def test_interview_interrupted_at_random_points_keeps_every_answer(tmp_path: Pat
             child.expect("Answer: ")
             child.send("4")  # half-typed next answer
         child.kill(signum)
-        child.expect("The interview was interrupted.")
+        _expect_stop(child, "The interview was interrupted.")
         child.expect(f"--resume {path.name}")
         child.expect(pexpect.EOF)
         child.close()
