@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from diagnose.interview.background import start_quiet_thread
+from diagnose.interview.stdin_lines import WAKE_EVERY
 
 REPORT_MODULE = "diagnose.report.render"
 # what a PDF needs imported; WeasyPrint's import alone takes about a second
@@ -123,16 +124,20 @@ class Prerender:
             return None
         return target
 
-    def take(self, output: Path) -> bool:
-        """Move the finished PDF to `output` if it matches the file now; False otherwise."""
+    def take(self, output: Path, checkpoint: Callable[[], None] = lambda: None) -> bool:
+        """Move the finished PDF to `output` if it matches the file now; False otherwise.
+        `checkpoint` raises a signal whose exception was swallowed while waiting."""
         try:
             current = _digest(self.answers_path.read_bytes())
         except OSError:
             return False
         if current != self.digest:
             self.start()  # the file moved on since the last render was asked for
-        if self.thread is not None:
-            self.thread.join()
+        while self.thread is not None and self.thread.is_alive():
+            # a join without a timeout can sleep through a signal that lands just before
+            # it blocks (see `stdin_lines`); waking every second bounds that
+            checkpoint()
+            self.thread.join(WAKE_EVERY)
         if self.ready is None or current != self.digest or not self.ready.exists():
             return False
         from diagnose.outputs import atomic_write_bytes

@@ -23,6 +23,7 @@ import click
 from diagnose.interview.notes import NOTE, is_note, note_text
 from diagnose.interview.review import Page, page_lines, paginate, wrapped
 from diagnose.interview.session import ReviewSection, View
+from diagnose.interview.stdin_lines import StdinLines
 from diagnose.question_types import YES_NO, interface_words
 from diagnose.questionnaire import format_number
 from diagnose.texts import ui
@@ -122,6 +123,9 @@ class PlainFrontEnd:
             sys.stdin.reconfigure(errors="surrogateescape")
         # after help or an error the same question is asked again without repeating it
         self.brief_for: str | None = None
+        # raises a signal whose exception was swallowed (`run.SignalGuard.checkpoint`)
+        self.checkpoint: Callable[[], None] = lambda: None
+        self.lines: StdinLines | None = None
 
     def say(self, text: str = "") -> None:
         """Print text wrapped at word boundaries to the screen's width (a word, a path
@@ -137,7 +141,10 @@ class PlainFrontEnd:
     def read(self, prompt: str) -> str:
         click.echo(prompt, nl=False)
         sys.stdout.flush()
-        line = sys.stdin.readline()
+        if self.lines is None or self.lines.stream is not sys.stdin:
+            # one reader for the whole interview: it keeps lines piped in ahead of time
+            self.lines = StdinLines(sys.stdin, lambda: self.checkpoint())
+        line = self.lines.readline()
         if not line:
             click.echo()
             raise EOFError

@@ -271,7 +271,7 @@ def offer_report(session: Session, front: Any, prerender: Prerender | None = Non
     pdf = path.with_suffix(".pdf")
     front.say(ui("iv_report_making", lang))
     try:
-        if prerender is None or not prerender.take(pdf):
+        if prerender is None or not prerender.take(pdf, session.checkpoint):
             # the report's own language default: the one in the file, as `diagnose report` does
             report_file(method, path, pdf)
     except UserError as exc:
@@ -334,6 +334,7 @@ def _run_interview(output: Path | None, resume: Path | None, lang: str | None, q
     session.checkpoint = guard.checkpoint
     prerender: Prerender | None = None
     front: Any = PlainFrontEnd(lang) if use_plain(plain) else RichFrontEnd(lang, session.preview)
+    front.checkpoint = guard.checkpoint
     if warm_report_import() is not None:
         prerender = Prerender(path, lambda answers_path, pdf: report_file(method, answers_path, pdf))
     guard.install()
