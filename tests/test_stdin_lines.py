@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ INPUTS = [
 ]
 
 
-def _lines_of(reader_readline) -> list[str]:  # type: ignore[no-untyped-def]
+def _lines_of(reader_readline: Callable[[], str]) -> list[str]:
     lines = []
     while line := reader_readline():
         lines.append(line)

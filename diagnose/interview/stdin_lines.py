@@ -30,7 +30,7 @@ import select
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 WAKE_EVERY = 1.0  # seconds; the longest a signal can wait on an unforeseen path
@@ -101,7 +101,7 @@ def _drain(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def _wakeup_pipe():  # type: ignore[no-untyped-def]
+def _wakeup_pipe() -> Iterator[int | None]:
     """A pipe the C-level signal handler writes to for as long as the wait lasts (main
     thread only: the only one where Python lets it be set, and the only one signals
     reach); None elsewhere."""
