@@ -67,7 +67,7 @@ def test_text_in_english_and_aligned_columns() -> None:
     text = _ok(CHEM_BEFORE, CHEM_AFTER, "--lang", "en")
     assert "First audit: 2026-10-28; follow-up: 2027-04-28\n" in text
     assert "  Account managers' operational load  80 %          12.5 %     down by 67.5 pp\n" in text
-    assert "  Sales team size                     18            22         up by 4\n" in text
+    assert "  Sales team size without its head    18            22         up by 4\n" in text
     assert ("  Processing regular orders       Account manager → Order           Order operations → Order\n"
             "                                  operations                        operations\n") in text
     assert "  Order operations         — → 6.5                        4 → 4\n" in text

@@ -77,9 +77,15 @@ def test_demo_company_is_undetermined_where_it_does_not_know() -> None:
     evidence = [e.name for e in r3.evidence]
     assert "am_operations_share_estimate" in evidence and "am_hours_orders" not in evidence
     assert diagnosis.owner_of("order_processing") == "account_manager"  # nothing moves on a guess
+    # the load is unknown, so whether order work passes Ross's 20% is unknown too: C1 says
+    # so instead of stating that it does
+    c1 = diagnosis.finding("C1-secondary-function-split")
+    assert c1 is not None and c1.status == "undetermined"
+    assert c1.summary["en"] == ("It is not known whether order work takes account managers past Ross's threshold "
+                                "(20%); if it does, by this criterion it should be split off.")
     # what to find out comes first in the roadmap, then the recommendations in step order
     assert [step["en"][:40] for step in diagnosis.roadmap[:3]] == [
-        "Find out which internal stages account m",
+        "Estimate how much of the account manager",
         "Compare revenue growth at key clients wi",
         "Run a one-day time study of several acco",
     ]

@@ -167,6 +167,8 @@ def _finding(rulebook: Rulebook, rule: Rule, outcome: Outcome) -> Finding:
         summary = rule.not_applicable or both("finding_not_applicable")
     elif status == "confirmed":
         summary = rule.confirmed
+    elif status == "undetermined" and rule.undetermined:
+        summary = rule.undetermined
     find_out: list[dict[str, str]] = []
     if status == "undetermined":
         find_out = list(rule.to_find_out)

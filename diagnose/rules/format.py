@@ -184,7 +184,7 @@ INDICATOR = Section(
     listed=("id", "dimension", "kind", "title", "expr", "explanation", "scale_max", "threshold", "labels", "level"),
 )
 
-RULE_TEXTS = ("title", "summary", "rationale", "otherwise", "not_applicable", "confirmed")
+RULE_TEXTS = ("title", "summary", "rationale", "otherwise", "not_applicable", "confirmed", "undetermined")
 RULE_CONDITIONS = ("when", "applies_when", "confirmed_when", "in_place_when")
 RULE = Section(
     (
@@ -207,12 +207,13 @@ RULE = Section(
         Field("otherwise", Text()),
         Field("not_applicable", Text()),
         Field("confirmed", Text()),
+        Field("undetermined", Text()),
         Field("actions", Texts()),
         Field("to_find_out", Texts()),
         Field("then", ReadBy("load_decisions.decisions")),
     ),
     listed=("id", "source", "severity", "priority", "roadmap_step", "horizon", "owner", "after", "applies_when", "when", "confirmed_when",
-            "in_place_when", "then", "title", "summary", "otherwise", "not_applicable", "confirmed", "rationale",
+            "in_place_when", "then", "title", "summary", "otherwise", "not_applicable", "confirmed", "undetermined", "rationale",
             "actions", "to_find_out", "citation"),
 )
 

@@ -144,6 +144,10 @@ class Rule:
     roadmap_step: int | None = None
     citation: Text | None = None  # per language; defaults to the rulebook's citation
     index: int = 0  # position in the file, for reports (rules are evaluated in dependency order)
+    # `undetermined`: said instead of the summary when a missing answer decides the rule,
+    # for a summary that states a finding ("order work takes more than 20%") rather than
+    # an action; a rule without it shows its summary with what to find out.
+    undetermined: Text = field(default_factory=dict)
 
     def conditions(self) -> list[Condition]:
         """The rule's condition trees: premise, condition, confirmation (those it has)."""
