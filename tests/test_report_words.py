@@ -152,3 +152,31 @@ def test_the_raw_conditions_are_only_in_the_consultant_appendix() -> None:
     body, appendix = html.split('<section class="chapter consultant"')
     assert "headcount_account_managers &gt; 0" not in body
     assert "headcount_account_managers &gt; 0" in appendix
+
+
+NO_SINGLE_ANSWER = {"ru": "ни один ответ по отдельности этого не меняет", "en": "no single answer changes it"}
+
+
+@functools.cache
+def _whatif_report(name: str, lang: str) -> str:
+    diagnosis = evaluate(load_answers(examples_dir() / f"{name}.yaml", questionnaire()), whatif=True)
+    html, *_ = build_html(diagnosis, lang, inline_css=False)
+    return visible_text(html)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_decision_no_answer_changes_is_said_so_without_an_arrow(path: Path, lang: str) -> None:
+    # "X → X" after "no single answer changes it" reads as a change that is none
+    text = _whatif_report(path.stem, lang)
+    assert not re.search(re.escape(NO_SINGLE_ANSWER[lang]) + r"\s*(→|:)", text)
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("ru", "Кто расширяет ассортимент у действующих клиентов: ни один ответ по отдельности этого не меняет"),
+    ("en", "Who sells new lines to existing clients: no single answer changes it"),
+])
+def test_the_recommendation_names_the_decision_no_answer_changes(lang: str, line: str) -> None:
+    # complex-logistics: new lines already sit with the hunters, and no single answer of
+    # the company would move them back
+    assert line in _whatif_report("complex-logistics", lang)

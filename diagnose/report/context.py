@@ -140,7 +140,12 @@ class FlipView:
     title: str
     current: str
     would_become: str
-    change: str
+    change: str  # the answer that would change it, or that no single answer does
+
+    @property
+    def changes(self) -> bool:
+        """Whether some single answer changes the decision (else `change` says none does)."""
+        return self.would_become != self.current
 
 
 @dataclass
