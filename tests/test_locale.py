@@ -27,6 +27,15 @@ def test_number_digits_and_non_numbers() -> None:
     assert locale("ru").number("text") == "text"
 
 
+@pytest.mark.parametrize("value, digits, shown", [
+    # a half is rounded up, as a reader checking "35 ÷ 140 = 0,25 → ?" does by hand
+    (0.25, 1, "0,3"), (0.35, 1, "0,4"), (12.25, 1, "12,3"), (2.675, 2, "2,68"), (0.5, 0, "1"),
+    (0.24, 1, "0,2"), (-0.04, 1, "0"), (1e-9, 1, "0"), (76.47, 1, "76,5"), (123456789.0, 1, "123456789"),
+])
+def test_a_half_is_rounded_up(value: float, digits: int, shown: str) -> None:
+    assert locale("ru").number(value, digits) == shown
+
+
 def test_exact_keeps_six_significant_digits() -> None:
     assert locale("ru").exact(0.125) == "0,125"
     assert locale("en").exact(0.1234567) == "0.123457"

@@ -27,6 +27,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 # Language code -> how its dates are written (a CLDR date pattern). The first language is
@@ -145,10 +146,14 @@ class Locale:
         (3.5 -> "3,5" in Russian, 6.0 -> "6"); anything but a number is shown as is."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return str(value)
-        rounded = round(float(value), digits)
-        if rounded.is_integer():
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        # half up on the decimal figure a person sees (0.25 -> 0.3, 2.675 -> 2.68), not
+        # `round`'s half to even on the binary value (0.2 and 2.67)
+        rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        if rounded == rounded.to_integral_value():
             return str(int(rounded))
-        return self._localised(f"{rounded:.{digits}f}".rstrip("0").rstrip("."))
+        return self._localised(f"{rounded:f}".rstrip("0").rstrip("."))
 
     def exact(self, value: Any) -> str:
         """A number as it was given (up to six significant digits), for answers, bounds
