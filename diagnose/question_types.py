@@ -505,6 +505,19 @@ class Scale(_NumberType):
             min_label=question.labels["min"].get(lang, ""), max_label=question.labels["max"].get(lang, ""),
         )]
 
+    def display(self, question: Question, value: Any, lang: str) -> str:
+        """"5 из 5 — почти в каждой сделке": a bare 5 does not say which end is which."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or question.max is None:
+            return super().display(question, value, lang)
+        fields = {"value": format_number(value, lang), "max": format_number(question.max, lang)}
+        end = "min" if value == question.min else "max" if value == question.max else None
+        label = question.labels.get(end, {}).get(lang, "") if end else ""
+        if not label:
+            return ui("scale_value", lang, **fields)
+        if label[1:2].islower():  # "Почти в каждой сделке" -> "почти …"; an acronym stays
+            label = label[0].lower() + label[1:]
+        return ui("scale_value_end", lang, label=label, **fields)
+
     def template_lines(self, question: Question, lang: str) -> list[str]:
         low, high = int(question.min), int(question.max)  # type: ignore[arg-type]  # a scale has both
         labels = question.labels

@@ -182,6 +182,18 @@ def test_display(questionnaire: Questionnaire, qid: str, value: Any, en: str, ru
     assert q.display(value, "ru").lower() == ru.lower()
 
 
+@pytest.mark.parametrize("value, en, ru", [
+    # a bare "5" does not say which end of the scale is which: the ends carry their labels
+    (5, "5 of 5 (high)", "5 из 5 — высокая"),
+    (1, "1 of 5 (low)", "1 из 5 — низкая"),
+    (3, "3 of 5", "3 из 5"),
+])
+def test_a_scale_answer_is_shown_with_its_range(questionnaire: Questionnaire, value: int, en: str, ru: str) -> None:
+    q = next(q for q in questionnaire.iter_questions() if q.type == "scale")
+    assert (q.display(value, "en"), q.display(value, "ru")) == (en, ru)
+    assert q.display(DONT_KNOW, "ru") == "не знаю"
+
+
 def test_defaults_are_checked_by_the_same_parser(tmp_path: Path) -> None:
     source = FIXTURE.read_text(encoding="utf-8").replace(
         "        type: percent\n        text: {ru: Доля?", "        type: percent\n        default: 100\n        text: {ru: Доля?"
