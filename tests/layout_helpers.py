@@ -34,7 +34,10 @@ def _content(box: boxes.Box, out: list[tuple[float, str, str]], tag: str = "") -
     bottom, the tag of the block it sits in (a heading's tag inside a heading) and its text."""
     if isinstance(box, boxes.MarginBox):
         return
-    element_tag = getattr(getattr(box, "element", None), "tag", "") or ""
+    element = getattr(box, "element", None)
+    element_tag = getattr(element, "tag", "") or ""
+    if element_tag == "p" and "lead" in (element.get("class") or "").split():
+        element_tag = "p.lead"  # a chapter's opening paragraph: it introduces what follows
     if tag not in HEADINGS and isinstance(box, boxes.BlockBox):
         tag = element_tag
     tinted = isinstance(box, boxes.BlockBox) and box.style["background_color"][3] > 0 and box.height
