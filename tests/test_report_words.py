@@ -101,7 +101,8 @@ def test_an_unknown_value_is_worded_for_a_reader_and_a_question_mark_in_the_json
 # Three or more Latin words in a row: English prose. Rule ids (R9-hybrid-support), the
 # versions line (sales-structure v1) and the consultant's appendix are not prose for the
 # client; the client's own data (company name, people) stays as the answer file gives it.
-RULE_ID = re.compile(r"\b[RC]\d+-[a-z][\w-]*|\(R\d+[^)]*\)|\bR\d+ (and|и) R\d+")
+# a rule of the rulebook by id or number: "R9-hybrid-support", "(R3)", "R7–R9", "criterion C1"
+RULE_ID = re.compile(r"\b[RC]\d+-[a-z][\w-]*|\(R\d+[^)]*\)|\bR\d+ (and|и) R\d+|\b[RC]\d{1,2}\b")
 RAW_CONDITION = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # an id of the rulebook or questionnaire: snake_case
 ENGLISH_RUN = re.compile(r"(?<![\w'’-])[A-Za-z][A-Za-z'’]*(?:[\s,;:/&()\"-]+[A-Za-z][A-Za-z'’]*){2,}")
 NOT_PROSE = re.compile(r"\b[RC]\d+-[\w-]+|\bsales-structure(-rules)? v\d+")
