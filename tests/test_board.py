@@ -126,6 +126,32 @@ def test_the_board_page_in_english_without_costs_has_no_cost_column() -> None:
     assert "Not in the totals: Specialist department" in board
 
 
+def _board(name: str, lang: str, *sets: str) -> str:
+    html, *_ = build_html(_diagnosis(name, *sets), lang, inline_css=False)
+    return html.split('<section class="chapter board" id="board">')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize(("lang", "headline", "new_role"), [
+    # 20 → 26.5: half a post is not half a person
+    ("ru", f"+6,5{NBSP}ставки (20 → 26,5)", f"Операционист (администратор продаж) — 6,5{NBSP}ставки"),
+    ("en", f"+6.5{NBSP}FTE (20 → 26.5)", f"Order operations, 6.5{NBSP}FTE"),
+])
+def test_a_fraction_of_a_person_is_counted_in_posts(lang: str, headline: str, new_role: str) -> None:
+    board = _board("chemical-raw-materials", lang)
+    assert f"<strong>{headline}</strong>" in board and new_role in board
+
+
+@pytest.mark.parametrize(("lang", "headline", "title"), [
+    ("ru", f"без изменений (5{NBSP}чел.)", "Численность"), ("en", f"no change (5{NBSP}FTE)", "Headcount"),
+])
+def test_an_unchanged_headcount_says_so_and_no_cost_means_no_cost_in_the_title(lang: str, headline: str,
+                                                                                title: str) -> None:
+    board = _board("small-distributor", lang)
+    assert f"<strong>{headline}</strong>" in board
+    assert f"<h1>{title}</h1>" in board
+    assert "→" not in board.split("</strong>")[0]
+
+
 def test_a_partial_cost_says_which_roles_it_leaves_out() -> None:
     html, *_ = build_html(_diagnosis("complex-logistics", "monthly_cost_operations=95000", "cost_currency=EUR"),
                           "en", inline_css=False)

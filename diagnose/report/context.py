@@ -355,6 +355,11 @@ class _Builder:
             return f"{self.locale.number(role.headcount)} {self.t['fte']}"
         return self.locale.count(role.headcount, {"one": self.t["person"], "other": self.t["people"]})
 
+    def board_unit(self, role: Role) -> str:
+        """The board's unit after a role's figure: people, or posts for a fraction ("6,5 ставки")."""
+        whole = role.headcount is None or float(role.headcount).is_integer()
+        return self.t["board_unit"] if whole else self.t["fte"]
+
     def role_lines(self) -> list[RoleLine]:
         today = {r.id: r for r in self.d.current_structure}
         proposed = {r.id: r for r in self.d.proposed_structure}
@@ -399,10 +404,12 @@ class _Builder:
         change = total.proposed - total.today
         figures = {"delta": self.locale.signed(change), "today": self.locale.grouped(total.today),
                    "proposed": self.locale.grouped(total.proposed)}
-        headline = fill(self.t["board_change"], **figures)
+        fraction = not all(float(n).is_integer() for n in (total.today, total.proposed))
+        headline = fill(self.t["board_change_none" if not change else "board_change_fte" if fraction else "board_change"],
+                        **figures)
         key = "board_lead_grows" if change > 0 else "board_lead_shrinks" if change < 0 else "board_lead_stays"
-        new = [fill(self.t["board_new_role"], role=line.title, headcount=f"{line.proposed}\u00a0{self.t['board_unit']}")
-               for line in lines if line.new]
+        new = [fill(self.t["board_new_role"], role=line.title, headcount=f"{line.proposed}\u00a0{self.board_unit(role)}")
+               for line, role in zip(lines, self.d.proposed_structure, strict=True) if line.new]
         notes = []
         if total.left_out:
             notes.append(fill(self.t["board_left_out"], roles=", ".join(self.role_title(r) for r in total.left_out)))

@@ -13,7 +13,7 @@ from typing import Any
 
 from diagnose.diagnosis import Diagnosis, Finding, Role
 from diagnose.locale import locale
-from diagnose.rules.words import word
+from diagnose.rules.words import headcount, word
 
 _MARK = {True: "✓", False: "✗", None: "?"}
 WIDTH = 96
@@ -43,12 +43,6 @@ def _value(value: Any, lang: str) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return str(value)
-
-
-def _headcount(role: Role, lang: str) -> str:
-    if role.headcount is None:
-        return word("headcount_unknown", lang)
-    return word("headcount_fte", lang, n=locale(lang).number(role.headcount))
 
 
 _PART_LABEL = {"premise": "label_premise", "condition": "label_conditions", "choice": "label_choice",
@@ -238,7 +232,7 @@ def _tree(roles: list[Role], lang: str, with_change: bool) -> list[str]:
 
     def walk(boss: str | None, depth: int) -> None:
         for role in by_boss.get(boss, []):
-            text = f"{'  ' * (depth + 1)}{role.title[lang]} — {_headcount(role, lang)}"
+            text = f"{'  ' * (depth + 1)}{role.title[lang]} — {headcount(role.headcount, lang)}"
             if with_change and role.change not in ("existing", "unchanged"):
                 text += f"  [{word('role_change_' + role.change, lang)}]"
             if with_change and role.rule_ids:

@@ -18,7 +18,7 @@ from diagnose.rules.decide import Outcome, condition_traces, condition_value
 from diagnose.rules.domain import placement_today
 from diagnose.rules.rulebook import CLAIMABLE_MODES, Rulebook
 from diagnose.rules.sizing import DEFAULT_STEP, planning_step, round_up
-from diagnose.rules.words import LANGS, both, number, word
+from diagnose.rules.words import LANGS, both, headcount, number, word
 
 Text = dict[str, str]
 
@@ -111,12 +111,6 @@ def _title(rulebook: Rulebook, role: str | None, lang: str) -> str:
     return rulebook.roles[role].title[lang]
 
 
-def _headcount(value: float | None, lang: str) -> str:
-    if value is None:
-        return word("headcount_unknown", lang)
-    return word("headcount_fte", lang, n=number(value, lang))
-
-
 def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed: list[Role], tasks: list[TaskAssignment],
              for_reader: bool = False) -> list[Text]:
     """Today vs the proposal, one sentence each; `for_reader`: a task's move without the
@@ -126,7 +120,7 @@ def _changes(rulebook: Rulebook, outcome: Outcome, current: list[Role], proposed
     for role in proposed:
         before = today.get(role.id)
         if role.change == "new":
-            lines.append({lang: word("change_role_new", lang, role=role.title[lang], headcount=_headcount(role.headcount, lang),
+            lines.append({lang: word("change_role_new", lang, role=role.title[lang], headcount=headcount(role.headcount, lang),
                                      boss=_title(rulebook, role.reports_to, lang)) for lang in LANGS})
         elif role.change == "grown" and before is not None:
             lines.append({lang: word("change_role_grown", lang, role=role.title[lang], old=number(before.headcount, lang),
