@@ -29,7 +29,7 @@ ALREADY_RIGHT = "Sales are already organised the way the book advises — the st
 TOO_EARLY = "For a team of this size a conveyor of roles is too early"
 CONVEYOR = "We propose to run sales as a conveyor"
 NO_SUPPORT = "The product is simple enough that sales needs no specialist support."
-OPERATIONS = "Operations staff take order processing off the account managers."
+OPERATIONS = "Operations staff in the sales department take order processing off the account managers."
 HUNTERS = "Hunters take over winning new clients"
 HYBRID = "Sales gets a technical specialist of its own, while the specialist department keeps its own work."
 
