@@ -16,6 +16,7 @@ from typing import Any
 
 from diagnose.expressions import DONT_KNOW, UNANSWERED, Missing, is_true
 from diagnose.questionnaire import Check, Questionnaire
+from diagnose.texts import ui
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,10 @@ def fill(text: str, questionnaire: Questionnaire, env: Mapping[str, Any], lang: 
 
 def _shown(questionnaire: Questionnaire, name: str, value: Any, lang: str) -> str:
     question = questionnaire.questions.get(name)
-    if question is not None and not isinstance(value, Missing):
+    if question is not None:  # a choice's text, a unit, «неприменимо» — never a file id
         return question.display(value, lang)
+    if isinstance(value, Missing):
+        return ui(value.state, lang)
     if isinstance(value, float):
         from diagnose.question_types import format_number
 

@@ -333,7 +333,7 @@ class Multi(_ChoiceType):
             if not isinstance(item, str) or item not in question.choice_ids:
                 raise _not_a_choice(question, item, lang, describe(item))
             if item in values:
-                raise ValueError(say("listed_twice", lang, item=item))
+                raise ValueError(say("listed_twice", lang, item=item, text=question.choice_text(item, lang)))
             values.append(str(item))
         too_few = question.min_selected is not None and len(values) < question.min_selected
         too_many = question.max_selected is not None and len(values) > question.max_selected

@@ -203,3 +203,34 @@ def test_a_russian_interview_says_the_check_in_russian(tmp_path: Path) -> None:
     assert ("Ответ: 1 ! По ролям указано больше людей (5), чем всего в отделе продаж (4 чел.). Исправьте общую "
             "численность или число людей в ролях") in said
     assert "Это не сходится с ответами: «Сколько из них — менеджеры активных продаж" in said
+
+
+def test_a_check_message_shows_what_was_answered_not_a_file_id() -> None:
+    # travel "not applicable" beside hours that overrun the day: the message reads the
+    # answer as the person gave it («неприменимо»), never its id in the file
+    from diagnose.checks import fill
+    from diagnose.expressions import NOT_APPLICABLE
+    from diagnose.questionnaire import load_questionnaire
+    from diagnose.resources import questionnaire_path
+
+    questionnaire = load_questionnaire(questionnaire_path("sales-structure"))
+    check = next(c for c in questionnaire.checks if c.id == "time_study_within_day")
+    env = {"am_hours_orders": 10, "am_hours_internal": 8, "am_hours_clients": 5, "am_hours_development": 2,
+           "am_hours_admin": 1, "am_hours_travel": NOT_APPLICABLE, "am_hours_total": 26}
+    ru, en = (fill(check.message[lang], questionnaire, env, lang) for lang in ("ru", "en"))
+    assert "дорогу (неприменимо)" in ru and "travel (not applicable)" in en
+    assert "not_applicable" not in ru + en
+
+
+def test_a_choice_typed_twice_is_named_by_its_text_at_the_prompt() -> None:
+    from diagnose.question_types import voice
+    from diagnose.questionnaire import load_questionnaire
+    from diagnose.resources import questionnaire_path
+
+    stages = load_questionnaire(questionnaire_path("sales-structure")).questions["am_internal_stages"]
+    with voice("typed"), pytest.raises(ValueError) as typed:
+        stages.parse(["purchasing", "purchasing"], "ru")
+    assert str(typed.value) == "«Закупка сырья или товара» выбран дважды; каждый вариант выбирается один раз"
+    with pytest.raises(ValueError) as in_file:  # an answer file holds the id: the message names it
+        stages.parse(["purchasing", "purchasing"], "en")
+    assert str(in_file.value) == "'purchasing' is listed twice; list each choice once"

@@ -598,6 +598,9 @@ def test_an_empty_optional_detail_is_left_out_of_the_review_and_its_letter_still
     first = review_pages(result.output)[0]
     assert not any("Consultant" in line for line in first)
     assert "     c  Consultant — Priya" in review_pages(result.output)[1]
+    # the detail was empty: Enter skips it, there is no "—" to keep
+    edit = result.output.split("Consultant", 2)[-1]
+    assert 'keep "—"' not in result.output and "Enter = skip" in edit
 
 
 def test_resume_hint_keeps_plain(tmp_path):

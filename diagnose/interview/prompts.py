@@ -67,7 +67,7 @@ def special_hints(view: View) -> list[str]:
 
 
 def enter_hint(view: View) -> str:
-    if view.current is not None:
+    if view.current is not None and view.current != "":  # an empty detail has nothing to keep
         return ui("iv_hint_enter_keep", view.lang, value=view.shown(view.current))
     if view.default is not None:
         return ui("iv_hint_enter", view.lang, value=view.shown(view.default))
