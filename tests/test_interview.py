@@ -186,6 +186,17 @@ def test_complete_file_reopens_at_the_review_and_edits_by_number(tmp_path):
     assert load_answers(path).values["active_clients"] == 170
 
 
+def test_a_hidden_question_never_answered_is_named_hidden_not_missing(tmp_path):
+    # no operations staff: "who processes regular orders" (3.11) is not asked; its number
+    # is still that question's, so the review says why it cannot be edited
+    path = complete_copy(tmp_path)
+    result = run(["--resume", str(path)], "3.11\n\n")
+    assert result.exit_code == 0, result.output + result.stderr
+    said = " ".join(result.output.split())
+    assert "! Item 3.11 is not asked given the current answers: change the answer that hides it first." in said
+    assert 'There is no item "3.11"' not in said
+
+
 def test_editing_meta_by_letter(tmp_path):
     path = complete_copy(tmp_path)
     result = run(["--resume", str(path)], "a\nBrightline Group\nz\n\n")

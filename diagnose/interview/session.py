@@ -433,8 +433,8 @@ class Session:
         items.update({_LETTERS[i]: ReviewItem(_LETTERS[i], s, "", "") for i, s in enumerate(self.meta)
                       if _LETTERS[i] not in items})
         item = items.get(choice)
-        if item is not None and item.hidden:
-            return ui("iv_review_hidden_item", self.lang, choice=item.label)
+        if (item is not None and item.hidden) or (item is None and choice in self._hidden_labels()):
+            return ui("iv_review_hidden_item", self.lang, choice=choice)
         if item is not None:
             return item.step
         numbers = [label for label in items if "." in label]
@@ -442,6 +442,13 @@ class Session:
             "iv_review_bad", self.lang, choice=text.strip(), first=numbers[0] if numbers else "1.1",
             last_letter=_LETTERS[len(self.meta) - 1],
         )
+
+    def _hidden_labels(self) -> set[str]:
+        """The numbers of questions the present answers hide (listed or not: a number
+        never shifts, so one that is not on the review is still a question's)."""
+        shown = self.answers.visibility()
+        return {f"{number}.{place}" for number, section in enumerate(self.questionnaire.sections, 1)
+                for place, question in enumerate(section.questions, 1) if not shown[question.id]}
 
     def edit(self, step: Step) -> None:
         self.current = step
