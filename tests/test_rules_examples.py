@@ -122,3 +122,13 @@ def test_json_is_serialisable_and_versioned() -> None:
         "new_client_acquisition", "assortment_expansion", "client_relationship",
         "order_processing", "order_fulfilment_control", "solution_design",
     }
+
+
+def test_the_roadmap_words_each_change_as_an_action() -> None:
+    # complex-logistics: revenue only follows the clients' growth (R5) and introverted
+    # account managers hunt (R2); the plan says what to do, not the finding first
+    steps = [step["en"] for step in _diagnose("complex-logistics").roadmap]
+    assert ("Check the account managers' load and split off operations: revenue at key clients does not outpace "
+            "their own growth.") in steps
+    assert "Move active selling from the introverted account managers to extraverted hunters." in steps
+    assert not any(step.startswith(("Revenue at key clients", "Active selling sits")) for step in steps)

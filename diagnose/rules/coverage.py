@@ -25,7 +25,7 @@ def read_names(rulebook: Rulebook) -> set[str]:
     for expression in _expressions(rulebook):
         names.update(expression.names)
     for rule in rulebook.rules:
-        for text in (rule.summary, rule.otherwise, rule.confirmed, rule.not_applicable, rule.undetermined, *rule.actions):
+        for text in (rule.summary, rule.otherwise, rule.confirmed, rule.not_applicable, rule.undetermined, rule.step, *rule.actions):
             for value in text.values():
                 names.update(_PLACEHOLDER.findall(value))
     # follow indicators and computed values to the questions they are made from

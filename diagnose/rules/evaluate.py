@@ -419,9 +419,14 @@ def _roadmap(rulebook: Rulebook, outcome: Outcome, findings: list[Finding], prop
                 add(plan.find_out, finding.to_find_out[0], finding.to_find_out[0], "find_out", finding.rule_id)
     losers = {c.loser for c in outcome.conflicts}  # a rule that lost a decision is not a step of its own
     for finding in ordered:
-        if (finding.status == "fired" and by_id[finding.rule_id].roadmap_step and finding.rule_id not in losers
-                and finding.summary not in texts):
-            add(plan.steps.get(finding.rule_id), finding.summary, finding.worded_summary, "change", finding.rule_id)
+        rule = by_id[finding.rule_id]
+        if finding.status != "fired" or not rule.roadmap_step or finding.rule_id in losers:
+            continue
+        # a rule's `step` words the change as an action; else its summary is the step
+        text, worded = ((render(rule.step, outcome.env), render(rule.step, outcome.env, worded=True)) if rule.step
+                        else (finding.summary, finding.worded_summary))
+        if text not in texts:
+            add(plan.steps.get(finding.rule_id), text, worded, "change", finding.rule_id)
     # a step waits for the steps of the rules it names that are on this company's roadmap
     numbers: dict[str, int] = {}
     for index, step in enumerate(steps, 1):

@@ -184,7 +184,7 @@ INDICATOR = Section(
     listed=("id", "dimension", "kind", "title", "expr", "explanation", "scale_max", "threshold", "labels", "level"),
 )
 
-RULE_TEXTS = ("title", "summary", "rationale", "otherwise", "not_applicable", "confirmed", "undetermined")
+RULE_TEXTS = ("title", "summary", "rationale", "otherwise", "not_applicable", "confirmed", "undetermined", "step")
 RULE_CONDITIONS = ("when", "applies_when", "confirmed_when", "in_place_when")
 RULE = Section(
     (
@@ -208,12 +208,13 @@ RULE = Section(
         Field("not_applicable", Text()),
         Field("confirmed", Text()),
         Field("undetermined", Text()),
+        Field("step", Text()),
         Field("actions", Texts()),
         Field("to_find_out", Texts()),
         Field("then", ReadBy("load_decisions.decisions")),
     ),
     listed=("id", "source", "severity", "priority", "roadmap_step", "horizon", "owner", "after", "applies_when", "when", "confirmed_when",
-            "in_place_when", "then", "title", "summary", "otherwise", "not_applicable", "confirmed", "undetermined", "rationale",
+            "in_place_when", "then", "title", "summary", "otherwise", "not_applicable", "confirmed", "undetermined", "step", "rationale",
             "actions", "to_find_out", "citation"),
 )
 

@@ -78,7 +78,7 @@ def _rule(ctx: LoadContext, item: Any, path: str, ids: list[str]) -> Rule | None
         texts["title"], texts["summary"], texts["rationale"], ctx.loc(item, None, path), texts["otherwise"],
         conditions["applies_when"], texts["not_applicable"], texts["confirmed"], conditions["confirmed_when"],
         conditions["in_place_when"], lists["actions"], lists["to_find_out"], assign, roles, support,
-        head["roadmap_step"], head["citation"] or None, undetermined=texts["undetermined"],
+        head["roadmap_step"], head["citation"] or None, undetermined=texts["undetermined"], step=texts["step"],
     )
 
 

@@ -148,6 +148,9 @@ class Rule:
     # for a summary that states a finding ("order work takes more than 20%") rather than
     # an action; a rule without it shows its summary with what to find out.
     undetermined: Text = field(default_factory=dict)
+    # `step`: the roadmap's wording of the change, for a summary that opens with the
+    # finding ("revenue does not outpace ... — check the load"); else the summary.
+    step: Text = field(default_factory=dict)
 
     def conditions(self) -> list[Condition]:
         """The rule's condition trees: premise, condition, confirmation (those it has)."""
