@@ -142,7 +142,7 @@ def test_a_fraction_of_a_person_is_counted_in_posts(lang: str, headline: str, ne
 
 
 @pytest.mark.parametrize(("lang", "headline", "title"), [
-    ("ru", f"без изменений (5{NBSP}чел.)", "Численность"), ("en", f"no change (5{NBSP}FTE)", "Headcount"),
+    ("ru", f"Без изменений (5{NBSP}чел.)", "Численность"), ("en", f"No change (5{NBSP}FTE)", "Headcount"),
 ])
 def test_an_unchanged_headcount_says_so_and_no_cost_means_no_cost_in_the_title(lang: str, headline: str,
                                                                                 title: str) -> None:
