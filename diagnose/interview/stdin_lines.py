@@ -28,7 +28,6 @@ import io
 import os
 import select
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import TextIO
@@ -120,8 +119,3 @@ def _wakeup_pipe() -> Iterator[int | None]:
     finally:
         os.close(read_end)
         os.close(write_end)
-
-
-def stdin_lines(checkpoint: Callable[[], None] = lambda: None) -> StdinLines:
-    """A reader of the current `sys.stdin`."""
-    return StdinLines(sys.stdin, checkpoint)
