@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from diagnose.expressions import DONT_KNOW, UNANSWERED, Missing, is_true
+from diagnose.expressions import Missing, is_true
 from diagnose.questionnaire import Check, Questionnaire
 from diagnose.texts import ui
 
@@ -44,18 +44,13 @@ def broken_checks(questionnaire: Questionnaire, env: Mapping[str, Any],
     for check in questionnaire.checks:
         if wanted is not None and not wanted.intersection(check.involves):
             continue
-        if any(_not_given(env.get(name, UNANSWERED)) for name in check.involves):
-            continue
-        # "not applicable" (a hidden question, or an answer that allows it) is left to the
-        # condition: it may give it a meaning (no travel is zero hours), else it is
-        # undetermined, and an undetermined check is not broken
+        # an answer not given ("don't know", not asked yet) or "not applicable" is left to
+        # the condition: it is undetermined there, and an undetermined check is not broken,
+        # unless the condition gives it a meaning (no travel is zero hours; a headcount
+        # not given yet counts as none, so the roles already given can overrun the total)
         if is_true(check.holds.evaluate(env)) is False:
             broken.append(Broken(check))
     return broken
-
-
-def _not_given(value: Any) -> bool:
-    return value is DONT_KNOW or value is UNANSWERED
 
 
 def fill(text: str, questionnaire: Questionnaire, env: Mapping[str, Any], lang: str) -> str:

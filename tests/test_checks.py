@@ -163,10 +163,11 @@ def test_the_interview_asks_again_after_an_error_check(tmp_path: Path) -> None:
         "Answer: 1 ! The roles add up to more people (5) than the sales department has in total (4 people). "
         "Correct the total or the headcounts by role: count each person once, under the role that takes most of "
         'their time. This does not agree with the answers to: "How many of them are hunters (active-sales '
-        'managers)?"; "How many are account managers, not counting senior account managers?"; "How many are senior '
-        'account managers?"; "How many are order operations staff (sales administrators) who process orders?"; '
-        '"How many people work in the sales department in total, not counting you?" '
-        "(? = help, < = back, !text = consultant's note) Answer: 0 Team and clients · 13/44 ") in said
+        'managers)?": 0 people; "How many are account managers, not counting senior account managers?": 4 people; '
+        '"How many are senior account managers?": 0 people; "How many are order operations staff (sales '
+        'administrators) who process orders?": 0 people; "How many people work in the sales department in total, '
+        "not counting you?\": 4 people (? = help, < = back, !text = consultant's note) Answer: 0 Team and clients · "
+        "13/44 ") in said
     answers = load_answers(tmp_path / "a.yaml")
     assert answers.values["headcount_sales_specialists"] == 0
 
@@ -234,3 +235,21 @@ def test_a_choice_typed_twice_is_named_by_its_text_at_the_prompt() -> None:
     with pytest.raises(ValueError) as in_file:  # an answer file holds the id: the message names it
         stages.parse(["purchasing", "purchasing"], "en")
     assert str(in_file.value) == "'purchasing' is listed twice; list each choice once"
+
+
+def test_the_headcount_check_fires_at_the_role_that_overruns_the_total(tmp_path: Path) -> None:
+    # total 4, no hunters, then 5 account managers: already one more than the department
+    # has, before the seniors, operations and specialists are asked
+    lines = _small_distributor("en")
+    assert lines[11:14] == ["4", "0", "4"]
+    lines[13:14] = ["5", "4"]
+    result = _interview(tmp_path, "en", lines)
+    assert result.exit_code == 0, result.output + result.stderr
+    said = " ".join((result.output + result.stderr).split())
+    assert ("Answer: 5 ! The roles add up to more people (5) than the sales department has in total (4 people). "
+            "Correct the total or the headcounts by role: count each person once, under the role that takes most of "
+            'their time. This does not agree with the answers to: "How many of them are hunters (active-sales '
+            'managers)?": 0 people; "How many people work in the sales department in total, not counting you?": '
+            "4 people ") in said
+    assert said.index("Answer: 5 !") < said.index("How many are senior account managers?")
+    assert load_answers(tmp_path / "a.yaml").values["headcount_account_managers"] == 4

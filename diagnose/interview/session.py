@@ -307,11 +307,16 @@ class Session:
         env = AnswerSet(self.questionnaire, self.answers.meta, values).environment()
         found = []
         for broken in broken_checks(self.questionnaire, env, only=[step.key]):
-            others = [self.questionnaire.questions[q].text.get(self.lang, q)
-                      for q in broken.check.involves if q != step.key]
+            # the other answers given so far, as the person gave them
+            others = [
+                ui("iv_check_answer", self.lang, question=say("quoted", self.lang, text=question.text.get(self.lang, name)),
+                   answer=question.display(values[name], self.lang))
+                for name in broken.check.involves if name != step.key and name in values
+                for question in [self.questionnaire.questions[name]]
+            ]
             text = broken.message(self.questionnaire, env, self.lang)
             if others:
-                text += "\n" + ui("iv_check_with", self.lang, answers="; ".join(say("quoted", self.lang, text=o) for o in others))
+                text += "\n" + ui("iv_check_with", self.lang, answers="; ".join(others))
             found.append((broken.is_error, text))
         return found
 
