@@ -319,9 +319,16 @@ cli.add_command(schema)
 
 def main() -> None:
     try:
-        cli(prog_name="diagnose")
-    finally:
-        _flush_stdout()
+        try:
+            cli(prog_name="diagnose")
+        finally:
+            _flush_stdout()
+    except SystemExit as exc:  # click ends every command so, its code the exit status
+        if "diagnose.interview.background" in sys.modules:  # only the interview starts such threads
+            from diagnose.interview.background import exit_now_if_busy
+
+            exit_now_if_busy(exc.code)
+        raise
 
 
 def _flush_stdout() -> None:

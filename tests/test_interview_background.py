@@ -96,3 +96,32 @@ def test_an_interview_started_with_the_signals_blocked_still_stops_on_them(tmp_p
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == code
+
+
+CHILD = """
+import sys, threading
+from diagnose.interview.background import exit_now_if_busy, start_quiet_thread
+release = threading.Event()
+thread = start_quiet_thread(release.wait, "busy")
+if sys.argv[1] == "done":
+    release.set()
+    thread.join()
+print("said before leaving", flush=False)
+exit_now_if_busy(130)
+print("shut down as usual")
+"""
+
+
+@pytest.mark.parametrize(("state", "code", "out"), [
+    # a render still running: the process leaves at once, its output flushed, with the
+    # command's code; Python's shutdown could wait for a lock the frozen render holds
+    ("busy", 130, "said before leaving\n"),
+    ("done", 0, "said before leaving\nshut down as usual\n"),
+])
+def test_the_process_leaves_without_waiting_for_a_background_render(state: str, code: int, out: str) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", CHILD, state], capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (code, out, "")
